@@ -1,0 +1,110 @@
+//! `superbill`: the command-line shell over the superbill libraries.
+//!
+//! Exit codes: 0 success, 1 the answer is no (not found, findings), 2 usage or I/O error.
+
+mod codes;
+mod data;
+mod demo;
+mod text;
+mod update;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use code_sets::Date;
+
+/// superbill: medical coding and billing engine.
+#[derive(Parser, Debug)]
+#[command(name = "superbill", version, about, long_about = None)]
+struct Cli {
+    /// Where installed releases live [default: the platform's data directory]/superbill.
+    #[arg(long, global = true, env = "SUPERBILL_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// What every command takes as today (YYYY-MM-DD), so results do not depend on the calendar.
+    #[arg(long, global = true, env = "SUPERBILL_TODAY", value_name = "YYYY-MM-DD")]
+    today: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Install, list and update code-set releases.
+    #[command(subcommand)]
+    Data(data::DataCommand),
+    /// Look codes up, search, browse the hierarchy and the alphabetic index.
+    #[command(subcommand)]
+    Codes(codes::CodesCommand),
+    /// Install the sample release this repository ships and walk through the encoder.
+    Demo,
+}
+
+/// The context every command gets.
+pub(crate) struct Ctx {
+    pub(crate) data_dir: PathBuf,
+    pub(crate) today: Date,
+}
+
+/// The outcome of a command.
+pub(crate) enum Outcome {
+    /// Exit 0.
+    Yes,
+    /// Exit 1: the answer is no.
+    No,
+    /// Exit 2: usage (already reported).
+    Usage,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(Outcome::Yes) => ExitCode::SUCCESS,
+        Ok(Outcome::No) => ExitCode::from(1),
+        Ok(Outcome::Usage) => ExitCode::from(2),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<Outcome> {
+    let today = match &cli.today {
+        Some(t) => t.parse::<Date>().with_context(|| "--today / SUPERBILL_TODAY")?,
+        None => system_today(),
+    };
+    let data_dir = match cli.data_dir {
+        Some(d) => d,
+        None => dirs::data_dir()
+            .context("no data directory on this platform: pass --data-dir")?
+            .join("superbill"),
+    };
+    let ctx = Ctx { data_dir, today };
+    match cli.command {
+        Command::Data(c) => data::run(&ctx, c),
+        Command::Codes(c) => codes::run(&ctx, c),
+        Command::Demo => demo::run(&ctx),
+    }
+}
+
+/// Today's date in UTC from the system clock (the only place the clock is read).
+fn system_today() -> Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let days = (secs / 86_400) as i64;
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = (yoe + era * 400 + i64::from(m <= 2)) as u32;
+    Date::from_ymd(y, m, d).unwrap_or_else(|| Date::fiscal_year_start(2026))
+}

@@ -1,0 +1,443 @@
+//! Installed code-set releases in the data directory.
+//!
+//! `import` reads release files (plain, gzip, xz, or inside a zip), recognizes what each is,
+//! parses and validates every recognized file whole, and only then installs the new releases in one
+//! step: the binary releases are written under unique names and a new `manifest.json` replaces the
+//! old one by an atomic rename. A broken file installs nothing. Importing the same files again
+//! changes nothing.
+//!
+//! This crate is a shell-side crate: it opens files. The parsing is `code-sets`'s.
+
+mod detect;
+mod names;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use code_sets::{Date, Library, Release, ReleaseMeta, System};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+pub use detect::{Input, Kind, read_inputs};
+pub use names::effective_date_from_name;
+
+/// What went wrong, naming the file and, where there is one, the line.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A release file is malformed.
+    #[error("{file}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Load {
+        /// The file (and zip member).
+        file: String,
+        /// 1-based line.
+        line: Option<u64>,
+        /// What is wrong.
+        message: String,
+    },
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path.
+        path: String,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// An installed release cannot be read.
+    #[error("installed release {file} is damaged: {message}; import it again")]
+    Damaged {
+        /// The file.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// Nothing given was a release file.
+    #[error("none of the files given is a release file superbill knows ({0})")]
+    NothingRecognized(String),
+    /// The import needs something the user must say.
+    #[error("{0}")]
+    Usage(String),
+}
+
+pub(crate) fn io(path: &Path, source: std::io::Error) -> Error {
+    Error::Io { path: path.display().to_string(), source }
+}
+
+/// One installed release, as the manifest lists it.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Installed {
+    /// The binary file, relative to the releases folder.
+    pub file: String,
+    /// `icd10cm`, `icd10pcs`, `hcpcs` or `cpt`.
+    pub system: String,
+    /// First day in force, `YYYY-MM-DD`.
+    pub effective_from: String,
+    /// The label.
+    pub label: String,
+    /// The stated version.
+    pub version: String,
+    /// Source file names.
+    pub sources: Vec<String>,
+    /// Hex SHA-256 of the source bytes.
+    pub content_hash: String,
+    /// Billable codes.
+    pub billable: u32,
+    /// Headers.
+    pub headers: u32,
+    /// Modifiers.
+    pub modifiers: u32,
+    /// Alphabetic index terms.
+    pub index_terms: u32,
+    /// PCS tables.
+    pub tables: u32,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+struct Manifest {
+    format: u32,
+    releases: Vec<Installed>,
+}
+
+/// What an import did.
+#[derive(Clone, Debug, Default)]
+pub struct ImportReport {
+    /// Newly installed (or replaced) releases.
+    pub installed: Vec<Installed>,
+    /// Releases that were already installed with the same content.
+    pub unchanged: Vec<Installed>,
+    /// Files that were not recognized, with what they seem to be.
+    pub skipped: Vec<(String, String)>,
+}
+
+/// The data directory.
+#[derive(Clone, Debug)]
+pub struct DataDir {
+    root: PathBuf,
+}
+
+impl DataDir {
+    /// A data directory at `root` (created on first import).
+    pub fn new(root: &Path) -> DataDir {
+        DataDir { root: root.to_path_buf() }
+    }
+
+    /// The folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn releases_dir(&self) -> PathBuf {
+        self.root.join("releases")
+    }
+
+    fn manifest_path(&self) -> PathBuf {
+        self.releases_dir().join("manifest.json")
+    }
+
+    fn manifest(&self) -> Result<Manifest, Error> {
+        let p = self.manifest_path();
+        match fs::read(&p) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| Error::Damaged {
+                file: p.display().to_string(),
+                message: e.to_string(),
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Manifest::default()),
+            Err(e) => Err(io(&p, e)),
+        }
+    }
+
+    /// The installed releases, by system and date.
+    pub fn list(&self) -> Result<Vec<Installed>, Error> {
+        let mut r = self.manifest()?.releases;
+        r.sort_by(|a, b| {
+            (system_order(&a.system), &a.effective_from)
+                .cmp(&(system_order(&b.system), &b.effective_from))
+        });
+        Ok(r)
+    }
+
+    /// Opens the installed releases of `systems` (all when `None`) as a library.
+    pub fn open(&self, systems: Option<&[System]>) -> Result<Library, Error> {
+        let mut out = Vec::new();
+        for inst in self.manifest()?.releases {
+            let Ok(system) = inst.system.parse::<System>() else { continue };
+            if systems.is_some_and(|s| !s.contains(&system)) {
+                continue;
+            }
+            out.push(Arc::new(self.read_release(&inst)?));
+        }
+        Ok(Library::new(out))
+    }
+
+    fn read_release(&self, inst: &Installed) -> Result<Release, Error> {
+        let p = self.releases_dir().join(&inst.file);
+        let bytes = fs::read(&p).map_err(|e| io(&p, e))?;
+        Release::from_bytes(&bytes)
+            .map_err(|e| Error::Damaged { file: p.display().to_string(), message: e.to_string() })
+    }
+
+    /// Imports release files and folders. See the crate documentation.
+    pub fn import(
+        &self,
+        paths: &[PathBuf],
+        effective_from: Option<Date>,
+    ) -> Result<ImportReport, Error> {
+        let inputs = read_inputs(paths)?;
+        let mut report = ImportReport::default();
+        // Parse every recognized input.
+        let mut built: Vec<(Release, Vec<String>, Sha256)> = Vec::new();
+        let mut indexes: Vec<(code_sets::index::IndexFile, Input)> = Vec::new();
+        let mut definitions: Vec<Input> = Vec::new();
+        for input in &inputs {
+            let load = |e: code_sets::LoadError| Error::Load {
+                file: input.name.clone(),
+                line: e.line,
+                message: e.message,
+            };
+            let date =
+                effective_from.or_else(|| effective_date_from_name(&input.name, &input.kind));
+            let release = match input.kind {
+                Kind::Unknown(ref why) => {
+                    report.skipped.push((input.name.clone(), why.clone()));
+                    continue;
+                }
+                Kind::CmTabular => {
+                    code_sets::icd10cm::parse_tabular(&input.bytes, date).map_err(load)?
+                }
+                Kind::PcsTables => {
+                    code_sets::icd10pcs::parse_tables(&input.bytes, date).map_err(load)?
+                }
+                Kind::Hcpcs => code_sets::hcpcs::parse_anweb(&input.bytes, date).map_err(load)?,
+                Kind::PfsRvu | Kind::CptCsv => {
+                    let Some(date) = date else {
+                        return Err(Error::Usage(format!(
+                            "{}: the file name does not say when it takes effect; pass --effective-from YYYY-MM-DD",
+                            input.name
+                        )));
+                    };
+                    if input.kind == Kind::PfsRvu {
+                        code_sets::cpt::parse_pfs_rvu(&input.bytes, date).map_err(load)?
+                    } else {
+                        code_sets::cpt::parse_user_csv(&input.bytes, date).map_err(load)?
+                    }
+                }
+                Kind::CmIndex => {
+                    indexes.push((
+                        code_sets::index::parse_index(&input.bytes).map_err(load)?,
+                        input.clone(),
+                    ));
+                    continue;
+                }
+                Kind::PcsDefinitions => {
+                    definitions.push(input.clone());
+                    continue;
+                }
+            };
+            let mut h = Sha256::new();
+            h.update(&input.bytes);
+            built.push((release, vec![input.name.clone()], h));
+        }
+        // Attach index books and definitions to a release of the same system and version: one
+        // built in this import, or else the installed ones.
+        let manifest = self.manifest()?;
+        let mut reopened: Vec<(Release, Vec<String>, Sha256, Installed)> = Vec::new();
+        let mut attach = |system: System,
+                          version: &str,
+                          name: &str,
+                          bytes: &[u8],
+                          built: &mut Vec<(Release, Vec<String>, Sha256)>,
+                          f: &mut dyn FnMut(&mut Release) -> Result<(), code_sets::LoadError>|
+         -> Result<(), Error> {
+            let load = |e: code_sets::LoadError| Error::Load {
+                file: name.to_string(),
+                line: e.line,
+                message: e.message,
+            };
+            let mut done = false;
+            for (r, sources, h) in built.iter_mut() {
+                if r.meta.system == system && (version.is_empty() || r.meta.version == version) {
+                    f(r).map_err(load)?;
+                    sources.push(name.to_string());
+                    h.update(bytes);
+                    done = true;
+                }
+            }
+            if done {
+                return Ok(());
+            }
+            for inst in &manifest.releases {
+                if inst.system == system.id() && (version.is_empty() || inst.version == version) {
+                    let mut r = self.read_release(inst)?;
+                    f(&mut r).map_err(load)?;
+                    let mut h = Sha256::new();
+                    h.update(inst.content_hash.as_bytes());
+                    h.update(bytes);
+                    let mut sources = inst.sources.clone();
+                    if !sources.iter().any(|s| s == name) {
+                        sources.push(name.to_string());
+                    }
+                    reopened.push((r, sources, h, inst.clone()));
+                    done = true;
+                }
+            }
+            if !done {
+                return Err(Error::Usage(format!(
+                    "{name}: there is no {} release{} to attach it to: import the {} file with it",
+                    system.display_name(),
+                    if version.is_empty() { String::new() } else { format!(" for {version}") },
+                    if system == System::Icd10Cm { "tabular" } else { "tables" }
+                )));
+            }
+            Ok(())
+        };
+        for (file, input) in &indexes {
+            let version = file.version.trim().to_string();
+            attach(System::Icd10Cm, &version, &input.name, &input.bytes, &mut built, &mut |r| {
+                r.attach_index(file)
+            })?;
+        }
+        for input in &definitions {
+            let version = detect::xml_version(&input.bytes).unwrap_or_default();
+            attach(System::Icd10Pcs, &version, &input.name, &input.bytes, &mut built, &mut |r| {
+                code_sets::icd10pcs::attach_definitions(r, &input.bytes)
+            })?;
+        }
+        if built.is_empty() && reopened.is_empty() {
+            let names: Vec<&str> = report.skipped.iter().map(|(n, _)| n.as_str()).collect();
+            return Err(Error::NothingRecognized(names.join(", ")));
+        }
+        let mut finished: Vec<Release> = Vec::new();
+        for (mut r, sources, h) in built {
+            r.meta.sources = sources;
+            r.meta.content_hash = hex(&h.finalize());
+            finished.push(r);
+        }
+        for (mut r, sources, h, _) in reopened {
+            r.meta.sources = sources;
+            r.meta.content_hash = hex(&h.finalize());
+            finished.push(r);
+        }
+        // Two files for the same system and date in one import is a mistake.
+        let mut seen = BTreeMap::new();
+        for r in &finished {
+            if let Some(prev) =
+                seen.insert((r.meta.system, r.meta.effective_from), r.meta.sources.join(", "))
+            {
+                return Err(Error::Usage(format!(
+                    "{} and {} both install {} effective {}: import one of them, or set --effective-from for each",
+                    prev,
+                    r.meta.sources.join(", "),
+                    r.meta.system.display_name(),
+                    r.meta.effective_from
+                )));
+            }
+        }
+        self.install(finished, manifest, &mut report)?;
+        Ok(report)
+    }
+
+    fn install(
+        &self,
+        releases: Vec<Release>,
+        mut manifest: Manifest,
+        report: &mut ImportReport,
+    ) -> Result<(), Error> {
+        let dir = self.releases_dir();
+        fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
+        let mut written: Vec<PathBuf> = Vec::new();
+        let mut replaced: Vec<String> = Vec::new();
+        let result = (|| {
+            for r in &releases {
+                let system = r.meta.system.id();
+                let date = r.meta.effective_from.to_string();
+                let existing = manifest
+                    .releases
+                    .iter()
+                    .position(|i| i.system == system && i.effective_from == date);
+                if let Some(i) = existing
+                    && manifest.releases[i].content_hash == r.meta.content_hash
+                {
+                    report.unchanged.push(manifest.releases[i].clone());
+                    continue;
+                }
+                let file = format!("{system}-{date}-{}.sbr", &r.meta.content_hash[..12]);
+                let path = dir.join(&file);
+                write_atomic(&path, &r.to_bytes())?;
+                written.push(path);
+                let inst = installed(&r.meta, file);
+                if let Some(i) = existing {
+                    replaced.push(manifest.releases[i].file.clone());
+                    manifest.releases[i] = inst.clone();
+                } else {
+                    manifest.releases.push(inst.clone());
+                }
+                report.installed.push(inst);
+            }
+            if report.installed.is_empty() {
+                return Ok(());
+            }
+            manifest.format = code_sets::FORMAT_VERSION;
+            let json =
+                serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Usage(e.to_string()))?;
+            write_atomic(&self.manifest_path(), &json)
+        })();
+        match result {
+            Ok(()) => {
+                for f in replaced {
+                    if !manifest.releases.iter().any(|i| i.file == f) {
+                        let _ = fs::remove_file(dir.join(f));
+                    }
+                }
+                Ok(())
+            }
+            Err(e) => {
+                for p in written {
+                    let _ = fs::remove_file(p);
+                }
+                Err(e)
+            }
+        }
+    }
+}
+
+fn installed(meta: &ReleaseMeta, file: String) -> Installed {
+    Installed {
+        file,
+        system: meta.system.id().to_string(),
+        effective_from: meta.effective_from.to_string(),
+        label: meta.label.clone(),
+        version: meta.version.clone(),
+        sources: meta.sources.clone(),
+        content_hash: meta.content_hash.clone(),
+        billable: meta.counts.billable,
+        headers: meta.counts.headers,
+        modifiers: meta.counts.modifiers,
+        index_terms: meta.counts.index_terms,
+        tables: meta.counts.tables,
+    }
+}
+
+fn system_order(s: &str) -> usize {
+    System::ALL.iter().position(|x| x.id() == s).unwrap_or(99)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Writes a file through a temporary sibling, synced, then renamed over the target.
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    let mut f = fs::File::create(&tmp).map_err(|e| io(&tmp, e))?;
+    f.write_all(bytes).map_err(|e| io(&tmp, e))?;
+    f.sync_all().map_err(|e| io(&tmp, e))?;
+    drop(f);
+    fs::rename(&tmp, path).map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        io(path, e)
+    })
+}
