@@ -1,0 +1,440 @@
+//! The CLI contract: commands, exit codes and JSON fields, run as a user would run them.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn sample(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/sample").join(name)
+}
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        Env { dir: tempfile::tempdir().unwrap() }
+    }
+
+    fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_superbill"))
+            .args(args)
+            .env("SUPERBILL_DATA_DIR", self.data())
+            .env("SUPERBILL_TODAY", "2026-05-15")
+            .env_remove("COLUMNS")
+            .output()
+            .unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let o = self.run(args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}\nstdout:{}\nstderr:{}", out(&o), err(&o));
+        out(&o)
+    }
+
+    fn json(&self, args: &[&str], code: i32) -> Value {
+        let o = self.run(args);
+        assert_eq!(o.status.code(), Some(code), "{args:?}\nstdout:{}\nstderr:{}", out(&o), err(&o));
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", out(&o)))
+    }
+
+    fn with_sample(self) -> Env {
+        let p = sample("");
+        self.ok(&["data", "import", p.to_str().unwrap()]);
+        self
+    }
+
+    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+}
+
+fn out(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn err(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn codes(v: &Value) -> Vec<String> {
+    v.as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn show_json_contract() {
+    let env = Env::new().with_sample();
+    let v = env.json(&["codes", "show", "s72.001a", "--json"], 0);
+    assert_eq!(v["code"], "S72.001A");
+    assert_eq!(v["system"], "icd10cm");
+    assert_eq!(v["billable"], true);
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["release_covers_date"], true);
+    assert!(v["release"].as_str().unwrap().contains("FY2026"));
+    assert_eq!(v["parents"], serde_json::json!(["S72.001", "S72.00", "S72.0", "S72"]));
+    for field in [
+        "excludes1",
+        "excludes2",
+        "includes",
+        "inclusion_terms",
+        "code_first",
+        "use_additional",
+        "code_also",
+    ] {
+        assert!(v[field].is_array(), "{field} is an array");
+    }
+    let ex2 = v["excludes2"].as_array().unwrap();
+    assert!(
+        ex2.iter().any(|n| n["from"] == "S72" && n["text"].as_str().unwrap().contains("S82.-"))
+    );
+    assert_eq!(v["seventh_characters"]["from"], "S72");
+}
+
+#[test]
+fn show_pcs_axes() {
+    let env = Env::new().with_sample();
+    let v = env.json(&["codes", "show", "0dtj4zz", "--json"], 0);
+    assert_eq!(v["system"], "icd10pcs");
+    let axes = v["axes"].as_array().unwrap();
+    assert_eq!(axes.len(), 7);
+    assert_eq!(axes[3]["name"], "Body Part");
+    assert_eq!(axes[3]["value"], "J");
+    assert_eq!(axes[3]["meaning"], "Appendix");
+    let bad = env.json(&["codes", "show", "0DTJ4ZX", "--system", "icd10pcs", "--json"], 1);
+    assert_eq!(bad["valid"], false);
+    assert!(bad["reason"].as_str().unwrap().contains("Qualifier"), "{bad}");
+}
+
+#[test]
+fn exit_codes() {
+    let env = Env::new().with_sample();
+    // Header: exists, exit 0, not billable.
+    let v = env.json(&["codes", "show", "S72.00", "--json"], 0);
+    assert_eq!(v["billable"], false);
+    assert_eq!(v["status"], "header");
+    // Not a code: exit 1.
+    let v = env.json(&["codes", "show", "E11.99", "--json"], 1);
+    assert_eq!(v["status"], "not_a_code");
+    // The S06 note: D and S do not apply with 6th character 7 or 8.
+    let v = env.json(&["codes", "show", "S06.2X7D", "--json"], 1);
+    assert!(v["reason"].as_str().unwrap().contains("does not apply"), "{v}");
+    env.json(&["codes", "show", "S06.2X7A", "--json"], 0);
+    // Ambiguous without --system: exit 2, candidates listed.
+    let v = env.json(&["codes", "show", "J1100", "--json"], 2);
+    assert_eq!(v["error"], "ambiguous");
+    assert_eq!(v["candidates"].as_array().unwrap().len(), 2);
+    env.json(&["codes", "show", "J1100", "--system", "hcpcs", "--json"], 0);
+    let v = env.json(&["codes", "show", "J1100", "--system", "icd10cm", "--json"], 0);
+    assert_eq!(v["code"], "J11.00");
+    // Malformed: exit 2 with a message that says why.
+    let o = env.run(&["codes", "show", "E1.19"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("not shaped like"), "{}", err(&o));
+    let o = env.run(&["codes", "show", "0DTJ4ZO", "--system", "pcs"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("letter O"), "{}", err(&o));
+    // Usage error.
+    assert_eq!(env.run(&["codes", "show"]).status.code(), Some(2));
+    assert_eq!(env.run(&["codes", "show", "I10", "--date", "2026-13-01"]).status.code(), Some(2));
+}
+
+#[test]
+fn release_not_covering_the_date_is_flagged() {
+    let env = Env::new().with_sample();
+    let v = env.json(&["codes", "show", "I10", "--date", "2026-03-01", "--json"], 0);
+    assert_eq!(v["release_covers_date"], false);
+    let v = env.json(&["codes", "search", "hypertension", "--date", "2026-03-01", "--json"], 0);
+    assert_eq!(v[0]["release_covers_date"], false);
+}
+
+#[test]
+fn dated_validity_across_releases() {
+    let env = Env::new().with_sample();
+    // An October release of the same fiscal year: QA0.0109 is not in it, and a synthetic code
+    // I10.1 is (so that April "deletes" it).
+    let april = std::fs::read_to_string(sample("icd10cm_tabular_2026-04-01.xml")).unwrap();
+    let start = april.find("<name>QA0.0109</name>").unwrap();
+    let open = april[..start].rfind("<diag>").unwrap();
+    let close = april[start..].find("</diag>").unwrap() + start + "</diag>".len();
+    let mut october = format!("{}{}", &april[..open], &april[close..]);
+    let i10 = october.find("<desc>Essential (primary) hypertension</desc>").unwrap();
+    let at = i10 + "<desc>Essential (primary) hypertension</desc>".len();
+    october.insert_str(at, "<diag><name>I10.1</name><desc>Synthetic code for tests</desc></diag>");
+    let p = env.file("icd10cm_tabular_2026.xml", october.as_bytes());
+    env.ok(&["data", "import", p.to_str().unwrap()]);
+    let list = env.json(&["data", "list", "--json"], 0);
+    let cm: Vec<&Value> =
+        list.as_array().unwrap().iter().filter(|r| r["system"] == "icd10cm").collect();
+    assert_eq!(cm.len(), 2);
+    assert_eq!(cm[0]["effective_from"], "2025-10-01");
+    assert_eq!(cm[0]["effective_to"], "2026-03-31");
+    assert_eq!(cm[1]["effective_from"], "2026-04-01");
+
+    let v = env.json(&["codes", "show", "QA0.0109", "--date", "2026-01-10", "--json"], 1);
+    assert_eq!(v["status"], "not_valid_on_date");
+    assert!(v["reason"].as_str().unwrap().contains("added on 2026-04-01"), "{v}");
+    env.json(&["codes", "show", "QA0.0109", "--date", "2026-04-01", "--json"], 0);
+    let v = env.json(&["codes", "show", "I10.1", "--date", "2026-05-01", "--json"], 1);
+    assert!(v["reason"].as_str().unwrap().contains("last valid on 2026-03-31"), "{v}");
+    let v = env.json(&["codes", "show", "I10.1", "--date", "2025-12-01", "--json"], 0);
+    assert_eq!(v["billable"], true);
+    // I10 is a header in October (it has a child there) and billable in April.
+    assert_eq!(
+        env.json(&["codes", "show", "I10", "--date", "2025-12-01", "--json"], 0)["billable"],
+        false
+    );
+    assert_eq!(
+        env.json(&["codes", "show", "I10", "--date", "2026-06-01", "--json"], 0)["billable"],
+        true
+    );
+}
+
+#[test]
+fn search_contract_and_quality() {
+    let env = Env::new().with_sample();
+    let v = env.json(&["codes", "search", "htn", "--json"], 0);
+    assert_eq!(v[0]["code"], "I10");
+    for field in ["code", "system", "title", "billable", "score", "matched"] {
+        assert!(v[0].get(field).is_some(), "{field}");
+    }
+    let v = env.json(
+        &["codes", "search", "femur", "neck", "fx", "--billable", "--limit", "3", "--json"],
+        0,
+    );
+    assert_eq!(v.as_array().unwrap().len(), 3);
+    assert!(v.as_array().unwrap().iter().all(|r| r["billable"] == true));
+    assert!(codes(&v)[0].starts_with("S72.00"), "{v}");
+    let v = env
+        .json(&["codes", "search", "congestive heart failure", "--system", "icd10cm", "--json"], 0);
+    assert!(codes(&v).iter().take(3).any(|c| c == "I50.9"), "{v}");
+    let v = env.json(&["codes", "search", "laparoscopic", "appendectomy", "--json"], 0);
+    assert_eq!(v[0]["code"], "0DTJ4ZZ");
+    let v = env.json(&["codes", "search", "lumbago", "--json"], 0);
+    assert!(codes(&v).iter().take(3).any(|c| c.starts_with("M54.5")), "{v}");
+    // Index terms are searched and reported.
+    let v = env.json(&["codes", "search", "heart attack", "--json"], 0);
+    assert!(codes(&v).iter().take(3).any(|c| c.starts_with("I21")), "{v}");
+    // Nothing found: exit 1.
+    env.json(&["codes", "search", "zzzzqqq", "--json"], 1);
+}
+
+#[test]
+fn browse_and_index() {
+    let env = Env::new().with_sample();
+    let v = env.json(&["codes", "browse", "E11.9", "--json"], 0);
+    assert!(v["siblings"].as_array().unwrap().iter().any(|s| s["code"] == "E11.6"));
+    assert_eq!(v["parents"][0], "E11");
+    let v = env.json(&["codes", "index", "Hypertension", "heart", "--json"], 0);
+    let node = &v["nodes"][0];
+    assert_eq!(node["codes"][0], "I11.9");
+    assert_eq!(node["path"], serde_json::json!(["Hypertension, hypertensive", "heart"]));
+    let v = env.json(&["codes", "index", "Neoplasm", "lung", "--json"], 0);
+    assert!(
+        v["nodes"][0]["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["column"] == "Malignant Primary" && c["code"] == "C34.9-")
+    );
+    let v = env.json(&["codes", "index", "heart attack", "--json"], 0);
+    assert_eq!(v["nodes"][0]["see"], "Infarct, myocardium");
+    env.json(&["codes", "index", "Nonexistentterm", "--json"], 1);
+    let human = env.ok(&["codes", "index", "diabetes", "type 2"]);
+    assert!(human.contains("E11.9"), "{human}");
+}
+
+#[test]
+fn human_output_is_readable() {
+    let env = Env::new().with_sample();
+    let o = env.run(&["codes", "show", "E11.9"]);
+    let text = out(&o);
+    assert!(text.starts_with("E11.9  Type 2 diabetes mellitus without complications"), "{text}");
+    assert!(text.contains("Excludes1"));
+    for line in text.lines() {
+        assert!(line.chars().count() <= 100, "line too long: {line}");
+    }
+    // No word is cut mid-way: every wrapped word exists whole in the source notes.
+    assert!(text.contains("injectable non-insulin antidiabetic drugs (Z79.85)"));
+}
+
+#[test]
+fn cpt_without_data_is_known_by_format_only() {
+    let env = Env::new().with_sample();
+    let v = env.json(&["codes", "show", "99213", "--json"], 0);
+    assert_eq!(v["system"], "cpt");
+    assert_eq!(v["status"], "format_only");
+    // A user CPT file (synthetic descriptions; real ones are the AMA's and never committed).
+    let p = env.file(
+        "my_cpt_2026.csv",
+        b"code,description\n99213,Synthetic office visit description\n0001F,Synthetic measure\n",
+    );
+    env.ok(&["data", "import", p.to_str().unwrap()]);
+    let v = env.json(&["codes", "show", "99213", "--json"], 0);
+    assert_eq!(v["title"], "Synthetic office visit description");
+    assert_eq!(v["status"], "billable");
+    env.json(&["codes", "show", "99499", "--json"], 1);
+}
+
+#[test]
+fn pfs_file_makes_cpt_codes_known_without_descriptions() {
+    let env = Env::new().with_sample();
+    let csv = "HCPCS,MOD,,CODE,PAYMENT,RVU,PE RVU,INDICATOR,PE RVU,INDICATOR,RVU,TOTAL\n\
+               99213,,,A,,1.30,1.35,,0.55,,0.10,2.75\n99213,26,,A,,1.30,1.35,,0.55,,0.10,2.75\n\
+               G0438,,,A,,2.60,1.35,,0.55,,0.10,2.75\n";
+    let p = env.file("PPRRVU2026_Jan.csv", csv.as_bytes());
+    env.ok(&["data", "import", p.to_str().unwrap()]);
+    let v = env.json(&["codes", "show", "99213", "--json"], 0);
+    assert_eq!(v["status"], "billable");
+    assert_eq!(v["title"], "");
+    env.json(&["codes", "show", "99214", "--json"], 1);
+}
+
+#[test]
+fn import_is_atomic_idempotent_and_names_the_bad_line() {
+    let env = Env::new().with_sample();
+    let before = env.ok(&["data", "list", "--json"]);
+    // Re-import: nothing changes.
+    let p = sample("");
+    let again = env.ok(&["data", "import", p.to_str().unwrap()]);
+    assert!(again.contains("unchanged"), "{again}");
+    assert!(!again.lines().any(|l| l.starts_with("installed")), "{again}");
+    assert_eq!(env.ok(&["data", "list", "--json"]), before);
+    // A truncated file next to a good one installs nothing, and the error names file and line.
+    let good = std::fs::read(sample("HCPC2026_JAN_ANWEB_sample.txt")).unwrap();
+    let good_path = env.file("HCPC2026_APR_ANWEB.txt", &good);
+    let pcs = std::fs::read_to_string(sample("icd10pcs_tables_2026.xml")).unwrap();
+    let cut = &pcs[..pcs.len() / 2];
+    let bad_path = env.file("icd10pcs_tables_2027.xml", cut.as_bytes());
+    let o = env.run(&["data", "import", good_path.to_str().unwrap(), bad_path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = err(&o);
+    assert!(e.contains("icd10pcs_tables_2027.xml:"), "{e}");
+    assert!(e.contains("truncated"), "{e}");
+    assert_eq!(env.ok(&["data", "list", "--json"]), before, "nothing was installed");
+    // Malformed XML: the line is named.
+    let broken = "<?xml version=\"1.0\"?>\n<ICD10CM.tabular>\n<version>2026</version>\n<chapter><name>1</name>\n</section>\n</ICD10CM.tabular>\n";
+    let bp = env.file("icd10cm_tabular_2030.xml", broken.as_bytes());
+    let o = env.run(&["data", "import", bp.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("icd10cm_tabular_2030.xml:5"), "{}", err(&o));
+    // Unknown files are listed and skipped; nothing known at all is an error.
+    let readme = env.file("README.txt", b"hello");
+    let o = env.run(&["data", "import", readme.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("README.txt"), "{}", err(&o));
+}
+
+#[test]
+fn import_reads_gzip_xz_and_zip() {
+    use std::io::Write;
+    let env = Env::new();
+    let xml = std::fs::read(sample("icd10cm_tabular_2026-04-01.xml")).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&xml).unwrap();
+    let p = env.file("icd10cm_tabular_2026-04-01.xml.gz", &gz.finish().unwrap());
+    let v = env.json(&["data", "import", p.to_str().unwrap(), "--json"], 0);
+    assert_eq!(v["installed"][0]["effective_from"], "2026-04-01");
+
+    let pcs = std::fs::read(sample("icd10pcs_tables_2026.xml")).unwrap();
+    let mut xz = xz2::write::XzEncoder::new(Vec::new(), 1);
+    xz.write_all(&pcs).unwrap();
+    let p = env.file("icd10pcs_tables_2026.xml.xz", &xz.finish().unwrap());
+    let v = env.json(&["data", "import", p.to_str().unwrap(), "--json"], 0);
+    assert_eq!(v["installed"][0]["system"], "icd10pcs");
+
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let opts = zip::write::SimpleFileOptions::default();
+        z.start_file("HCPC2026_JAN_ANWEB.txt", opts).unwrap();
+        z.write_all(&std::fs::read(sample("HCPC2026_JAN_ANWEB_sample.txt")).unwrap()).unwrap();
+        z.start_file("HCPC2026_recordlayout.pdf", opts).unwrap();
+        z.write_all(b"%PDF-1.4 not really").unwrap();
+        z.finish().unwrap();
+    }
+    let bytes = buf.into_inner();
+    let p = env.file("january-2026-alpha-numeric-hcpcs-file.zip", &bytes);
+    let v = env.json(&["data", "import", p.to_str().unwrap(), "--json"], 0);
+    assert_eq!(v["installed"][0]["system"], "hcpcs");
+    assert_eq!(v["installed"][0]["effective_from"], "2026-01-01");
+    assert!(v["skipped"][0]["file"].as_str().unwrap().ends_with("!HCPC2026_recordlayout.pdf"));
+    // A truncated zip is an error naming the file.
+    let p = env.file("cut.zip", &bytes[..bytes.len() - 40]);
+    let o = env.run(&["data", "import", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("cut.zip"), "{}", err(&o));
+}
+
+#[test]
+fn effective_from_flag_overrides_the_name() {
+    let env = Env::new();
+    let p = sample("icd10pcs_tables_2026.xml");
+    let v = env.json(
+        &["data", "import", p.to_str().unwrap(), "--effective-from", "2026-04-01", "--json"],
+        0,
+    );
+    assert_eq!(v["installed"][0]["effective_from"], "2026-04-01");
+    assert!(v["installed"][0]["label"].as_str().unwrap().contains("April 1, 2026 update"));
+}
+
+#[test]
+fn data_update_downloads_from_a_server_and_reports_offline() {
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+    let env = Env::new();
+    let body = std::fs::read(sample("icd10pcs_tables_2026.xml")).unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        // Serve exactly one request.
+        let (mut s, _) = listener.accept().unwrap();
+        let mut buf = [0u8; 4096];
+        let _ = s.read(&mut buf).unwrap();
+        let head = format!(
+            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        );
+        s.write_all(head.as_bytes()).unwrap();
+        s.write_all(&body).unwrap();
+    });
+    let url = format!("http://127.0.0.1:{port}/files/icd10pcs_tables_2026.xml");
+    let out = env.ok(&["data", "update", "--from", &url]);
+    assert!(out.contains("ICD-10-PCS FY2026"), "{out}");
+    server.join().unwrap();
+    // Nothing listens on this port now: a clear offline message, exit 2.
+    let o = env.run(&["data", "update", "--from", &url]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("offline"), "{}", err(&o));
+}
+
+#[test]
+fn demo_runs_on_a_fresh_data_dir() {
+    let env = Env::new();
+    let o = env.run(&["demo"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let text = out(&o);
+    assert!(
+        text.contains("0DTJ4ZZ  Resection of Appendix, Percutaneous Endoscopic Approach"),
+        "{text}"
+    );
+    assert!(text.contains("does not apply"), "{text}");
+    // And it leaves a usable data directory behind.
+    env.json(&["codes", "show", "E11.9", "--json"], 0);
+}
+
+#[test]
+fn no_release_installed_says_what_to_do() {
+    let env = Env::new();
+    let o = env.run(&["codes", "show", "E11.9", "--system", "icd10cm"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("superbill data import"), "{}", err(&o));
+    assert_eq!(env.run(&["data", "list"]).status.code(), Some(1));
+}
