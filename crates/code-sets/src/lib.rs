@@ -35,6 +35,7 @@ mod system;
 mod xml;
 
 pub mod cpt;
+pub mod eval;
 pub mod hcpcs;
 pub mod icd10cm;
 pub mod icd10pcs;

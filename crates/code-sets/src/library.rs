@@ -929,7 +929,9 @@ fn matched_text(release: &Release, doc: u32, field: Field, q: &Query) -> String 
         let ts = crate::search::terms(text);
         q.terms
             .iter()
-            .filter(|alts| alts.iter().any(|a| ts.iter().any(|t| t.starts_with(a.as_str()))))
+            .filter(|qt| {
+                qt.alternatives.iter().any(|a| ts.iter().any(|t| t.starts_with(a.as_str())))
+            })
             .count()
     };
     match field {
@@ -950,6 +952,37 @@ fn matched_text(release: &Release, doc: u32, field: Field, q: &Query) -> String 
                 None if e.short.len > 0 => format!("short description: {}", release.text(e.short)),
                 None => "inclusion term".to_string(),
             }
+        }
+        Field::Inherited => {
+            let mut cur = e.parent;
+            while cur != NONE {
+                let a = &body.entries[cur as usize];
+                let mut best: Option<(usize, &str)> = None;
+                for n in &body.notes[a.notes_start as usize..][..a.notes_len as usize] {
+                    if n.kind == NoteKind::InclusionTerm {
+                        let t = release.text(n.text);
+                        let h = hits(t);
+                        if best.is_none_or(|(b, _)| h > b) {
+                            best = Some((h, t));
+                        }
+                    }
+                }
+                if let Some((_, t)) = best {
+                    return format!(
+                        "inclusion term of {}: {t}",
+                        release.meta.system.display_code(&a.key)
+                    );
+                }
+                if release.text(a.title).contains('[') {
+                    return format!(
+                        "title of {}: {}",
+                        release.meta.system.display_code(&a.key),
+                        release.text(a.title)
+                    );
+                }
+                cur = a.parent;
+            }
+            "inclusion term of a parent".to_string()
         }
         Field::Index => {
             let mut best: Option<(usize, String)> = None;

@@ -404,7 +404,7 @@ impl Release {
 
     /// Rebuilds the search index (after the alphabetic index is attached).
     pub fn rebuild_search(&mut self) {
-        self.body.search = SearchIndex::build(&self.body);
+        self.body.search = SearchIndex::build(&self.body, self.meta.system);
     }
 
     /// The number of entries (codes and headers).

@@ -11,6 +11,7 @@ use std::sync::LazyLock;
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::{Deserialize, Serialize};
 
+use crate::System;
 use crate::release::{BILLABLE, Body, IndexTerm, NONE, NoteKind};
 
 /// Where a term was found, best first.
@@ -18,26 +19,55 @@ use crate::release::{BILLABLE, Body, IndexTerm, NONE, NoteKind};
 pub enum Field {
     /// The code's title.
     Title = 0,
-    /// An inclusion term, an includes note or a short description.
+    /// One of the code's own inclusion terms, or a short description.
     Inclusion = 1,
     /// The alphabetic index.
     Index = 2,
+    /// An inclusion term (or bracketed synonym) of an ancestor, read with the code's own title.
+    Inherited = 3,
 }
 
-const FIELD_WEIGHT: [f32; 4] = [1.0, 0.8, 0.9, 0.5];
+impl Field {
+    fn from_u8(b: u8) -> Field {
+        match b {
+            0 => Field::Title,
+            1 => Field::Inclusion,
+            2 => Field::Index,
+            _ => Field::Inherited,
+        }
+    }
+
+    fn weight(self) -> f32 {
+        match self {
+            Field::Title => 1.0,
+            Field::Inclusion => 0.92,
+            Field::Index => 0.95,
+            Field::Inherited => 0.8,
+        }
+    }
+}
 
 /// The stored index of one release.
+///
+/// Documents are *units*: a code's title, each of its inclusion terms, each index term that leads
+/// to it, and its ancestors' inclusion terms read together with its own title. A code scores as its
+/// best unit, so a short inclusion term ("Influenza NOS") is judged by its own length, not by the
+/// length of the title it stands under.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub(crate) struct SearchIndex {
     /// Sorted vocabulary, concatenated; `term_ends[i]` is where term `i` ends.
     vocab: String,
     term_ends: Vec<u32>,
-    /// Postings of term `i`: `postings[post_ends[i-1]..post_ends[i]]`, each `doc << 2 | field`.
+    /// Postings of term `i`: `postings[post_ends[i-1]..post_ends[i]]`, unit ids, ascending.
     post_ends: Vec<u32>,
     postings: Vec<u32>,
-    /// Number of distinct terms in each document's title (for length normalization).
-    doc_len: Vec<u8>,
-    /// (doc, index term) pairs, sorted, telling which index term led to a code.
+    /// The entry each unit belongs to.
+    unit_entry: Vec<u32>,
+    /// Each unit's essential length (low 7 bits) and whether it reads as the default choice.
+    unit_len: Vec<u8>,
+    /// Each unit's field.
+    unit_field: Vec<u8>,
+    /// (entry, index term) pairs, sorted, telling which index term led to a code.
     index_refs: Vec<(u32, u32)>,
 }
 
@@ -49,21 +79,42 @@ const STOPWORDS: &[&str] = &[
 ];
 
 /// Splits text into lower-case words (letters and digits), dropping apostrophes inside words.
+/// A hyphenated word also yields its parts joined ("pre-eclampsia" → pre, eclampsia, preeclampsia).
 pub(crate) fn words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
+    let mut joined = String::new();
+    let mut hyphenated = false;
+    let flush = |cur: &mut String,
+                 joined: &mut String,
+                 hyphenated: &mut bool,
+                 out: &mut Vec<String>,
+                 end: bool| {
+        if !cur.is_empty() {
+            joined.push_str(cur);
+            out.push(std::mem::take(cur));
+        }
+        if end {
+            if *hyphenated && !joined.is_empty() {
+                out.push(std::mem::take(joined));
+            }
+            joined.clear();
+            *hyphenated = false;
+        }
+    };
     for c in text.chars() {
         if c.is_alphanumeric() {
             cur.extend(c.to_lowercase());
         } else if c == '\'' || c == '’' {
             // "Alzheimer's" → "alzheimers" → stemmed "alzheim".
-        } else if !cur.is_empty() {
-            out.push(std::mem::take(&mut cur));
+        } else if c == '-' && !cur.is_empty() {
+            flush(&mut cur, &mut joined, &mut hyphenated, &mut out, false);
+            hyphenated = true;
+        } else {
+            flush(&mut cur, &mut joined, &mut hyphenated, &mut out, true);
         }
     }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
+    flush(&mut cur, &mut joined, &mut hyphenated, &mut out, true);
     out
 }
 
@@ -81,54 +132,167 @@ pub(crate) fn terms(text: &str) -> Vec<String> {
 }
 
 /// Title words that say "nothing more specific": they do not count against a title's length.
-const NEUTRAL: &[&str] = &["unspecifi", "without", "complic", "initi", "encount"];
-/// Set in `doc_len` for titles that are the default choice ("unspecified", "without complications").
+const NEUTRAL: &[&str] = &["unspecifi", "initi", "encount", "nos", "site", "elsewher", "classifi"];
+/// After "unspecified", these words name the detail left unspecified ("unspecified ear").
+const ASPECTS: &[&str] = &[
+    "sever", "trimest", "ear", "eye", "side", "site", "later", "stage", "type", "part", "level",
+    "organ", "episod", "bodi", "region", "lower", "upper", "limb", "leg", "arm", "foot", "hand",
+    "femur", "finger", "toe", "joint", "vessel", "kidney", "lung", "fractur", "pressur", "acut",
+    "chronic", "caus", "duration", "degre", "intract",
+];
+/// Set in `unit_len` for texts that are the default choice ("unspecified", "without complications", "NOS").
 const DEFAULT_BIT: u8 = 0x80;
 
+/// How many distinct essential terms a text has, and whether it reads as the default choice.
+///
+/// Parenthesized and bracketed words are nonessential; a clause that starts with "without" or
+/// "not" describes what is absent; "unspecified ear" leaves a detail open; none of these make a
+/// title more specific than the query.
+///
+/// With `cm_style` false (HCPCS, CPT, PCS titles) only the parenthesized words are set aside:
+/// "not" in a HCPCS quality-measure title is content, not an absent detail.
+fn essential(text: &str, cm_style: bool) -> (usize, bool) {
+    let plain = strip_parenthesized(text);
+    if !cm_style {
+        let mut t = terms(&plain);
+        t.sort();
+        t.dedup();
+        return (t.len(), false);
+    }
+    let mut kept: Vec<String> = Vec::new();
+    let mut default = false;
+    for clause in plain.split([',', ';']) {
+        let ws = words(clause);
+        if ws.is_empty() {
+            continue;
+        }
+        if matches!(ws[0].as_str(), "without" | "not" | "no") {
+            default = true;
+            continue;
+        }
+        let mut skip_next = false;
+        for (i, w) in ws.iter().enumerate() {
+            if skip_next {
+                skip_next = false;
+                continue;
+            }
+            if matches!(w.as_str(), "without" | "not" | "no")
+                && ws.get(i + 1).is_some_and(|n| n != "specified")
+            {
+                // "without complications": the rest of the clause names what is absent.
+                default = true;
+                break;
+            }
+            if STOPWORDS.contains(&w.as_str()) {
+                continue;
+            }
+            let st = stem(w);
+            if st == "unspecifi" || st == "nos" || (st == "specifi" && i > 0 && ws[i - 1] == "not")
+            {
+                default = true;
+                if ws.get(i + 1).is_some_and(|n| ASPECTS.contains(&stem(n).as_str())) {
+                    skip_next = true;
+                }
+                continue;
+            }
+            if st == "not"
+                || st == "specifi" && ws.get(i.wrapping_sub(1)).is_some_and(|p| p == "not")
+            {
+                continue;
+            }
+            if NEUTRAL.contains(&st.as_str()) {
+                continue;
+            }
+            kept.push(st);
+        }
+    }
+    kept.sort();
+    kept.dedup();
+    (kept.len(), default)
+}
+
 struct Builder {
+    cm_style: bool,
     map: HashMap<String, Vec<u32>>,
+    unit_entry: Vec<u32>,
+    unit_len: Vec<u8>,
+    unit_field: Vec<u8>,
 }
 
 impl Builder {
-    fn add(&mut self, doc: u32, field: Field, text: &str) -> usize {
-        let ts = terms(text);
-        let n = ts.len();
-        for t in ts {
-            self.map.entry(t).or_default().push(doc << 2 | field as u32);
+    /// Adds a unit: `text` is what it matches; `len_text` what its length is judged by.
+    fn unit(&mut self, entry: u32, field: Field, text: &str, len_text: &str) {
+        let unit = self.unit_entry.len() as u32;
+        let (len, default) = essential(len_text, self.cm_style);
+        self.unit_entry.push(entry);
+        self.unit_len.push(len.min(127) as u8 | if default { DEFAULT_BIT } else { 0 });
+        self.unit_field.push(field as u8);
+        for t in terms(text) {
+            let posts = self.map.entry(t).or_default();
+            if posts.last() != Some(&unit) {
+                posts.push(unit);
+            }
         }
-        n
     }
 }
 
+/// Bracketed synonyms in a title: "Thyrotoxicosis [hyperthyroidism]" → "hyperthyroidism".
+fn bracketed(title: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = title;
+    while let Some(a) = rest.find('[') {
+        let Some(b) = rest[a..].find(']') else { break };
+        out.push(&rest[a + 1..a + b]);
+        rest = &rest[a + b + 1..];
+    }
+    out
+}
+
 impl SearchIndex {
-    pub(crate) fn build(body: &Body) -> SearchIndex {
-        let mut b = Builder { map: HashMap::new() };
-        let mut doc_len = Vec::with_capacity(body.entries.len());
+    pub(crate) fn build(body: &Body, system: System) -> SearchIndex {
+        let mut b = Builder {
+            cm_style: system == System::Icd10Cm,
+            map: HashMap::new(),
+            unit_entry: Vec::new(),
+            unit_len: Vec::new(),
+            unit_field: Vec::new(),
+        };
+        let inclusion = |i: usize| -> Vec<&str> {
+            let e = &body.entries[i];
+            let mut v: Vec<&str> = body.notes[e.notes_start as usize..][..e.notes_len as usize]
+                .iter()
+                .filter(|n| n.kind == NoteKind::InclusionTerm)
+                .map(|n| body.text(n.text))
+                .collect();
+            v.extend(bracketed(body.text(e.title)));
+            v
+        };
         for (i, e) in body.entries.iter().enumerate() {
-            let doc = i as u32;
-            let mut seen = terms(body.text(e.title));
-            seen.sort();
-            seen.dedup();
-            let default = seen.iter().any(|t| t == "unspecifi")
-                || (seen.iter().any(|t| t == "without") && seen.iter().any(|t| t == "complic"));
-            // Words in parentheses are nonessential modifiers: they do not make a title longer.
-            let mut essential = terms(&strip_parenthesized(body.text(e.title)));
-            essential.sort();
-            essential.dedup();
-            let specific = essential.iter().filter(|t| !NEUTRAL.contains(&t.as_str())).count();
-            doc_len.push(specific.min(127) as u8 | if default { DEFAULT_BIT } else { 0 });
-            b.add(doc, Field::Title, body.text(e.title));
+            let entry = i as u32;
+            let title = body.text(e.title);
+            b.unit(entry, Field::Title, title, title);
             if e.short.len > 0 {
-                b.add(doc, Field::Inclusion, body.text(e.short));
+                let short = body.text(e.short);
+                b.unit(entry, Field::Inclusion, short, title);
             }
-            let notes = &body.notes[e.notes_start as usize..][..e.notes_len as usize];
-            for n in notes {
-                if matches!(n.kind, NoteKind::InclusionTerm) {
-                    b.add(doc, Field::Inclusion, body.text(n.text));
+            for t in inclusion(i) {
+                b.unit(entry, Field::Inclusion, t, t);
+            }
+            // The nearest ancestor with inclusion terms lends them, read with this title.
+            let mut cur = e.parent;
+            while cur != NONE {
+                let lent = inclusion(cur as usize);
+                if !lent.is_empty() {
+                    for t in lent {
+                        let text = format!("{t} {title}");
+                        b.unit(entry, Field::Inherited, &text, title);
+                    }
+                    break;
                 }
+                cur = body.entries[cur as usize].parent;
             }
         }
-        // Alphabetic index: each term, read with its ancestors, points to its codes.
+        // Alphabetic index: each term, read with its ancestors, leads to its codes.
         let mut index_refs = Vec::new();
         for (ti, t) in body.index.iter().enumerate() {
             let targets = index_targets(body, t);
@@ -140,23 +304,26 @@ impl SearchIndex {
             while cur != NONE {
                 let term = &body.index[cur as usize];
                 path.push_str(body.text(term.title));
-                path.push(' ');
+                path.push_str(", ");
                 cur = term.parent;
             }
-            for doc in targets {
-                b.add(doc, Field::Index, &path);
-                index_refs.push((doc, ti as u32));
+            for entry in targets {
+                b.unit(entry, Field::Index, &path, &path);
+                index_refs.push((entry, ti as u32));
             }
         }
         index_refs.sort_unstable();
         index_refs.dedup();
         let mut vocab_terms: Vec<(String, Vec<u32>)> = b.map.into_iter().collect();
         vocab_terms.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut idx = SearchIndex { doc_len, index_refs, ..Default::default() };
-        for (term, mut posts) in vocab_terms {
-            // One posting per document, keeping the best field.
-            posts.sort_unstable();
-            posts.dedup_by(|next, kept| (*next >> 2) == (*kept >> 2));
+        let mut idx = SearchIndex {
+            unit_entry: b.unit_entry,
+            unit_len: b.unit_len,
+            unit_field: b.unit_field,
+            index_refs,
+            ..Default::default()
+        };
+        for (term, posts) in vocab_terms {
             idx.vocab.push_str(&term);
             idx.term_ends.push(idx.vocab.len() as u32);
             idx.postings.extend_from_slice(&posts);
@@ -185,8 +352,11 @@ impl SearchIndex {
             }
             prev = e;
         }
-        if self.postings.iter().any(|p| p >> 2 >= docs)
-            || self.doc_len.len() != docs as usize
+        let units = self.unit_entry.len();
+        if self.unit_len.len() != units
+            || self.unit_field.len() != units
+            || self.postings.iter().any(|&p| p as usize >= units)
+            || self.unit_entry.iter().any(|&e| e >= docs)
             || self.index_refs.iter().any(|&(d, t)| d >= docs || t as usize >= index.len())
         {
             return Err("postings point outside the release".into());
@@ -260,7 +430,7 @@ impl SearchIndex {
         out
     }
 
-    /// Scores the documents of this release for the query terms.
+    /// Scores the codes of this release for the query.
     pub(crate) fn query(
         &self,
         body: &Body,
@@ -268,73 +438,85 @@ impl SearchIndex {
         limit: usize,
         billable_only: bool,
     ) -> Vec<Hit> {
-        let docs = self.doc_len.len();
+        let units = self.unit_entry.len();
         let nterms = q.terms.len().min(32);
-        if nterms == 0 || docs == 0 {
+        if nterms == 0 || units == 0 {
             return Vec::new();
         }
-        let mut score = vec![0f32; docs];
-        let mut mask = vec![0u32; docs];
-        let mut best_field = vec![3u8; docs];
+        let mut score = vec![0f32; units];
+        let mut mask = vec![0u32; units];
         let mut touched: Vec<u32> = Vec::new();
-        for (ti, alternatives) in q.terms.iter().take(nterms).enumerate() {
+        for (ti, term) in q.terms.iter().take(nterms).enumerate() {
             let bit = 1u32 << ti;
-            for alt in alternatives {
+            for alt in &term.alternatives {
                 for (vi, weight) in self.candidates(alt) {
                     let posts = self.posts(vi);
-                    let idf = (1.0 + docs as f32 / (1.0 + posts.len() as f32)).ln();
-                    for &p in posts {
-                        let doc = (p >> 2) as usize;
-                        let field = (p & 3) as usize;
-                        if mask[doc] == 0 {
-                            touched.push(doc as u32);
+                    let idf = (1.0 + units as f32 / (1.0 + posts.len() as f32)).ln();
+                    for &u in posts {
+                        let u = u as usize;
+                        if mask[u] == 0 {
+                            touched.push(u as u32);
                         }
-                        if mask[doc] & bit == 0 {
-                            mask[doc] |= bit;
-                            score[doc] += idf * FIELD_WEIGHT[field] * weight;
+                        if mask[u] & bit == 0 {
+                            mask[u] |= bit;
+                            score[u] += idf * weight * if term.optional { 0.5 } else { 1.0 };
                         }
-                        best_field[doc] = best_field[doc].min(field as u8);
                     }
                 }
             }
         }
-        let full = if nterms == 32 { u32::MAX } else { (1u32 << nterms) - 1 };
-        let mut hits: Vec<Hit> = Vec::with_capacity(touched.len().min(4096));
-        for &d in &touched {
-            let d = d as usize;
-            let e = &body.entries[d];
+        let required: u32 = q
+            .terms
+            .iter()
+            .take(nterms)
+            .enumerate()
+            .filter(|(_, t)| !t.optional)
+            .fold(0, |m, (i, _)| m | 1 << i);
+        let nreq = required.count_ones() as usize;
+        // Require most of the query: all required words for short queries, all but one for long.
+        let needed = if nreq <= 2 { nreq } else { nreq - 1 };
+        // Best unit per entry.
+        let mut best: HashMap<u32, Hit> = HashMap::new();
+        for &u in &touched {
+            let u = u as usize;
+            let matched_req = (mask[u] & required).count_ones() as usize;
+            if matched_req < needed.max(1) {
+                continue;
+            }
+            let entry = self.unit_entry[u];
+            let e = &body.entries[entry as usize];
             let billable = e.flags & BILLABLE != 0;
             if billable_only && !billable {
                 continue;
             }
-            let matched = mask[d].count_ones() as usize;
-            // Require most of the query: all terms for short queries, all but one for long ones.
-            let needed = if nterms <= 2 { nterms } else { nterms - 1 };
-            if matched < needed {
-                continue;
-            }
-            let len = self.doc_len[d] & !DEFAULT_BIT;
-            let extra = (len as f32 - matched as f32).max(0.0);
-            let mut s = score[d] / (1.0 + 0.08 * extra);
-            if self.doc_len[d] & DEFAULT_BIT != 0 {
+            let field = Field::from_u8(self.unit_field[u]);
+            let len = self.unit_len[u] & !DEFAULT_BIT;
+            let matched = mask[u].count_ones() as f32;
+            let extra = (len as f32 - matched).max(0.0);
+            let mut s = score[u] * field.weight() / (1.0 + 0.08 * extra);
+            if self.unit_len[u] & DEFAULT_BIT != 0 {
                 s *= 1.05;
             }
-            // Prefer the less specific of equally good matches: a query that names no detail wants
-            // the code that assumes none. Depth is the number of characters past the category.
+            // Prefer the less specific of equally good matches: a query that names no detail
+            // wants the code that assumes none. Depth counts characters past the category.
             let depth = e.key.len().saturating_sub(3) as f32;
             s /= 1.0 + 0.03 * depth;
-            hits.push(Hit {
-                doc: d as u32,
+            let hit = Hit {
+                doc: entry,
                 score: s,
-                complete: mask[d] == full,
+                complete: mask[u] & required == required,
                 billable,
-                field: match best_field[d] {
-                    0 => Field::Title,
-                    1 => Field::Inclusion,
-                    _ => Field::Index,
-                },
-            });
+                field,
+            };
+            match best.get_mut(&entry) {
+                Some(h) if (h.complete, h.score) >= (hit.complete, hit.score) => {}
+                Some(h) => *h = hit,
+                None => {
+                    best.insert(entry, hit);
+                }
+            }
         }
+        let mut hits: Vec<Hit> = best.into_values().collect();
         hits.sort_by(|a, b| {
             b.complete
                 .cmp(&a.complete)
@@ -346,7 +528,7 @@ impl SearchIndex {
         hits
     }
 
-    /// The index terms that point to a document.
+    /// The index terms that point to a code.
     pub(crate) fn index_terms_of(&self, doc: u32) -> impl Iterator<Item = u32> + '_ {
         let start = self.index_refs.partition_point(|&(d, _)| d < doc);
         self.index_refs[start..].iter().take_while(move |&&(d, _)| d == doc).map(|&(_, t)| t)
@@ -382,10 +564,18 @@ pub(crate) struct Hit {
     pub(crate) field: Field,
 }
 
+/// One query word: the stems it may match, and whether it is required.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct QueryTerm {
+    pub(crate) alternatives: Vec<String>,
+    /// From an expansion's `[optional]` words: adds score when matched, never required.
+    pub(crate) optional: bool,
+}
+
 /// A parsed query: for each position, the stemmed alternatives it may match.
 #[derive(Clone, Debug, Default)]
 pub struct Query {
-    pub(crate) terms: Vec<Vec<String>>,
+    pub(crate) terms: Vec<QueryTerm>,
     /// The query after abbreviation expansion, for display.
     pub expanded: String,
 }
@@ -394,7 +584,7 @@ impl Query {
     /// Parses a query, expanding clinical abbreviations and synonyms.
     pub fn parse(text: &str) -> Query {
         let raw = words(text);
-        let mut expanded_words: Vec<String> = Vec::new();
+        let mut expanded: Vec<(String, bool)> = Vec::new();
         let mut i = 0;
         while i < raw.len() {
             // Longest phrase first (three words, two, one).
@@ -405,36 +595,43 @@ impl Query {
                 }
                 let phrase = raw[i..i + n].join(" ");
                 if let Some(exp) = crate::synonyms::lookup(&phrase) {
-                    expanded_words.extend(words(exp));
+                    for part in exp.split_whitespace() {
+                        let optional = part.starts_with('[');
+                        for w in words(part) {
+                            expanded.push((w, optional));
+                        }
+                    }
                     i += n;
                     matched = true;
                     break;
                 }
             }
             if !matched {
-                expanded_words.push(raw[i].clone());
+                expanded.push((raw[i].clone(), false));
                 i += 1;
             }
         }
-        let mut terms: Vec<Vec<String>> = Vec::new();
-        for w in &expanded_words {
+        let mut terms: Vec<QueryTerm> = Vec::new();
+        for (w, optional) in &expanded {
             if STOPWORDS.contains(&w.as_str()) {
                 continue;
             }
             let s = stem(w);
-            if terms.iter().any(|t| t[0] == s) {
+            if let Some(t) = terms.iter_mut().find(|t| t.alternatives[0] == s) {
+                t.optional &= *optional;
                 continue;
             }
-            let mut alts = vec![s];
+            let mut alternatives = vec![s];
             for syn in crate::synonyms::word_variants(w) {
                 let st = stem(syn);
-                if !alts.contains(&st) {
-                    alts.push(st);
+                if !alternatives.contains(&st) {
+                    alternatives.push(st);
                 }
             }
-            terms.push(alts);
+            terms.push(QueryTerm { alternatives, optional: *optional });
         }
-        Query { terms, expanded: expanded_words.join(" ") }
+        let expanded = expanded.iter().map(|(w, _)| w.as_str()).collect::<Vec<_>>().join(" ");
+        Query { terms, expanded }
     }
 
     /// True when nothing searchable is left.
@@ -498,6 +695,24 @@ mod tests {
     fn terms_are_stemmed_and_stopped() {
         assert_eq!(terms("Fractures of the femur"), vec!["fractur", "femur"]);
         assert_eq!(words("Alzheimer's disease"), vec!["alzheimers", "disease"]);
+        assert_eq!(words("Pre-eclampsia, mild"), vec!["pre", "eclampsia", "preeclampsia", "mild"]);
+    }
+
+    fn essential_cm(text: &str) -> (usize, bool) {
+        essential(text, true)
+    }
+
+    #[test]
+    fn essential_length_ignores_what_is_left_open() {
+        assert_eq!(
+            essential_cm("Migraine, unspecified, not intractable, without status migrainosus"),
+            (1, true)
+        );
+        assert_eq!(essential_cm("Otitis media, unspecified, unspecified ear"), (2, true));
+        assert_eq!(essential_cm("Urinary tract infection, site not specified"), (3, true));
+        assert_eq!(essential_cm("Secondary hypertension, unspecified"), (2, true));
+        assert_eq!(essential_cm("Essential (primary) hypertension"), (2, false));
+        assert_eq!(essential_cm("Type 2 diabetes mellitus without complications"), (4, true));
     }
 
     #[test]

@@ -270,3 +270,22 @@ fn binary_form_round_trips() {
     assert_eq!(back.len(), r.len());
     assert!(Release::from_bytes(&bytes[..bytes.len() / 2]).is_err());
 }
+
+#[test]
+fn search_evaluation_set() {
+    let lib = need!(library());
+    let r = code_sets::eval::run(&lib, code_sets::eval::EVAL_SET, date("2026-05-01"));
+    assert!(r.queries >= 200, "the set has {} queries", r.queries);
+    assert!(r.invalid.is_empty(), "expected codes must be valid FY2026 codes: {:?}", r.invalid);
+    let hit5 = r.hit5 as f64 / r.queries as f64;
+    let hit1 = r.hit1 as f64 / r.queries as f64;
+    eprintln!(
+        "search evaluation: {} queries, hit@1 {:.1}%, hit@5 {:.1}%",
+        r.queries,
+        hit1 * 100.0,
+        hit5 * 100.0
+    );
+    // The issue asks for hit@5 >= 80%; hold the line a little above that.
+    assert!(hit5 >= 0.90, "hit@5 fell to {:.1}%: misses {:#?}", hit5 * 100.0, r.misses);
+    assert!(hit1 >= 0.70, "hit@1 fell to {:.1}%", hit1 * 100.0);
+}

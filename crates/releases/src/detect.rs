@@ -139,7 +139,7 @@ pub(crate) fn xml_version(bytes: &[u8]) -> Option<String> {
 
 fn sniff(name: &str, bytes: &[u8]) -> Kind {
     let base = name.rsplit(['/', '\\', '!']).next().unwrap_or(name).to_ascii_lowercase();
-    if let Some(root) = xml_root(bytes) {
+    if let Some(root) = xml_root(bytes).filter(|_| looks_like_xml(bytes)) {
         return match root.as_str() {
             "ICD10CM.tabular" => Kind::CmTabular,
             "ICD10CM.index" | "ICD10CM.eindex" | "ICD10CM.neoplasm" | "ICD10CM.drug" => {
@@ -179,6 +179,12 @@ fn sniff(name: &str, bytes: &[u8]) -> Kind {
     Kind::Unknown("not a release file superbill knows".into())
 }
 
+/// True when the first non-blank character (after a byte-order mark) opens a tag.
+fn looks_like_xml(bytes: &[u8]) -> bool {
+    let b = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    b.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'<')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,6 +197,7 @@ mod tests {
         );
         assert_eq!(sniff("x.xml", b"<ICD10PCS.definitions>"), Kind::PcsDefinitions);
         assert!(matches!(sniff("README.txt", b"hello"), Kind::Unknown(_)));
+        assert!(matches!(sniff("mods.csv", b"modifier,long\nLT,<20 chars>\n"), Kind::Unknown(_)));
         assert_eq!(sniff("PPRRVU2025_Oct.csv", b"HCPCS,MOD,,CODE\n"), Kind::PfsRvu);
         assert_eq!(sniff("my_cpt_2026.csv", b"code,description\n99213,x\n"), Kind::CptCsv);
     }
