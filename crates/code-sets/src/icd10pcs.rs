@@ -176,7 +176,6 @@ pub fn parse_tables(src: &[u8], effective_from: Option<Date>) -> Result<Release,
         if body.tables.iter().any(|t| t.key == key) {
             return Err(LoadError::at(line, format!("table {key_str} appears twice")));
         }
-        let head_labels: Vec<String> = head.iter().map(|a| a.labels[0].1.clone()).collect();
         let definition = body.push_text(&definition);
         let mut built_rows = Vec::new();
         for (ri, (rline, axes, declared)) in rows.iter().enumerate() {
@@ -200,22 +199,14 @@ pub fn parse_tables(src: &[u8], effective_from: Option<Date>) -> Result<Release,
                 ));
             }
             // Cartesian product of positions 4–7.
-            for (c4, l4) in &ordered[0].labels {
-                for (c5, l5) in &ordered[1].labels {
-                    for (c6, l6) in &ordered[2].labels {
-                        for (c7, l7) in &ordered[3].labels {
+            for (c4, _) in &ordered[0].labels {
+                for (c5, _) in &ordered[1].labels {
+                    for (c6, _) in &ordered[2].labels {
+                        for (c7, _) in &ordered[3].labels {
                             let code = [key[0], key[1], key[2], *c4, *c5, *c6, *c7];
                             let text = String::from_utf8_lossy(&code).into_owned();
                             let Some(k) = CodeKey::new(&text) else { continue };
-                            let labels = [l4.as_str(), l5.as_str(), l6.as_str(), l7.as_str()];
-                            let titles: [&str; 4] = [
-                                &ordered[0].title,
-                                &ordered[1].title,
-                                &ordered[2].title,
-                                &ordered[3].title,
-                            ];
-                            let t = compose_title(key[0], &head_labels, &titles, &labels);
-                            codes.push((k, table_index, ri as u32, t));
+                            codes.push((k, table_index, ri as u32, String::new()));
                         }
                     }
                 }
@@ -297,11 +288,36 @@ pub fn parse_tables(src: &[u8], effective_from: Option<Date>) -> Result<Release,
     Ok(release)
 }
 
+/// The title of a PCS code, composed from its table row (codes store no title of their own: the
+/// 79,115 composed titles would double the size of the installed release).
+pub(crate) fn code_title(body: &Body, table: u32, row: u32, key: &CodeKey) -> String {
+    let Some(t) = body.tables.get(table as usize) else { return String::new() };
+    let Some(r) = t.rows.get(row as usize) else { return String::new() };
+    let code = key.as_str().as_bytes();
+    let mut head: Vec<&str> = vec![""; 3];
+    for h in &t.head {
+        if (1..=3).contains(&h.pos) {
+            head[h.pos as usize - 1] = body.text(h.label);
+        }
+    }
+    let mut titles = [""; 4];
+    let mut labels = [""; 4];
+    for i in 0..4 {
+        titles[i] = body.text(r.axes[i].0);
+        labels[i] = r.axes[i]
+            .1
+            .iter()
+            .find(|(c, _)| Some(c) == code.get(3 + i))
+            .map_or("", |(_, l)| body.text(*l));
+    }
+    compose_title(t.key[0], &head, &titles, &labels)
+}
+
 /// A readable title composed from the axis labels, in the manner of the CMS long titles:
 /// "Resection of Appendix, Percutaneous Endoscopic Approach".
-fn compose_title(section: u8, head: &[String], titles: &[&str; 4], labels: &[&str; 4]) -> String {
+fn compose_title(section: u8, head: &[&str], titles: &[&str; 4], labels: &[&str; 4]) -> String {
     let skip = |l: &str| l.starts_with("No ") || l == "None";
-    let op = head.get(2).map(String::as_str).unwrap_or("");
+    let op = head.get(2).copied().unwrap_or("");
     if section == b'0' {
         let mut t = format!("{op} of {}", labels[0]);
         if !skip(labels[2]) {
@@ -327,7 +343,7 @@ fn compose_title(section: u8, head: &[String], titles: &[&str; 4], labels: &[&st
             });
         }
     }
-    format!("{}, {}", head.get(1).map(String::as_str).unwrap_or(""), parts.join(", "))
+    format!("{}, {}", head.get(1).copied().unwrap_or(""), parts.join(", "))
 }
 
 /// Reads an ICD-10-PCS definitions file and attaches it to `release` (a PCS tables release).

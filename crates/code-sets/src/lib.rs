@@ -28,6 +28,7 @@
 mod date;
 mod error;
 mod library;
+mod packed;
 mod release;
 mod search;
 mod synonyms;
@@ -44,7 +45,7 @@ pub mod index;
 pub use date::{Date, DateError};
 pub use error::LoadError;
 pub use library::{
-    Axis, BrowseAnswer, CodeInfo, HcpcsDates, IndexAnswer, IndexNode, Library, NoteRef,
+    Axis, BrowseAnswer, CodeInfo, HcpcsDates, IndexAnswer, IndexNode, Library, Lookup, NoteRef,
     SearchResult, ShowError, Status,
 };
 pub use release::{Counts, DecodeError, FORMAT_VERSION, NoteKind, Release, ReleaseMeta};

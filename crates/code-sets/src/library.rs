@@ -142,6 +142,41 @@ pub struct HcpcsDates {
     pub action: char,
 }
 
+/// A borrowed answer of [`Library::lookup`].
+#[derive(Clone, Debug)]
+pub struct Lookup<'a> {
+    /// The title (borrowed, or composed for an ICD-10-PCS code).
+    pub title: std::borrow::Cow<'a, str>,
+    /// Reportable.
+    pub billable: bool,
+    /// False when the release is not in force on the date.
+    pub release_covers_date: bool,
+    release: &'a Release,
+    idx: u32,
+}
+
+impl<'a> Lookup<'a> {
+    /// The direct children, as keys.
+    pub fn children(&self) -> impl Iterator<Item = CodeKey> + 'a {
+        let release = self.release;
+        release.children_of(self.idx).iter().map(move |&c| release.body.entries[c as usize].key)
+    }
+
+    /// The ancestors, nearest first, as keys.
+    pub fn ancestors(&self) -> impl Iterator<Item = CodeKey> + 'a {
+        let release = self.release;
+        let mut cur = release.body.entries[self.idx as usize].parent;
+        std::iter::from_fn(move || {
+            if cur == NONE {
+                return None;
+            }
+            let e = &release.body.entries[cur as usize];
+            cur = e.parent;
+            Some(e.key)
+        })
+    }
+}
+
 /// Why `show` could not answer.
 #[derive(Clone, Debug)]
 pub enum ShowError {
@@ -250,6 +285,28 @@ impl Library {
             return Some((r, true));
         }
         self.of(system).next().map(|r| (r, false))
+    }
+
+    /// The fast path: one code's title and billable flag in the release in force, borrowed, no
+    /// notes and no allocation. `None` when the code is not in that release (or none is installed).
+    ///
+    /// ```
+    /// # use code_sets::{CodeKey, Library, System};
+    /// # let lib = Library::default();
+    /// let key = System::Icd10Cm.normalize("E11.9").unwrap();
+    /// assert!(lib.lookup(System::Icd10Cm, &key, "2026-05-01".parse().unwrap()).is_none());
+    /// ```
+    pub fn lookup(&self, system: System, key: &CodeKey, date: Date) -> Option<Lookup<'_>> {
+        let (release, covers) = self.in_force(system, date)?;
+        let idx = release.find(key)?;
+        let e = &release.body.entries[idx as usize];
+        Some(Lookup {
+            title: release.body.title(idx),
+            billable: e.flags & BILLABLE != 0,
+            release_covers_date: covers,
+            release,
+            idx,
+        })
     }
 
     /// Looks a code up. With `system` `None`, every system whose format fits is tried; when the
@@ -477,7 +534,7 @@ impl Library {
                     SearchResult {
                         system: s,
                         code: s.display_code(&e.key),
-                        title: release.text(e.title).to_string(),
+                        title: release.body.title(h.doc).into_owned(),
                         billable: h.billable,
                         score: h.score,
                         matched,
@@ -621,7 +678,7 @@ fn fill(release: &Release, idx: u32, info: &mut CodeInfo) {
     let body = &release.body;
     let system = release.meta.system;
     let e = &body.entries[idx as usize];
-    info.title = release.text(e.title).to_string();
+    info.title = body.title(idx).into_owned();
     info.short_title = release.text(e.short).to_string();
     info.children = release.children_of(idx).iter().map(|&c| row(release, c)).collect();
     // Own notes, then each ancestor's.

@@ -137,8 +137,8 @@ pub(crate) const BILLABLE: u8 = 1;
 /// A HCPCS modifier rather than a code.
 pub(crate) const MODIFIER: u8 = 2;
 
-/// One code (or header) of a release.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+/// One code (or header) of a release. Stored as fixed-size records (see [`Entries`]).
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct Entry {
     pub(crate) key: CodeKey,
     pub(crate) title: Text,
@@ -164,7 +164,71 @@ pub(crate) struct Entry {
     pub(crate) row: u32,
 }
 
+/// Size of one entry record in the binary form.
+const ENTRY_BYTES: usize = 7 + 8 + 8 + 4 + 4 + 1 + 4 + 2 + 4 + 4 + 4 + 4 + 1 + 4;
+
 impl Entry {
+    fn write(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(self.key.as_bytes());
+        for t in [self.title, self.short] {
+            out.extend_from_slice(&t.start.to_le_bytes());
+            out.extend_from_slice(&t.len.to_le_bytes());
+        }
+        out.extend_from_slice(&self.parent.to_le_bytes());
+        out.extend_from_slice(&self.group.to_le_bytes());
+        out.push(self.flags);
+        out.extend_from_slice(&self.notes_start.to_le_bytes());
+        out.extend_from_slice(&self.notes_len.to_le_bytes());
+        out.extend_from_slice(&self.seventh.to_le_bytes());
+        out.extend_from_slice(&self.added.to_le_bytes());
+        out.extend_from_slice(&self.action_effective.to_le_bytes());
+        out.extend_from_slice(&self.terminated.to_le_bytes());
+        out.push(self.action);
+        out.extend_from_slice(&self.row.to_le_bytes());
+    }
+
+    fn read(b: &[u8]) -> Option<Entry> {
+        let mut at = 7;
+        let u32_at = |at: &mut usize| {
+            let v = u32::from_le_bytes([b[*at], b[*at + 1], b[*at + 2], b[*at + 3]]);
+            *at += 4;
+            v
+        };
+        let key = CodeKey::from_bytes(&b[..7])?;
+        let title = Text { start: u32_at(&mut at), len: u32_at(&mut at) };
+        let short = Text { start: u32_at(&mut at), len: u32_at(&mut at) };
+        let parent = u32_at(&mut at);
+        let group = u32_at(&mut at);
+        let flags = b[at];
+        at += 1;
+        let notes_start = u32_at(&mut at);
+        let notes_len = u16::from_le_bytes([b[at], b[at + 1]]);
+        at += 2;
+        let seventh = u32_at(&mut at);
+        let added = u32_at(&mut at);
+        let action_effective = u32_at(&mut at);
+        let terminated = u32_at(&mut at);
+        let action = b[at];
+        at += 1;
+        let row = u32_at(&mut at);
+        Some(Entry {
+            key,
+            title,
+            short,
+            parent,
+            group,
+            flags,
+            notes_start,
+            notes_len,
+            seventh,
+            added,
+            action_effective,
+            terminated,
+            action,
+            row,
+        })
+    }
+
     pub(crate) fn new(key: CodeKey, title: Text) -> Entry {
         Entry {
             key,
@@ -182,6 +246,69 @@ impl Entry {
             action: 0,
             row: NONE,
         }
+    }
+}
+
+/// Entries, serialized as one run of fixed-size records so that opening a release copies them
+/// rather than decoding a dozen variable-length integers per code.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Entries(pub(crate) Vec<Entry>);
+
+impl std::ops::Deref for Entries {
+    type Target = Vec<Entry>;
+    fn deref(&self) -> &Vec<Entry> {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Entries {
+    fn deref_mut(&mut self) -> &mut Vec<Entry> {
+        &mut self.0
+    }
+}
+
+impl<'a> IntoIterator for &'a Entries {
+    type Item = &'a Entry;
+    type IntoIter = std::slice::Iter<'a, Entry>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl Serialize for Entries {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut out = Vec::with_capacity(self.0.len() * ENTRY_BYTES);
+        for e in &self.0 {
+            e.write(&mut out);
+        }
+        crate::packed::PackedU8(out).serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Entries {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Entries, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Entries;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a byte string of entry records")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<Entries, E> {
+                if !bytes.len().is_multiple_of(ENTRY_BYTES) {
+                    return Err(E::custom("entry table length is not a whole number of records"));
+                }
+                bytes
+                    .chunks_exact(ENTRY_BYTES)
+                    .map(Entry::read)
+                    .collect::<Option<Vec<Entry>>>()
+                    .map(Entries)
+                    .ok_or_else(|| E::custom("an entry key is not a code"))
+            }
+            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Entries, E> {
+                self.visit_bytes(&v)
+            }
+        }
+        d.deserialize_bytes(V)
     }
 }
 
@@ -266,7 +393,7 @@ pub(crate) struct PcsDefinition {
 pub(crate) struct Body {
     pub(crate) arena: String,
     /// Sorted by key; keys are unique.
-    pub(crate) entries: Vec<Entry>,
+    pub(crate) entries: Entries,
     pub(crate) notes: Vec<Note>,
     pub(crate) groups: Vec<Group>,
     pub(crate) seventh: Vec<Seventh>,
@@ -274,7 +401,7 @@ pub(crate) struct Body {
     pub(crate) tables: Vec<PcsTable>,
     pub(crate) definitions: Vec<PcsDefinition>,
     /// HCPCS modifiers, sorted by key.
-    pub(crate) modifiers: Vec<Entry>,
+    pub(crate) modifiers: Entries,
     pub(crate) search: SearchIndex,
 }
 
@@ -292,7 +419,7 @@ pub struct Release {
 /// Magic bytes of the binary form.
 const MAGIC: &[u8; 8] = b"SBREL\0\0\x01";
 /// Bumped whenever the binary form changes; older files must be re-imported.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 6;
 
 /// Why a binary release could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -452,6 +579,16 @@ impl Body {
     pub(crate) fn text(&self, t: Text) -> &str {
         let s = t.start as usize;
         self.arena.get(s..s + t.len as usize).unwrap_or("")
+    }
+
+    /// The title of entry `idx` (composed from its table for an ICD-10-PCS code).
+    pub(crate) fn title(&self, idx: u32) -> std::borrow::Cow<'_, str> {
+        let e = &self.entries[idx as usize];
+        if e.row != NONE && e.title.len == 0 {
+            std::borrow::Cow::Owned(crate::icd10pcs::code_title(self, e.group, e.row, &e.key))
+        } else {
+            std::borrow::Cow::Borrowed(self.text(e.title))
+        }
     }
 
     pub(crate) fn push_text(&mut self, s: &str) -> Text {

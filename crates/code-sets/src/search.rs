@@ -12,6 +12,7 @@ use rust_stemmers::{Algorithm, Stemmer};
 use serde::{Deserialize, Serialize};
 
 use crate::System;
+use crate::packed::{PackedU8, PackedU32};
 use crate::release::{BILLABLE, Body, IndexTerm, NONE, NoteKind};
 
 /// Where a term was found, best first.
@@ -57,16 +58,16 @@ impl Field {
 pub(crate) struct SearchIndex {
     /// Sorted vocabulary, concatenated; `term_ends[i]` is where term `i` ends.
     vocab: String,
-    term_ends: Vec<u32>,
+    term_ends: PackedU32,
     /// Postings of term `i`: `postings[post_ends[i-1]..post_ends[i]]`, unit ids, ascending.
-    post_ends: Vec<u32>,
-    postings: Vec<u32>,
+    post_ends: PackedU32,
+    postings: PackedU32,
     /// The entry each unit belongs to.
-    unit_entry: Vec<u32>,
+    unit_entry: PackedU32,
     /// Each unit's essential length (low 7 bits) and whether it reads as the default choice.
-    unit_len: Vec<u8>,
+    unit_len: PackedU8,
     /// Each unit's field.
-    unit_field: Vec<u8>,
+    unit_field: PackedU8,
     /// (entry, index term) pairs, sorted, telling which index term led to a code.
     index_refs: Vec<(u32, u32)>,
 }
@@ -264,12 +265,15 @@ impl SearchIndex {
                 .filter(|n| n.kind == NoteKind::InclusionTerm)
                 .map(|n| body.text(n.text))
                 .collect();
-            v.extend(bracketed(body.text(e.title)));
+            if e.row == NONE {
+                v.extend(bracketed(body.text(e.title)));
+            }
             v
         };
         for (i, e) in body.entries.iter().enumerate() {
             let entry = i as u32;
-            let title = body.text(e.title);
+            let title = body.title(entry);
+            let title = title.as_ref();
             b.unit(entry, Field::Title, title, title);
             if e.short.len > 0 {
                 let short = body.text(e.short);
@@ -317,9 +321,9 @@ impl SearchIndex {
         let mut vocab_terms: Vec<(String, Vec<u32>)> = b.map.into_iter().collect();
         vocab_terms.sort_by(|a, b| a.0.cmp(&b.0));
         let mut idx = SearchIndex {
-            unit_entry: b.unit_entry,
-            unit_len: b.unit_len,
-            unit_field: b.unit_field,
+            unit_entry: PackedU32(b.unit_entry),
+            unit_len: PackedU8(b.unit_len),
+            unit_field: PackedU8(b.unit_field),
             index_refs,
             ..Default::default()
         };
@@ -338,7 +342,7 @@ impl SearchIndex {
             return Err("term and posting tables differ in length".into());
         }
         let mut prev = 0usize;
-        for &e in &self.term_ends {
+        for &e in self.term_ends.iter() {
             let e = e as usize;
             if e < prev || e > self.vocab.len() || !self.vocab.is_char_boundary(e) {
                 return Err("vocabulary offsets out of range".into());
@@ -346,7 +350,7 @@ impl SearchIndex {
             prev = e;
         }
         let mut prev = 0u32;
-        for &e in &self.post_ends {
+        for &e in self.post_ends.iter() {
             if e < prev || e as usize > self.postings.len() {
                 return Err("posting offsets out of range".into());
             }

@@ -188,6 +188,20 @@ impl CodeKey {
         Some(CodeKey(k))
     }
 
+    /// The raw seven bytes (zero-padded).
+    pub(crate) fn as_bytes(&self) -> &[u8; 7] {
+        &self.0
+    }
+
+    /// Reads the raw seven bytes back, checking them.
+    pub(crate) fn from_bytes(b: &[u8]) -> Option<CodeKey> {
+        let n = b.iter().position(|&c| c == 0).unwrap_or(b.len());
+        if b.len() != 7 || b[n..].iter().any(|&c| c != 0) {
+            return None;
+        }
+        CodeKey::new(std::str::from_utf8(&b[..n]).ok()?)
+    }
+
     /// The code's characters.
     pub fn as_str(&self) -> &str {
         let n = self.len();
