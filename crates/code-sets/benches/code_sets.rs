@@ -60,6 +60,10 @@ fn benches(c: &mut Criterion) {
 
     let lib = Library::new(vec![Arc::new(cm), Arc::new(pcs)]);
     let dos: Date = "2026-05-01".parse().unwrap();
+    let key = System::Icd10Cm.normalize("S72.001A").unwrap();
+    c.bench_function("lookup_cm_title_and_billable", |b| {
+        b.iter(|| lib.lookup(System::Icd10Cm, black_box(&key), dos).map(|l| l.billable))
+    });
     c.bench_function("lookup_show_cm_billable", |b| {
         b.iter(|| lib.show(Some(System::Icd10Cm), black_box("E11.9"), dos).unwrap())
     });

@@ -55,7 +55,13 @@ fn main() {
     let cm = Release::from_bytes(&cm_bin).expect("open CM");
     let pcs = Release::from_bytes(&pcs_bin).expect("open PCS");
     let open_ms = t.elapsed().as_secs_f64() * 1e3;
-    let lib = Library::new(vec![Arc::new(cm), Arc::new(pcs)]);
+    let hcpcs = code_sets::hcpcs::parse_anweb(
+        &gunzip("hcpcs/2026/HCPC2026_JAN_ANWEB_01122026.txt.gz"),
+        None,
+    )
+    .expect("HCPCS");
+    // Searches run over every installed system: CM, PCS and HCPCS.
+    let lib = Library::new(vec![Arc::new(cm), Arc::new(pcs), Arc::new(hcpcs)]);
     let dos: Date = "2026-05-01".parse().unwrap();
 
     let keys: Vec<_> = codes.iter().filter_map(|c| System::Icd10Cm.normalize(c).ok()).collect();

@@ -496,7 +496,17 @@ impl Library {
         limit: usize,
         date: Date,
     ) -> Vec<SearchResult> {
-        let q = Query::parse(query);
+        let mut q = Query::parse(query);
+        // A word any release knows is not a typo: search by edit distance only for the others.
+        let in_force: Vec<_> = System::ALL
+            .into_iter()
+            .filter(|s| system.is_none_or(|x| x == *s))
+            .filter_map(|s| self.in_force(s, date).map(|(r, _)| r))
+            .collect();
+        for t in &mut q.terms {
+            t.known =
+                t.alternatives.iter().any(|a| in_force.iter().any(|r| r.body.search.knows(a)));
+        }
         let mut out: Vec<(bool, bool, SearchResult)> = Vec::new();
         for s in System::ALL {
             if system.is_some_and(|x| x != s) {

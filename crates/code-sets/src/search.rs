@@ -72,6 +72,27 @@ pub(crate) struct SearchIndex {
     index_refs: Vec<(u32, u32)>,
 }
 
+thread_local! {
+    /// Per-thread score, mask and touched-list buffers, reused across queries so a search does
+    /// not allocate and zero a buffer the size of the release each time.
+    static SCRATCH: std::cell::RefCell<Scratch> = const { std::cell::RefCell::new(Scratch::new()) };
+}
+
+/// Buffers one query needs, sized to the largest release seen.
+struct Scratch {
+    score: Vec<f32>,
+    mask: Vec<u32>,
+    touched: Vec<u32>,
+    /// For each entry, the index of its best hit in the hit list, or `NONE`.
+    best: Vec<u32>,
+}
+
+impl Scratch {
+    const fn new() -> Scratch {
+        Scratch { score: Vec::new(), mask: Vec::new(), touched: Vec::new(), best: Vec::new() }
+    }
+}
+
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
 
 const STOPWORDS: &[&str] = &[
@@ -396,7 +417,15 @@ impl SearchIndex {
     }
 
     /// Vocabulary terms a query term may stand for, with how much each match counts.
-    fn candidates(&self, q: &str) -> Vec<(usize, f32)> {
+    /// True when the vocabulary holds `q` or a word starting with it.
+    pub(crate) fn knows(&self, q: &str) -> bool {
+        match self.find(q) {
+            Ok(_) => true,
+            Err(i) => q.chars().count() >= 3 && i < self.len() && self.term(i).starts_with(q),
+        }
+    }
+
+    fn candidates(&self, q: &str, fuzzy: bool) -> Vec<(usize, f32)> {
         let mut out = Vec::new();
         match self.find(q) {
             Ok(i) => out.push((i, 1.0)),
@@ -409,7 +438,7 @@ impl SearchIndex {
                         i += 1;
                     }
                 }
-                if out.is_empty() {
+                if out.is_empty() && fuzzy {
                     let n = q.chars().count();
                     let max = match n {
                         0..=3 => 0,
@@ -417,10 +446,15 @@ impl SearchIndex {
                         _ => 2,
                     };
                     if max > 0 {
+                        let qmask = letter_mask(q);
                         for i in 0..self.len() {
                             let t = self.term(i);
                             let tn = t.len();
                             if tn + max < n || tn > n + max {
+                                continue;
+                            }
+                            // Each edit changes at most two letters of the set of letters used.
+                            if (letter_mask(t) ^ qmask).count_ones() as usize > 2 * max {
                                 continue;
                             }
                             if let Some(d) = bounded_levenshtein(q, t, max) {
@@ -447,13 +481,42 @@ impl SearchIndex {
         if nterms == 0 || units == 0 {
             return Vec::new();
         }
-        let mut score = vec![0f32; units];
-        let mut mask = vec![0u32; units];
-        let mut touched: Vec<u32> = Vec::new();
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            let s = &mut *scratch;
+            if s.score.len() < units {
+                s.score.resize(units, 0.0);
+                s.mask.resize(units, 0);
+            }
+            if s.best.len() < body.entries.len() {
+                s.best.resize(body.entries.len(), NONE);
+            }
+            let hits = self.score(body, q, nterms, limit, billable_only, s);
+            // Leave the scratch clean for the next query: reset only what was touched.
+            for &u in &s.touched {
+                s.score[u as usize] = 0.0;
+                s.mask[u as usize] = 0;
+            }
+            s.touched.clear();
+            hits
+        })
+    }
+
+    fn score(
+        &self,
+        body: &Body,
+        q: &Query,
+        nterms: usize,
+        limit: usize,
+        billable_only: bool,
+        s: &mut Scratch,
+    ) -> Vec<Hit> {
+        let units = self.unit_entry.len();
+        let Scratch { score, mask, touched, best } = s;
         for (ti, term) in q.terms.iter().take(nterms).enumerate() {
             let bit = 1u32 << ti;
             for alt in &term.alternatives {
-                for (vi, weight) in self.candidates(alt) {
+                for (vi, weight) in self.candidates(alt, !term.known) {
                     let posts = self.posts(vi);
                     let idf = (1.0 + units as f32 / (1.0 + posts.len() as f32)).ln();
                     for &u in posts {
@@ -480,8 +543,8 @@ impl SearchIndex {
         // Require most of the query: all required words for short queries, all but one for long.
         let needed = if nreq <= 2 { nreq } else { nreq - 1 };
         // Best unit per entry.
-        let mut best: HashMap<u32, Hit> = HashMap::new();
-        for &u in &touched {
+        let mut hits: Vec<Hit> = Vec::new();
+        for &u in touched.iter() {
             let u = u as usize;
             let matched_req = (mask[u] & required).count_ones() as usize;
             if matched_req < needed.max(1) {
@@ -512,23 +575,32 @@ impl SearchIndex {
                 billable,
                 field,
             };
-            match best.get_mut(&entry) {
-                Some(h) if (h.complete, h.score) >= (hit.complete, hit.score) => {}
-                Some(h) => *h = hit,
-                None => {
-                    best.insert(entry, hit);
+            let slot = &mut best[entry as usize];
+            if *slot == NONE {
+                *slot = hits.len() as u32;
+                hits.push(hit);
+            } else {
+                let h = &mut hits[*slot as usize];
+                if (hit.complete, hit.score) > (h.complete, h.score) {
+                    *h = hit;
                 }
             }
         }
-        let mut hits: Vec<Hit> = best.into_values().collect();
-        hits.sort_by(|a, b| {
+        for h in &hits {
+            best[h.doc as usize] = NONE;
+        }
+        let order = |a: &Hit, b: &Hit| {
             b.complete
                 .cmp(&a.complete)
                 .then(b.billable.cmp(&a.billable))
                 .then(b.score.total_cmp(&a.score))
                 .then(a.doc.cmp(&b.doc))
-        });
+        };
+        if limit > 0 && hits.len() > limit {
+            hits.select_nth_unstable_by(limit - 1, order);
+        }
         hits.truncate(limit);
+        hits.sort_by(order);
         hits
     }
 
@@ -572,6 +644,8 @@ pub(crate) struct Hit {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct QueryTerm {
     pub(crate) alternatives: Vec<String>,
+    /// Some release searched knows the word (exactly or as a prefix): no typo search is needed.
+    pub(crate) known: bool,
     /// From an expansion's `[optional]` words: adds score when matched, never required.
     pub(crate) optional: bool,
 }
@@ -632,7 +706,7 @@ impl Query {
                     alternatives.push(st);
                 }
             }
-            terms.push(QueryTerm { alternatives, optional: *optional });
+            terms.push(QueryTerm { alternatives, optional: *optional, known: false });
         }
         let expanded = expanded.iter().map(|(w, _)| w.as_str()).collect::<Vec<_>>().join(" ");
         Query { terms, expanded }
@@ -659,15 +733,27 @@ fn strip_parenthesized(text: &str) -> String {
     out
 }
 
-/// Levenshtein distance if it is at most `max`, computed with early exit.
+/// The set of ASCII letters and digits a word uses, as bits.
+fn letter_mask(w: &str) -> u64 {
+    w.bytes().fold(0u64, |m, c| match c {
+        b'a'..=b'z' => m | 1 << (c - b'a'),
+        b'0'..=b'9' => m | 1 << (26 + c - b'0'),
+        _ => m | 1 << 63,
+    })
+}
+
+/// Levenshtein distance (over bytes) if it is at most `max`, with early exit and no allocation.
+/// Words longer than 63 bytes are never near anything.
 fn bounded_levenshtein(a: &str, b: &str, max: usize) -> Option<usize> {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a.len().abs_diff(b.len()) > max {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len().abs_diff(b.len()) > max || a.len() > 63 || b.len() > 63 {
         return None;
     }
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
+    let mut prev = [0usize; 64];
+    let mut cur = [0usize; 64];
+    for (j, p) in prev.iter_mut().enumerate().take(b.len() + 1) {
+        *p = j;
+    }
     for i in 1..=a.len() {
         cur[0] = i;
         let mut row_min = cur[0];
