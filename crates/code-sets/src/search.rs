@@ -125,6 +125,7 @@ pub(crate) fn words(text: &str) -> Vec<String> {
         }
     };
     for c in text.chars() {
+        let c = fold(c);
         if c.is_alphanumeric() {
             cur.extend(c.to_lowercase());
         } else if c == '\'' || c == '’' {
@@ -138,6 +139,28 @@ pub(crate) fn words(text: &str) -> Vec<String> {
     }
     flush(&mut cur, &mut joined, &mut hyphenated, &mut out, true);
     out
+}
+
+/// Folds the accented Latin letters of the tabular ("Sézary", "Charcôt") to plain ASCII, so a
+/// query typed without accents finds them.
+fn fold(c: char) -> char {
+    match c {
+        'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+        'Á' | 'À' | 'Â' | 'Ä' | 'Ã' | 'Å' => 'A',
+        'é' | 'è' | 'ê' | 'ë' => 'e',
+        'É' | 'È' | 'Ê' | 'Ë' => 'E',
+        'í' | 'ì' | 'î' | 'ï' => 'i',
+        'Í' | 'Ì' | 'Î' | 'Ï' => 'I',
+        'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ø' => 'o',
+        'Ó' | 'Ò' | 'Ô' | 'Ö' | 'Õ' | 'Ø' => 'O',
+        'ú' | 'ù' | 'û' | 'ü' => 'u',
+        'Ú' | 'Ù' | 'Û' | 'Ü' => 'U',
+        'ç' => 'c',
+        'Ç' => 'C',
+        'ñ' => 'n',
+        'Ñ' => 'N',
+        c => c,
+    }
 }
 
 /// The stem of one lower-case word.
@@ -785,6 +808,7 @@ mod tests {
     fn terms_are_stemmed_and_stopped() {
         assert_eq!(terms("Fractures of the femur"), vec!["fractur", "femur"]);
         assert_eq!(words("Alzheimer's disease"), vec!["alzheimers", "disease"]);
+        assert_eq!(words("Sézary disease"), vec!["sezary", "disease"]);
         assert_eq!(words("Pre-eclampsia, mild"), vec!["pre", "eclampsia", "preeclampsia", "mild"]);
     }
 

@@ -289,3 +289,60 @@ fn search_evaluation_set() {
     assert!(hit5 >= 0.90, "hit@5 fell to {:.1}%: misses {:#?}", hit5 * 100.0, r.misses);
     assert!(hit1 >= 0.70, "hit@1 fell to {:.1}%", hit1 * 100.0);
 }
+
+/// CMS's FY2026 (October 1, 2025) billable code list, as staged in ../shared/data/drg: every code
+/// in it that the April update kept must be billable here with the same title, and every
+/// 7th-character code in it must come out of our expansion.
+#[test]
+fn cms_fy2026_code_list_agrees() {
+    let lib = need!(library());
+    let Some(csv) = shared("drg/codesets_fy2026/icd10cm_fy2026_codes.csv.gz") else { return };
+    let text = String::from_utf8(csv).unwrap();
+    let d = date("2026-05-01");
+    let (mut same, mut differ, mut missing, mut seventh) = (0, Vec::new(), Vec::new(), 0);
+    for line in text.lines() {
+        let Some((code, title)) = line.split_once(',') else { continue };
+        let title = title.trim_matches('"').replace("\"\"", "\"");
+        let info = lib.show(Some(System::Icd10Cm), code, d).unwrap();
+        if !info.billable {
+            missing.push(code.to_string());
+            continue;
+        }
+        if code.len() == 7 {
+            seventh += 1;
+        }
+        // CMS's flat file is ASCII; the tabular XML keeps accents ("Sézary").
+        let plain: String = info
+            .title
+            .chars()
+            .map(|c| match c {
+                'é' | 'è' => 'e',
+                'ô' | 'ö' => 'o',
+                'ä' | 'á' => 'a',
+                'ü' => 'u',
+                c => c,
+            })
+            .collect();
+        if plain == title { same += 1 } else { differ.push((code.to_string(), title, info.title)) }
+    }
+    eprintln!(
+        "CMS FY2026 list: {same} same title, {} different title, {} not billable in the April release, {seventh} 7-character codes",
+        differ.len(),
+        missing.len()
+    );
+    // The April 1 update deletes and retitles a handful of the October codes; no more than that.
+    assert!(
+        missing.len() < 200,
+        "{} October codes missing: {:?}",
+        missing.len(),
+        &missing[..missing.len().min(20)]
+    );
+    assert!(
+        differ.len() < 60,
+        "{} titles differ: {:?}",
+        differ.len(),
+        &differ[..differ.len().min(5)]
+    );
+    assert!(same > 73_000);
+    assert!(seventh > 40_000, "7th-character codes found: {seventh}");
+}
