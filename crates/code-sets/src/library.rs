@@ -505,7 +505,7 @@ impl Library {
             .collect();
         for t in &mut q.terms {
             t.known =
-                t.alternatives.iter().any(|a| in_force.iter().any(|r| r.body.search.knows(a)));
+                t.alternatives.iter().any(|a| in_force.iter().any(|r| r.search().knows(a)));
         }
         let mut out: Vec<(bool, bool, SearchResult)> = Vec::new();
         for s in System::ALL {
@@ -513,7 +513,7 @@ impl Library {
                 continue;
             }
             let Some((release, covers)) = self.in_force(s, date) else { continue };
-            let mut hits = release.body.search.query(&release.body, &q, limit, billable_only);
+            let mut hits = release.search().query(&release.body, &q, limit, billable_only);
             // A code typed into the search box finds itself first.
             if let Ok(key) = s.normalize(query)
                 && let Some(idx) = release.find(&key)
@@ -1053,7 +1053,7 @@ fn matched_text(release: &Release, doc: u32, field: Field, q: &Query) -> String 
         }
         Field::Index => {
             let mut best: Option<(usize, String)> = None;
-            for t in body.search.index_terms_of(doc) {
+            for t in release.search().index_terms_of(doc) {
                 let mut path = Vec::new();
                 let mut cur = t;
                 while cur != NONE {

@@ -402,7 +402,6 @@ pub(crate) struct Body {
     pub(crate) definitions: Vec<PcsDefinition>,
     /// HCPCS modifiers, sorted by key.
     pub(crate) modifiers: Entries,
-    pub(crate) search: SearchIndex,
 }
 
 /// One release of one code system, read-only once built.
@@ -411,6 +410,10 @@ pub struct Release {
     /// What the release is.
     pub meta: ReleaseMeta,
     pub(crate) body: Body,
+    /// The search index, decoded from `search_bytes` the first time a search needs it: a lookup
+    /// (`codes show`) never pays for it.
+    search: std::sync::OnceLock<SearchIndex>,
+    search_bytes: Vec<u8>,
     /// Children of each entry (CSR form), derived on open.
     pub(crate) child_start: Vec<u32>,
     pub(crate) children: Vec<u32>,
@@ -419,7 +422,7 @@ pub struct Release {
 /// Magic bytes of the binary form.
 const MAGIC: &[u8; 8] = b"SBREL\0\0\x01";
 /// Bumped whenever the binary form changes; older files must be re-imported.
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 
 /// Why a binary release could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -443,7 +446,14 @@ pub enum DecodeError {
 
 impl Release {
     pub(crate) fn from_body(meta: ReleaseMeta, body: Body) -> Release {
-        let mut r = Release { meta, body, child_start: Vec::new(), children: Vec::new() };
+        let mut r = Release {
+            meta,
+            body,
+            search: std::sync::OnceLock::new(),
+            search_bytes: Vec::new(),
+            child_start: Vec::new(),
+            children: Vec::new(),
+        };
         r.derive_children();
         r
     }
@@ -472,17 +482,31 @@ impl Release {
         self.children = children;
     }
 
-    /// The binary form: magic, format version, metadata length, metadata, body.
+    /// The binary form: magic, format version, metadata length, metadata, body length, body,
+    /// search index.
     pub fn to_bytes(&self) -> Vec<u8> {
         let meta = postcard::to_stdvec(&self.meta).unwrap_or_default();
         let body = postcard::to_stdvec(&self.body).unwrap_or_default();
-        let mut out = Vec::with_capacity(16 + meta.len() + body.len());
+        let search = postcard::to_stdvec(self.search()).unwrap_or_default();
+        let mut out = Vec::with_capacity(24 + meta.len() + body.len() + search.len());
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
         out.extend_from_slice(&(meta.len() as u32).to_le_bytes());
         out.extend_from_slice(&meta);
+        out.extend_from_slice(&(body.len() as u64).to_le_bytes());
         out.extend_from_slice(&body);
+        out.extend_from_slice(&search);
         out
+    }
+
+    /// The search index (decoded on first use; a damaged one searches as empty).
+    pub(crate) fn search(&self) -> &SearchIndex {
+        self.search.get_or_init(|| {
+            postcard::from_bytes::<SearchIndex>(&self.search_bytes)
+                .ok()
+                .filter(|s| s.check(self.body.entries.len() as u32, &self.body.index).is_ok())
+                .unwrap_or_default()
+        })
     }
 
     /// Reads only the metadata of a binary release (for listings).
@@ -493,13 +517,23 @@ impl Release {
 
     /// Reads a whole binary release.
     pub fn from_bytes(bytes: &[u8]) -> Result<Release, DecodeError> {
-        let (meta, body) = split(bytes)?;
+        let (meta, rest) = split(bytes)?;
         let meta: ReleaseMeta =
             postcard::from_bytes(meta).map_err(|e| DecodeError::Damaged(e.to_string()))?;
+        let (len, rest) = rest.split_at_checked(8).ok_or_else(|| DecodeError::Damaged("truncated".into()))?;
+        let len = u64::from_le_bytes(len.try_into().unwrap_or([0xff; 8]));
+        let len = usize::try_from(len).map_err(|_| DecodeError::Damaged("body length".into()))?;
+        let (body, search) =
+            rest.split_at_checked(len).ok_or_else(|| DecodeError::Damaged("truncated body".into()))?;
+        if search.is_empty() {
+            return Err(DecodeError::Damaged("the search index is missing (truncated file)".into()));
+        }
         let body: Body =
             postcard::from_bytes(body).map_err(|e| DecodeError::Damaged(e.to_string()))?;
         body.check().map_err(DecodeError::Damaged)?;
-        Ok(Release::from_body(meta, body))
+        let mut r = Release::from_body(meta, body);
+        r.search_bytes = search.to_vec();
+        Ok(r)
     }
 
     /// Sets the first day in force, and the label that names it.
@@ -531,7 +565,8 @@ impl Release {
 
     /// Rebuilds the search index (after the alphabetic index is attached).
     pub fn rebuild_search(&mut self) {
-        self.body.search = SearchIndex::build(&self.body, self.meta.system);
+        self.search = std::sync::OnceLock::from(SearchIndex::build(&self.body, self.meta.system));
+        self.search_bytes = Vec::new();
     }
 
     /// The number of entries (codes and headers).
@@ -686,7 +721,7 @@ impl Body {
                 return Err("PCS definition outside the file".into());
             }
         }
-        self.search.check(n, &self.index).map_err(|e| format!("search index: {e}"))
+        Ok(())
     }
 }
 
