@@ -2,7 +2,7 @@
 //! holds a licence supplies a CSV (`code,description`), or superbill learns which CPT codes exist,
 //! without descriptions, from the Medicare Physician Fee Schedule relative value file (`PPRRVU…`).
 
-use crate::release::{BILLABLE, Body, Counts, Entry, Release, ReleaseMeta};
+use crate::release::{BILLABLE, Body, Counts, Entry, Release};
 use crate::{CodeKey, Date, LoadError, System};
 
 fn is_cpt(code: &str) -> bool {
@@ -100,19 +100,13 @@ fn build(
         counts.billable += 1;
         body.entries.push(e);
     }
-    let meta = ReleaseMeta {
-        system: System::Cpt,
-        version: effective_from.year().to_string(),
-        label: String::new(),
+    Ok(Release::finish(
+        System::Cpt,
+        effective_from.year().to_string(),
         effective_from,
-        sources: Vec::new(),
         counts,
-        content_hash: String::new(),
-    };
-    let mut r = Release::from_body(meta, body);
-    r.set_effective_from(effective_from);
-    r.rebuild_search();
-    Ok(r)
+        body,
+    ))
 }
 
 impl Release {

@@ -7,7 +7,7 @@
 //! effective date 277–284, termination date 285–292 (the last day the code may be used), action
 //! code 293.
 
-use crate::release::{BILLABLE, Body, Counts, Entry, MODIFIER, Release, ReleaseMeta};
+use crate::release::{BILLABLE, Body, Counts, Entry, MODIFIER, Release};
 use crate::{CodeKey, Date, LoadError, System};
 
 fn field(line: &[u8], from: usize, to: usize) -> &str {
@@ -193,17 +193,11 @@ pub fn parse_anweb(src: &[u8], effective_from: Option<Date>) -> Result<Release, 
         counts.modifiers += 1;
         body.modifiers.push(e);
     }
-    let meta = ReleaseMeta {
-        system: System::Hcpcs,
-        version: format!("{}", effective_from.year()),
-        label: String::new(),
+    Ok(Release::finish(
+        System::Hcpcs,
+        format!("{}", effective_from.year()),
         effective_from,
-        sources: Vec::new(),
         counts,
-        content_hash: String::new(),
-    };
-    let mut release = Release::from_body(meta, body);
-    release.set_effective_from(effective_from);
-    release.rebuild_search();
-    Ok(release)
+        body,
+    ))
 }

@@ -8,7 +8,7 @@
 //! to codes in category S06 with 6th character 7 … or 8 …" restrict that expansion.
 
 use crate::release::{
-    BILLABLE, Body, Counts, Entry, Group, NONE, Note, NoteKind, Release, ReleaseMeta, Seventh,
+    BILLABLE, Body, Counts, Entry, Group, NONE, Note, NoteKind, Release, Seventh,
 };
 use crate::xml::{Ev, Xml, attr};
 use crate::{CodeKey, Date, LoadError, System};
@@ -75,11 +75,7 @@ pub fn parse_tabular(src: &[u8], effective_from: Option<Date>) -> Result<Release
             Ev::Eof => break,
             Ev::Start { name, attrs } => {
                 if x.depth() == 1 {
-                    if name != "ICD10CM.tabular" {
-                        return Err(x.err(format!(
-                            "root element is <{name}>, not <ICD10CM.tabular>: this is not an ICD-10-CM tabular file"
-                        )));
-                    }
+                    x.expect_root(&name, "ICD10CM.tabular", "an ICD-10-CM tabular file")?;
                     continue;
                 }
                 match name.as_str() {
@@ -223,6 +219,12 @@ pub fn parse_tabular(src: &[u8], effective_from: Option<Date>) -> Result<Release
     if nodes.is_empty() {
         return Err(LoadError::whole("the tabular file holds no <diag> codes"));
     }
+    let fy = fiscal_year(&version)?;
+    build(fy, effective_from.unwrap_or(Date::fiscal_year_start(fy)), chapters, sections, nodes)
+}
+
+/// The fiscal year a release file's `<version>` states.
+pub(crate) fn fiscal_year(version: &str) -> Result<u32, LoadError> {
     let fy: u32 = version
         .trim()
         .parse()
@@ -230,7 +232,7 @@ pub fn parse_tabular(src: &[u8], effective_from: Option<Date>) -> Result<Release
     if !(2000..=2200).contains(&fy) {
         return Err(LoadError::whole(format!("<version> {fy} is not a plausible fiscal year")));
     }
-    build(fy, effective_from.unwrap_or(Date::fiscal_year_start(fy)), chapters, sections, nodes)
+    Ok(fy)
 }
 
 /// Reads a restriction note; `None` for every other note.
@@ -425,19 +427,7 @@ fn build(
         }
         body.entries.push(e);
     }
-    let meta = ReleaseMeta {
-        system: System::Icd10Cm,
-        version: fy.to_string(),
-        label: String::new(),
-        effective_from,
-        sources: Vec::new(),
-        counts,
-        content_hash: String::new(),
-    };
-    let mut release = Release::from_body(meta, body);
-    release.set_effective_from(effective_from);
-    release.rebuild_search();
-    Ok(release)
+    Ok(Release::finish(System::Icd10Cm, fy.to_string(), effective_from, counts, body))
 }
 
 fn push_group(

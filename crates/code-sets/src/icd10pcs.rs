@@ -9,7 +9,6 @@
 
 use crate::release::{
     BILLABLE, Body, Counts, Entry, NONE, PcsAxisValue, PcsDefinition, PcsRow, PcsTable, Release,
-    ReleaseMeta,
 };
 use crate::xml::{Ev, Xml, attr};
 use crate::{CodeKey, Date, LoadError, System};
@@ -47,11 +46,7 @@ pub fn parse_tables(src: &[u8], effective_from: Option<Date>) -> Result<Release,
             Ev::Text(_) => {}
             Ev::Start { name, attrs } => {
                 if x.depth() == 1 {
-                    if name != "ICD10PCS.tabular" {
-                        return Err(x.err(format!(
-                            "root element is <{name}>, not <ICD10PCS.tabular>: this is not an ICD-10-PCS tables file"
-                        )));
-                    }
+                    x.expect_root(&name, "ICD10PCS.tabular", "an ICD-10-PCS tables file")?;
                     continue;
                 }
                 match name.as_str() {
@@ -137,10 +132,7 @@ pub fn parse_tables(src: &[u8], effective_from: Option<Date>) -> Result<Release,
     if tables.is_empty() {
         return Err(LoadError::whole("the tables file holds no <pcsTable>"));
     }
-    let fy: u32 = version
-        .trim()
-        .parse()
-        .map_err(|_| LoadError::whole(format!("<version> is {version:?}, not a fiscal year")))?;
+    let fy = crate::icd10cm::fiscal_year(&version)?;
 
     // Build tables and expand codes.
     let mut codes: Vec<(CodeKey, u32, u32, String)> = Vec::new();
@@ -273,19 +265,7 @@ pub fn parse_tables(src: &[u8], effective_from: Option<Date>) -> Result<Release,
         body.entries.push(e);
     }
     let effective_from = effective_from.unwrap_or(Date::fiscal_year_start(fy));
-    let meta = ReleaseMeta {
-        system: System::Icd10Pcs,
-        version: fy.to_string(),
-        label: String::new(),
-        effective_from,
-        sources: Vec::new(),
-        counts,
-        content_hash: String::new(),
-    };
-    let mut release = Release::from_body(meta, body);
-    release.set_effective_from(effective_from);
-    release.rebuild_search();
-    Ok(release)
+    Ok(Release::finish(System::Icd10Pcs, fy.to_string(), effective_from, counts, body))
 }
 
 /// The title of a PCS code, composed from its table row (codes store no title of their own: the
@@ -367,11 +347,7 @@ pub fn attach_definitions(release: &mut Release, src: &[u8]) -> Result<(), LoadE
             Ev::Text(_) => {}
             Ev::Start { name, attrs } => {
                 if x.depth() == 1 {
-                    if name != "ICD10PCS.definitions" {
-                        return Err(x.err(format!(
-                            "root element is <{name}>, not <ICD10PCS.definitions>: this is not an ICD-10-PCS definitions file"
-                        )));
-                    }
+                    x.expect_root(&name, "ICD10PCS.definitions", "an ICD-10-PCS definitions file")?;
                     continue;
                 }
                 match name.as_str() {

@@ -504,8 +504,7 @@ impl Library {
             .filter_map(|s| self.in_force(s, date).map(|(r, _)| r))
             .collect();
         for t in &mut q.terms {
-            t.known =
-                t.alternatives.iter().any(|a| in_force.iter().any(|r| r.search().knows(a)));
+            t.known = t.alternatives.iter().any(|a| in_force.iter().any(|r| r.search().knows(a)));
         }
         let mut out: Vec<(bool, bool, SearchResult)> = Vec::new();
         for s in System::ALL {

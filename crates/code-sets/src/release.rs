@@ -520,13 +520,17 @@ impl Release {
         let (meta, rest) = split(bytes)?;
         let meta: ReleaseMeta =
             postcard::from_bytes(meta).map_err(|e| DecodeError::Damaged(e.to_string()))?;
-        let (len, rest) = rest.split_at_checked(8).ok_or_else(|| DecodeError::Damaged("truncated".into()))?;
+        let (len, rest) =
+            rest.split_at_checked(8).ok_or_else(|| DecodeError::Damaged("truncated".into()))?;
         let len = u64::from_le_bytes(len.try_into().unwrap_or([0xff; 8]));
         let len = usize::try_from(len).map_err(|_| DecodeError::Damaged("body length".into()))?;
-        let (body, search) =
-            rest.split_at_checked(len).ok_or_else(|| DecodeError::Damaged("truncated body".into()))?;
+        let (body, search) = rest
+            .split_at_checked(len)
+            .ok_or_else(|| DecodeError::Damaged("truncated body".into()))?;
         if search.is_empty() {
-            return Err(DecodeError::Damaged("the search index is missing (truncated file)".into()));
+            return Err(DecodeError::Damaged(
+                "the search index is missing (truncated file)".into(),
+            ));
         }
         let body: Body =
             postcard::from_bytes(body).map_err(|e| DecodeError::Damaged(e.to_string()))?;
@@ -534,6 +538,29 @@ impl Release {
         let mut r = Release::from_body(meta, body);
         r.search_bytes = search.to_vec();
         Ok(r)
+    }
+
+    /// Builds a freshly parsed release: metadata, label and search index.
+    pub(crate) fn finish(
+        system: System,
+        version: String,
+        effective_from: Date,
+        counts: Counts,
+        body: Body,
+    ) -> Release {
+        let meta = ReleaseMeta {
+            system,
+            version,
+            label: String::new(),
+            effective_from,
+            sources: Vec::new(),
+            counts,
+            content_hash: String::new(),
+        };
+        let mut release = Release::from_body(meta, body);
+        release.set_effective_from(effective_from);
+        release.rebuild_search();
+        release
     }
 
     /// Sets the first day in force, and the label that names it.

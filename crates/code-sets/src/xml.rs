@@ -57,6 +57,20 @@ impl<'a> Xml<'a> {
         self.line_of(self.reader.buffer_position() as usize)
     }
 
+    /// At the root element: checks its name, naming the file kind expected when it differs.
+    pub(crate) fn expect_root(
+        &self,
+        name: &str,
+        expected: &str,
+        what: &str,
+    ) -> Result<(), LoadError> {
+        if name == expected {
+            Ok(())
+        } else {
+            Err(self.err(format!("root element is <{name}>, not <{expected}>: this is not {what}")))
+        }
+    }
+
     pub(crate) fn err(&self, message: impl Into<String>) -> LoadError {
         LoadError::at(self.line(), message)
     }
