@@ -92,13 +92,19 @@ fn open(ctx: &Ctx, systems: &[System]) -> Result<Library> {
     Ok(DataDir::new(&ctx.data_dir).open(Some(systems))?)
 }
 
+/// Opens only the systems a lookup needs, without their search indexes.
+fn open_for_lookup(ctx: &Ctx, systems: &[System]) -> Result<Library> {
+    Ok(DataDir::new(&ctx.data_dir).open_for_lookup(Some(systems))?)
+}
+
 pub(crate) fn run(ctx: &Ctx, cmd: CodesCommand) -> Result<Outcome> {
     match cmd {
         CodesCommand::Show { code, system, date, json } => {
             let system = system_arg(&system)?;
             let date = date_arg(ctx, &date)?;
             let systems = system.map_or_else(|| System::candidates(&code), |s| vec![s]);
-            let lib = open(ctx, if systems.is_empty() { &System::ALL } else { &systems })?;
+            let lib =
+                open_for_lookup(ctx, if systems.is_empty() { &System::ALL } else { &systems })?;
             show(&lib, system, &code, date, json)
         }
         CodesCommand::Search { query, system, billable, limit, date, json } => {
@@ -114,7 +120,8 @@ pub(crate) fn run(ctx: &Ctx, cmd: CodesCommand) -> Result<Outcome> {
             let system = system_arg(&system)?;
             let date = date_arg(ctx, &date)?;
             let systems = system.map_or_else(|| System::candidates(&code), |s| vec![s]);
-            let lib = open(ctx, if systems.is_empty() { &System::ALL } else { &systems })?;
+            let lib =
+                open_for_lookup(ctx, if systems.is_empty() { &System::ALL } else { &systems })?;
             match lib.browse(system, &code, date) {
                 Ok(b) => {
                     print_browse(&b, json);
@@ -146,7 +153,7 @@ pub(crate) fn show(
     match lib.show(system, code, date) {
         Ok(info) => {
             if json {
-                println!("{}", serde_json::to_string_pretty(&info_json(&info)).unwrap_or_default());
+                out!("{}", serde_json::to_string_pretty(&info_json(&info)).unwrap_or_default());
             } else {
                 print_info(&info);
             }
@@ -160,7 +167,7 @@ fn show_error(e: ShowError, json: bool) -> Result<Outcome> {
     match e {
         ShowError::Malformed(msg) => {
             if json {
-                println!("{}", json!({"error": "malformed", "message": msg}));
+                out!("{}", json!({"error": "malformed", "message": msg}));
             }
             eprintln!("error: {msg}");
             Ok(Outcome::Usage)
@@ -171,7 +178,7 @@ fn show_error(e: ShowError, json: bool) -> Result<Outcome> {
                     .iter()
                     .map(|i| json!({"code": i.code, "system": i.system.id(), "title": i.title, "billable": i.billable}))
                     .collect();
-                println!(
+                out!(
                     "{}",
                     serde_json::to_string_pretty(&json!({"error": "ambiguous", "candidates": c}))
                         .unwrap_or_default()
@@ -189,7 +196,7 @@ fn show_error(e: ShowError, json: bool) -> Result<Outcome> {
                 s.display_name()
             );
             if json {
-                println!("{}", json!({"error": "no_release", "system": s.id(), "message": msg}));
+                out!("{}", json!({"error": "no_release", "system": s.id(), "message": msg}));
             }
             eprintln!("error: {msg}");
             Ok(Outcome::Usage)
@@ -289,12 +296,12 @@ pub(crate) fn print_info(info: &CodeInfo) {
     } else {
         info.title.clone()
     };
-    println!(
+    out!(
         "{}  {}",
         info.code,
         wrap(&title, w.saturating_sub(info.code.len() + 2), &" ".repeat(info.code.len() + 2))
     );
-    let label = |l: &str, v: &str| println!("  {l:<10} {}", wrap(v, w - 13, &ind));
+    let label = |l: &str, v: &str| out!("  {l:<10} {}", wrap(v, w - 13, &ind));
     label("System", info.system.display_name());
     label("Status", &status_line(info));
     let mut rel = info.release.clone();
@@ -339,9 +346,9 @@ pub(crate) fn print_info(info: &CodeInfo) {
         } else {
             a.meaning.clone()
         };
-        println!("  {}  {:<14} {}  {}", a.position, a.name, a.value, meaning);
+        out!("  {}  {:<14} {}  {}", a.position, a.name, a.value, meaning);
         if !a.definition.is_empty() {
-            println!("     {}", wrap(&a.definition, w - 5, "     "));
+            out!("     {}", wrap(&a.definition, w - 5, "     "));
         }
     }
     for kind in NoteKind::ALL {
@@ -349,36 +356,32 @@ pub(crate) fn print_info(info: &CodeInfo) {
         if notes.is_empty() {
             continue;
         }
-        println!();
-        println!("  {}", kind.heading());
+        out!();
+        out!("  {}", kind.heading());
         let mut last_from = "";
         for n in notes {
             if n.from != last_from && n.from != info.code {
-                println!("    from {}:", n.from);
+                out!("    from {}:", n.from);
             }
             last_from = &n.from;
-            println!("    - {}", wrap(&n.text, w - 6, "      "));
+            out!("    - {}", wrap(&n.text, w - 6, "      "));
         }
     }
     if !info.seventh_characters.is_empty() {
-        println!();
-        println!("  7th characters (from {})", info.seventh_from);
+        out!();
+        out!("  7th characters (from {})", info.seventh_from);
         for (c, m) in &info.seventh_characters {
-            println!("    {c}  {}", wrap(m, w - 7, "       "));
+            out!("    {c}  {}", wrap(m, w - 7, "       "));
         }
     }
     if !info.children.is_empty() {
-        println!();
-        println!("  Codes under it");
+        out!();
+        out!("  Codes under it");
         for (c, t, b) in info.children.iter().take(40) {
-            println!(
-                "    {c:<9} {} {}",
-                if *b { " " } else { "+" },
-                wrap(t, w - 16, &" ".repeat(16))
-            );
+            out!("    {c:<9} {} {}", if *b { " " } else { "+" }, wrap(t, w - 16, &" ".repeat(16)));
         }
         if info.children.len() > 40 {
-            println!(
+            out!(
                 "    … and {} more (superbill codes browse {})",
                 info.children.len() - 40,
                 info.code
@@ -404,11 +407,11 @@ pub(crate) fn print_search(results: &[SearchResult], json: bool) {
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        out!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         return;
     }
     if results.is_empty() {
-        println!("no matches");
+        out!("no matches");
         return;
     }
     let w = width();
@@ -416,21 +419,21 @@ pub(crate) fn print_search(results: &[SearchResult], json: bool) {
     for r in results {
         let flag = if r.billable { " " } else { "+" };
         let indent = " ".repeat(cw + 12);
-        println!(
+        out!(
             "{:<8} {:<cw$} {flag} {}",
             r.system.id(),
             r.code,
             wrap(&r.title, w.saturating_sub(cw + 12), &indent)
         );
         if r.matched != "title" && r.matched != "code" {
-            println!("{indent}({})", r.matched);
+            out!("{indent}({})", r.matched);
         }
     }
     if results.iter().any(|r| !r.billable) {
-        println!("(+ = header, not billable)");
+        out!("(+ = header, not billable)");
     }
     if results.iter().any(|r| !r.release_covers_date) {
-        println!("(note: no installed release covers the date; answered from the nearest)");
+        out!("(note: no installed release covers the date; answered from the nearest)");
     }
 }
 
@@ -448,26 +451,22 @@ fn print_browse(b: &BrowseAnswer, json: bool) {
                 ),
             );
         }
-        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        out!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         return;
     }
     let w = width();
     for (c, t) in b.info.parents.iter().rev() {
-        println!("  {c:<9} {}", wrap(t, w - 12, &" ".repeat(12)));
+        out!("  {c:<9} {}", wrap(t, w - 12, &" ".repeat(12)));
     }
-    println!("▶ {:<9} {}", b.info.code, wrap(&b.info.title, w - 12, &" ".repeat(12)));
+    out!("▶ {:<9} {}", b.info.code, wrap(&b.info.title, w - 12, &" ".repeat(12)));
     for (c, t, bill) in &b.info.children {
-        println!(
-            "    {c:<9} {} {}",
-            if *bill { " " } else { "+" },
-            wrap(t, w - 16, &" ".repeat(16))
-        );
+        out!("    {c:<9} {} {}", if *bill { " " } else { "+" }, wrap(t, w - 16, &" ".repeat(16)));
     }
     if !b.siblings.is_empty() {
-        println!();
-        println!("  Siblings");
+        out!();
+        out!("  Siblings");
         for (c, t, bill) in &b.siblings {
-            println!(
+            out!(
                 "    {c:<9} {} {}",
                 if *bill { " " } else { "+" },
                 wrap(t, w - 16, &" ".repeat(16))
@@ -490,7 +489,7 @@ fn print_index(a: &IndexAnswer, json: bool) {
                 })
             })
             .collect();
-        println!(
+        out!(
             "{}",
             serde_json::to_string_pretty(
                 &json!({"release": a.release, "nodes": nodes, "suggestions": a.suggestions})
@@ -500,9 +499,9 @@ fn print_index(a: &IndexAnswer, json: bool) {
         return;
     }
     if a.nodes.is_empty() {
-        println!("not in the index of {}", a.release);
+        out!("not in the index of {}", a.release);
         if !a.suggestions.is_empty() {
-            println!("main terms with that word: {}", a.suggestions.join("; "));
+            out!("main terms with that word: {}", a.suggestions.join("; "));
         }
         return;
     }
@@ -512,23 +511,23 @@ fn print_index(a: &IndexAnswer, json: bool) {
             head.push(' ');
             head.push_str(&n.nemod);
         }
-        println!("{head}   [{}]", n.book);
+        out!("{head}   [{}]", n.book);
         if !n.codes.is_empty() {
             let manif = if n.manif.is_empty() { String::new() } else { format!(" [{}]", n.manif) };
-            println!("  code: {}{manif}", n.codes.join(", "));
+            out!("  code: {}{manif}", n.codes.join(", "));
         }
         if !n.see.is_empty() {
-            println!("  see: {}", n.see);
+            out!("  see: {}", n.see);
         }
         if !n.see_also.is_empty() {
-            println!("  see also: {}", n.see_also);
+            out!("  see also: {}", n.see_also);
         }
         for (h, c) in &n.cells {
-            println!("  {h}: {c}");
+            out!("  {h}: {c}");
         }
         for (t, m, c) in &n.subterms {
             let nm = if m.is_empty() { String::new() } else { format!(" {m}") };
-            println!(
+            out!(
                 "    - {t}{nm}{}",
                 if c.is_empty() { String::new() } else { format!("  {}", c.join(", ")) }
             );

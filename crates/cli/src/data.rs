@@ -92,20 +92,21 @@ pub(crate) fn print_report(report: &ImportReport, json: bool) {
             "unchanged": report.unchanged.iter().map(|i| installed_json(i, None)).collect::<Vec<_>>(),
             "skipped": report.skipped.iter().map(|(f, why)| serde_json::json!({"file": f, "reason": why})).collect::<Vec<_>>(),
         });
-        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        out!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         return;
     }
     for i in &report.installed {
-        println!("installed  {}  effective {}  ({})", i.label, i.effective_from, counts(i));
+        out!("installed  {}  effective {}  ({})", i.label, i.effective_from, counts(i));
     }
     for i in &report.unchanged {
-        println!(
+        out!(
             "unchanged  {}  effective {}  (already installed with the same content)",
-            i.label, i.effective_from
+            i.label,
+            i.effective_from
         );
     }
     for (f, why) in &report.skipped {
-        println!("skipped    {f}: {why}");
+        out!("skipped    {f}: {why}");
     }
 }
 
@@ -141,17 +142,17 @@ fn print_list(list: &[Installed], json: bool) {
         .collect();
     if json {
         let v: Vec<_> = list.iter().zip(&ends).map(|(i, e)| installed_json(i, e.clone())).collect();
-        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        out!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         return;
     }
     if list.is_empty() {
-        println!("no releases installed: run `superbill data import PATH` or `superbill demo`");
+        out!("no releases installed: run `superbill data import PATH` or `superbill demo`");
         return;
     }
     let w = list.iter().map(|i| i.label.len()).max().unwrap_or(0);
-    println!("{:<9} {:<w$}  {:<10}  {:<10}  counts", "system", "release", "from", "to");
+    out!("{:<9} {:<w$}  {:<10}  {:<10}  counts", "system", "release", "from", "to");
     for (i, e) in list.iter().zip(&ends) {
-        println!(
+        out!(
             "{:<9} {:<w$}  {:<10}  {:<10}  {}",
             i.system,
             i.label,

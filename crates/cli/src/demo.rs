@@ -48,10 +48,10 @@ pub(crate) fn write_sample(dir: &std::path::Path) -> Result<Vec<PathBuf>> {
 }
 
 fn step(title: &str, command: &str) {
-    println!();
-    println!("── {title}");
-    println!("   $ {command}");
-    println!();
+    out!();
+    out!("── {title}");
+    out!("   $ {command}");
+    out!();
 }
 
 pub(crate) fn run(ctx: &Ctx) -> Result<Outcome> {
@@ -133,15 +133,15 @@ pub(crate) fn run(ctx: &Ctx) -> Result<Outcome> {
     step("The alphabetic index", "superbill codes index hypertension heart");
     if let Some(a) = lib.index_lookup(&["hypertension".into(), "heart".into()], dos) {
         for n in &a.nodes {
-            println!("{}  code {}", n.path.join(" > "), n.codes.join(", "));
+            out!("{}  code {}", n.path.join(" > "), n.codes.join(", "));
             for (t, _, c) in &n.subterms {
-                println!("    - {t}  {}", c.join(", "));
+                out!("    - {t}  {}", c.join(", "));
             }
         }
     }
 
-    println!();
-    println!("The sample release is installed in {}.", ctx.data_dir.display());
-    println!("Import the full official releases with `superbill data import PATH…` (see README).");
+    out!();
+    out!("The sample release is installed in {}.", ctx.data_dir.display());
+    out!("Import the full official releases with `superbill data import PATH…` (see README).");
     Ok(Outcome::Yes)
 }

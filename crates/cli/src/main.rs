@@ -2,6 +2,19 @@
 //!
 //! Exit codes: 0 success, 1 the answer is no (not found, findings), 2 usage or I/O error.
 
+/// `println!` that ends the program quietly when the reader has gone away (`superbill … | head`)
+/// instead of panicking on the broken pipe.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout(), $($arg)*) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+        }
+    }};
+}
+
 mod codes;
 mod data;
 mod demo;

@@ -8,7 +8,7 @@
 //! to codes in category S06 with 6th character 7 … or 8 …" restrict that expansion.
 
 use crate::release::{
-    BILLABLE, Body, Counts, Entry, Group, NONE, Note, NoteKind, Release, Seventh,
+    BILLABLE, Body, Counts, Entry, Group, NONE, Note, NoteKind, Release, SEVENTH_EXPANDED, Seventh,
 };
 use crate::xml::{Ev, Xml, attr};
 use crate::{CodeKey, Date, LoadError, System};
@@ -364,7 +364,7 @@ fn build(
         while base.len() < 6 {
             base.push('X');
         }
-        for (ch, meaning) in def {
+        for (ch, _) in def {
             let excluded = restrictions.iter().any(|r| {
                 base.as_bytes().get(r.position).is_some_and(|c| r.when.contains(c))
                     && r.excluded.contains(ch)
@@ -379,7 +379,8 @@ fn build(
             };
             pending.push(Pending {
                 key: k,
-                title: format!("{}, {}", n.desc, meaning),
+                // Composed on demand from the leaf's title and the 7th character's meaning.
+                title: String::new(),
                 parent: node_entry[i],
                 node: None,
                 billable: true,
@@ -406,6 +407,9 @@ fn build(
         let p = &pending[old as usize];
         let title = body.push_text(&p.title);
         let mut e = Entry::new(p.key, title);
+        if p.node.is_none() {
+            e.flags |= SEVENTH_EXPANDED;
+        }
         e.parent = if p.parent == NONE { NONE } else { new_index[p.parent as usize] };
         e.group = p.section;
         if p.billable {

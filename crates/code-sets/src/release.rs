@@ -136,6 +136,9 @@ pub(crate) struct Note {
 pub(crate) const BILLABLE: u8 = 1;
 /// A HCPCS modifier rather than a code.
 pub(crate) const MODIFIER: u8 = 2;
+/// An ICD-10-CM code formed by a 7th character: its title is its parent's title, a comma, and the
+/// character's meaning, composed when asked (51,000 such titles would triple the text stored).
+pub(crate) const SEVENTH_EXPANDED: u8 = 4;
 
 /// One code (or header) of a release. Stored as fixed-size records (see [`Entries`]).
 #[derive(Clone, Copy, Debug)]
@@ -422,7 +425,7 @@ pub struct Release {
 /// Magic bytes of the binary form.
 const MAGIC: &[u8; 8] = b"SBREL\0\0\x01";
 /// Bumped whenever the binary form changes; older files must be re-imported.
-pub const FORMAT_VERSION: u32 = 7;
+pub const FORMAT_VERSION: u32 = 9;
 
 /// Why a binary release could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -440,7 +443,7 @@ pub enum DecodeError {
         found: u32,
     },
     /// The body is damaged.
-    #[error("damaged release file: {0}")]
+    #[error("damaged release file: {0}; import the release again")]
     Damaged(String),
 }
 
@@ -495,6 +498,7 @@ impl Release {
         out.extend_from_slice(&meta);
         out.extend_from_slice(&(body.len() as u64).to_le_bytes());
         out.extend_from_slice(&body);
+        out.extend_from_slice(&(search.len() as u64).to_le_bytes());
         out.extend_from_slice(&search);
         out
     }
@@ -517,6 +521,42 @@ impl Release {
 
     /// Reads a whole binary release.
     pub fn from_bytes(bytes: &[u8]) -> Result<Release, DecodeError> {
+        let end = Release::search_offset(bytes)?;
+        let rest = bytes.get(end..).unwrap_or_default();
+        let (len, search) = rest.split_at_checked(8).ok_or_else(|| {
+            DecodeError::Damaged("the search index is missing (truncated file)".into())
+        })?;
+        let len = u64::from_le_bytes(len.try_into().unwrap_or([0xff; 8]));
+        if search.len() as u64 != len {
+            return Err(DecodeError::Damaged(format!(
+                "the search index has {} of its {len} bytes (truncated file)",
+                search.len()
+            )));
+        }
+        let mut r = Release::from_bytes_without_search(&bytes[..end])?;
+        r.search_bytes = search.to_vec();
+        Ok(r)
+    }
+
+    /// Where the search index starts: the bytes before it are all a lookup needs. Reading the
+    /// first `search_offset` bytes of a file and passing them to
+    /// [`Release::from_bytes_without_search`] opens it for lookups at a fraction of the cost.
+    /// Needs the header (the first 16 bytes), the metadata and the 8-byte body length.
+    pub fn search_offset(bytes: &[u8]) -> Result<usize, DecodeError> {
+        let (meta, rest) = split(bytes)?;
+        let len = rest.get(..8).ok_or_else(|| DecodeError::Damaged("truncated".into()))?;
+        let len = u64::from_le_bytes(len.try_into().unwrap_or([0xff; 8]));
+        let len = usize::try_from(len).map_err(|_| DecodeError::Damaged("body length".into()))?;
+        16usize
+            .checked_add(meta.len())
+            .and_then(|n| n.checked_add(8))
+            .and_then(|n| n.checked_add(len))
+            .ok_or_else(|| DecodeError::Damaged("body length".into()))
+    }
+
+    /// Reads a binary release without its search index (see [`Release::search_offset`]): lookups
+    /// work; a search finds nothing.
+    pub fn from_bytes_without_search(bytes: &[u8]) -> Result<Release, DecodeError> {
         let (meta, rest) = split(bytes)?;
         let meta: ReleaseMeta =
             postcard::from_bytes(meta).map_err(|e| DecodeError::Damaged(e.to_string()))?;
@@ -524,20 +564,11 @@ impl Release {
             rest.split_at_checked(8).ok_or_else(|| DecodeError::Damaged("truncated".into()))?;
         let len = u64::from_le_bytes(len.try_into().unwrap_or([0xff; 8]));
         let len = usize::try_from(len).map_err(|_| DecodeError::Damaged("body length".into()))?;
-        let (body, search) = rest
-            .split_at_checked(len)
-            .ok_or_else(|| DecodeError::Damaged("truncated body".into()))?;
-        if search.is_empty() {
-            return Err(DecodeError::Damaged(
-                "the search index is missing (truncated file)".into(),
-            ));
-        }
+        let body = rest.get(..len).ok_or_else(|| DecodeError::Damaged("truncated body".into()))?;
         let body: Body =
             postcard::from_bytes(body).map_err(|e| DecodeError::Damaged(e.to_string()))?;
         body.check().map_err(DecodeError::Damaged)?;
-        let mut r = Release::from_body(meta, body);
-        r.search_bytes = search.to_vec();
-        Ok(r)
+        Ok(Release::from_body(meta, body))
     }
 
     /// Builds a freshly parsed release: metadata, label and search index.
@@ -648,9 +679,28 @@ impl Body {
         let e = &self.entries[idx as usize];
         if e.row != NONE && e.title.len == 0 {
             std::borrow::Cow::Owned(crate::icd10pcs::code_title(self, e.group, e.row, &e.key))
+        } else if e.flags & SEVENTH_EXPANDED != 0 {
+            std::borrow::Cow::Owned(self.seventh_title(e))
         } else {
             std::borrow::Cow::Borrowed(self.text(e.title))
         }
+    }
+
+    /// "Fracture of …, initial encounter for closed fracture": the parent's title and the meaning
+    /// of the 7th character, from the nearest definition above.
+    fn seventh_title(&self, e: &Entry) -> String {
+        let Some(parent) = self.entries.get(e.parent as usize) else { return String::new() };
+        let ch = e.key.as_str().as_bytes().last().copied().unwrap_or(0);
+        let mut cur = e.parent;
+        while let Some(a) = self.entries.get(cur as usize) {
+            if let Some(def) = self.seventh.get(a.seventh as usize)
+                && let Some((_, meaning)) = def.values.iter().find(|(c, _)| *c == ch)
+            {
+                return format!("{}, {}", self.text(parent.title), self.text(*meaning));
+            }
+            cur = a.parent;
+        }
+        self.text(parent.title).to_string()
     }
 
     pub(crate) fn push_text(&mut self, s: &str) -> Text {

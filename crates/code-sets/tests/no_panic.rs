@@ -112,6 +112,11 @@ fn binary_release_reader_never_panics() {
     let r = code_sets::icd10pcs::parse_tables(&sample("icd10pcs_tables_2026.xml"), None).unwrap();
     let bytes = r.to_bytes();
     let mut rng = Rng(99);
+    // Every truncation point of the header and a spread of them through the body.
+    for cut in (0..64).chain((64..bytes.len()).step_by(bytes.len() / 97 + 1)) {
+        assert!(code_sets::Release::from_bytes(&bytes[..cut]).is_err(), "cut at {cut}");
+        drop(code_sets::Release::from_bytes_without_search(&bytes[..cut]));
+    }
     for _ in 0..500 {
         let m = mutate(&mut rng, &bytes);
         if let Ok(r) = code_sets::Release::from_bytes(&m) {

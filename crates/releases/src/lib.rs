@@ -48,7 +48,7 @@ pub enum Error {
         source: std::io::Error,
     },
     /// An installed release cannot be read.
-    #[error("installed release {file} is damaged: {message}; import it again")]
+    #[error("installed release {file} cannot be read: {message}")]
     Damaged {
         /// The file.
         file: String,
@@ -162,13 +162,28 @@ impl DataDir {
 
     /// Opens the installed releases of `systems` (all when `None`) as a library.
     pub fn open(&self, systems: Option<&[System]>) -> Result<Library, Error> {
+        self.open_with(systems, true)
+    }
+
+    /// Opens the installed releases for lookups only: the search index is not read, so a search
+    /// finds nothing. `codes show` opens this way.
+    pub fn open_for_lookup(&self, systems: Option<&[System]>) -> Result<Library, Error> {
+        self.open_with(systems, false)
+    }
+
+    fn open_with(&self, systems: Option<&[System]>, search: bool) -> Result<Library, Error> {
         let mut out = Vec::new();
         for inst in self.manifest()?.releases {
             let Ok(system) = inst.system.parse::<System>() else { continue };
             if systems.is_some_and(|s| !s.contains(&system)) {
                 continue;
             }
-            out.push(Arc::new(self.read_release(&inst)?));
+            let r = if search {
+                self.read_release(&inst)?
+            } else {
+                self.read_release_for_lookup(&inst)?
+            };
+            out.push(Arc::new(r));
         }
         Ok(Library::new(out))
     }
@@ -176,8 +191,25 @@ impl DataDir {
     fn read_release(&self, inst: &Installed) -> Result<Release, Error> {
         let p = self.releases_dir().join(&inst.file);
         let bytes = fs::read(&p).map_err(|e| io(&p, e))?;
-        Release::from_bytes(&bytes)
-            .map_err(|e| Error::Damaged { file: p.display().to_string(), message: e.to_string() })
+        Release::from_bytes(&bytes).map_err(|e| damaged(&p, e))
+    }
+
+    /// Reads only the part of the file before the search index.
+    fn read_release_for_lookup(&self, inst: &Installed) -> Result<Release, Error> {
+        use std::io::Read;
+        let p = self.releases_dir().join(&inst.file);
+        let mut f = fs::File::open(&p).map_err(|e| io(&p, e))?;
+        // The header and metadata are small: read a first block, then exactly the rest.
+        let mut bytes = Vec::new();
+        (&mut f).take(64 * 1024).read_to_end(&mut bytes).map_err(|e| io(&p, e))?;
+        let end = Release::search_offset(&bytes).map_err(|e| damaged(&p, e))?;
+        if end > bytes.len() {
+            let more = (end - bytes.len()) as u64;
+            bytes.reserve_exact(end - bytes.len());
+            (&mut f).take(more).read_to_end(&mut bytes).map_err(|e| io(&p, e))?;
+        }
+        bytes.truncate(end);
+        Release::from_bytes_without_search(&bytes).map_err(|e| damaged(&p, e))
     }
 
     /// Imports release files and folders. See the crate documentation.
@@ -402,6 +434,10 @@ impl DataDir {
             }
         }
     }
+}
+
+fn damaged(p: &Path, e: code_sets::DecodeError) -> Error {
+    Error::Damaged { file: p.display().to_string(), message: e.to_string() }
 }
 
 fn installed(meta: &ReleaseMeta, file: String) -> Installed {
