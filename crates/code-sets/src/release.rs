@@ -696,7 +696,12 @@ impl Body {
             if let Some(def) = self.seventh.get(a.seventh as usize)
                 && let Some((_, meaning)) = def.values.iter().find(|(c, _)| *c == ch)
             {
-                return format!("{}, {}", self.text(parent.title), self.text(*meaning));
+                let (a, b) = (self.text(parent.title), self.text(*meaning));
+                let mut t = String::with_capacity(a.len() + 2 + b.len());
+                t.push_str(a);
+                t.push_str(", ");
+                t.push_str(b);
+                return t;
             }
             cur = a.parent;
         }
