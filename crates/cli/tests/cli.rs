@@ -385,12 +385,30 @@ fn effective_from_flag_overrides_the_name() {
     assert!(v["installed"][0]["label"].as_str().unwrap().contains("April 1, 2026 update"));
 }
 
+/// A release zip as CMS publishes them: the tables and definitions XML beside a PDF.
+fn pcs_release_zip() -> Vec<u8> {
+    use std::io::Write;
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let opts = zip::write::SimpleFileOptions::default();
+        for name in ["icd10pcs_tables_2026.xml", "icd10pcs_definitions_2026.xml"] {
+            z.start_file(name, opts).unwrap();
+            z.write_all(&std::fs::read(sample(name)).unwrap()).unwrap();
+        }
+        z.start_file("PCS_2026_Guidelines.pdf", opts).unwrap();
+        z.write_all(b"%PDF-1.4 synthetic").unwrap();
+        z.finish().unwrap();
+    }
+    buf.into_inner()
+}
+
 #[test]
 fn data_update_downloads_from_a_server_and_reports_offline() {
     use std::io::{Read, Write};
     use std::net::TcpListener;
     let env = Env::new();
-    let body = std::fs::read(sample("icd10pcs_tables_2026.xml")).unwrap();
+    let body = pcs_release_zip();
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let server = std::thread::spawn(move || {
@@ -399,20 +417,27 @@ fn data_update_downloads_from_a_server_and_reports_offline() {
         let mut buf = [0u8; 4096];
         let _ = s.read(&mut buf).unwrap();
         let head = format!(
-            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nContent-Type: application/zip\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
             body.len()
         );
         s.write_all(head.as_bytes()).unwrap();
         s.write_all(&body).unwrap();
     });
-    let url = format!("http://127.0.0.1:{port}/files/icd10pcs_tables_2026.xml");
+    let url =
+        format!("http://127.0.0.1:{port}/files/zip/2026-icd-10-pcs-code-tables-and-index.zip");
     let out = env.ok(&["data", "update", "--from", &url]);
-    assert!(out.contains("ICD-10-PCS FY2026"), "{out}");
+    assert!(out.contains("installed  ICD-10-PCS FY2026"), "{out}");
+    assert!(out.contains("PCS_2026_Guidelines.pdf"), "the PDF is listed as skipped: {out}");
     server.join().unwrap();
-    // Nothing listens on this port now: a clear offline message, exit 2.
+    // The definitions came along: the root operation has its definition.
+    let v = env.json(&["codes", "show", "0DTJ4ZZ", "--json"], 0);
+    assert!(!v["axes"][2]["definition"].as_str().unwrap().is_empty(), "{v}");
+    // Nothing listens on this port now: a clear offline message, exit 2, nothing changed.
+    let before = env.ok(&["data", "list", "--json"]);
     let o = env.run(&["data", "update", "--from", &url]);
     assert_eq!(o.status.code(), Some(2));
     assert!(err(&o).contains("offline"), "{}", err(&o));
+    assert_eq!(env.ok(&["data", "list", "--json"]), before);
 }
 
 #[test]

@@ -64,7 +64,10 @@ macro_rules! need {
         match $e {
             Some(v) => v,
             None => {
-                eprintln!("skipped: ../shared/data is not present");
+                // Written past the test harness's capture, so the skip shows in CI logs.
+                use std::io::Write as _;
+                let _ =
+                    writeln!(std::io::stderr().lock(), "skipped: ../shared/data is not present");
                 return;
             }
         }
