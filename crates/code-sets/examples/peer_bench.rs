@@ -3,21 +3,14 @@
 //!
 //! `cargo run --release -p code-sets --example peer_bench -- CODES_FILE QUERIES_FILE`
 
+#[path = "common/mod.rs"]
+mod common;
+
 use std::hint::black_box;
-use std::io::Read;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
 use code_sets::{Date, Library, Release, System};
-
-fn gunzip(rel: &str) -> Vec<u8> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data").join(rel);
-    let raw = std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-    let mut out = Vec::new();
-    flate2::read::GzDecoder::new(&raw[..]).read_to_end(&mut out).expect("gzip");
-    out
-}
 
 fn rss_kib() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -37,16 +30,7 @@ fn main() {
     let queries: Vec<&str> = queries_text.lines().filter(|l| !l.is_empty()).collect();
 
     let t = Instant::now();
-    let cm = code_sets::icd10cm::parse_tabular(
-        &gunzip("icd10cm/2026/icd10cm_tabular_2026-04-01.xml.gz"),
-        None,
-    )
-    .expect("CM");
-    let pcs = code_sets::icd10pcs::parse_tables(
-        &gunzip("icd10pcs/2026/icd10pcs_tables_2026.xml.gz"),
-        None,
-    )
-    .expect("PCS");
+    let (cm, pcs) = common::cm_and_pcs();
     let import_s = t.elapsed().as_secs_f64();
     let (cm_bin, pcs_bin) = (cm.to_bytes(), pcs.to_bytes());
     drop((cm, pcs));
@@ -55,11 +39,7 @@ fn main() {
     let cm = Release::from_bytes(&cm_bin).expect("open CM");
     let pcs = Release::from_bytes(&pcs_bin).expect("open PCS");
     let open_ms = t.elapsed().as_secs_f64() * 1e3;
-    let hcpcs = code_sets::hcpcs::parse_anweb(
-        &gunzip("hcpcs/2026/HCPC2026_JAN_ANWEB_01122026.txt.gz"),
-        None,
-    )
-    .expect("HCPCS");
+    let hcpcs = common::hcpcs();
     // Searches run over every installed system: CM, PCS and HCPCS.
     let lib = Library::new(vec![Arc::new(cm), Arc::new(pcs), Arc::new(hcpcs)]);
     let dos: Date = "2026-05-01".parse().unwrap();
