@@ -296,11 +296,15 @@ pub(crate) fn print_info(info: &CodeInfo) {
     } else {
         info.title.clone()
     };
-    out!(
-        "{}  {}",
-        info.code,
-        wrap(&title, w.saturating_sub(info.code.len() + 2), &" ".repeat(info.code.len() + 2))
-    );
+    if title.is_empty() {
+        out!("{}", info.code);
+    } else {
+        out!(
+            "{}  {}",
+            info.code,
+            wrap(&title, w.saturating_sub(info.code.len() + 2), &" ".repeat(info.code.len() + 2))
+        );
+    }
     let label = |l: &str, v: &str| out!("  {l:<10} {}", wrap(v, w - 13, &ind));
     label("System", info.system.display_name());
     label("Status", &status_line(info));

@@ -21,6 +21,7 @@ const SAMPLE: &[(&str, &[u8])] = &[
         include_bytes!("../../../fixtures/sample/icd10cm_neoplasm_2026.xml"),
     ),
     ("icd10cm_drug_2026.xml", include_bytes!("../../../fixtures/sample/icd10cm_drug_2026.xml")),
+    ("icd10cm_eindex_2026.xml", include_bytes!("../../../fixtures/sample/icd10cm_eindex_2026.xml")),
     (
         "icd10pcs_tables_2026.xml",
         include_bytes!("../../../fixtures/sample/icd10pcs_tables_2026.xml"),

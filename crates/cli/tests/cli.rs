@@ -246,6 +246,9 @@ fn browse_and_index() {
     );
     let v = env.json(&["codes", "index", "heart attack", "--json"], 0);
     assert_eq!(v["nodes"][0]["see"], "Infarct, myocardium");
+    let v = env.json(&["codes", "index", "Fall", "from, off, out of", "ladder", "--json"], 0);
+    assert_eq!(v["nodes"][0]["book"], "External Cause of Injuries Index");
+    assert_eq!(v["nodes"][0]["codes"][0], "W11");
     env.json(&["codes", "index", "Nonexistentterm", "--json"], 1);
     let human = env.ok(&["codes", "index", "diabetes", "type 2"]);
     assert!(human.contains("E11.9"), "{human}");
@@ -281,6 +284,16 @@ fn cpt_without_data_is_known_by_format_only() {
     assert_eq!(v["title"], "Synthetic office visit description");
     assert_eq!(v["status"], "billable");
     env.json(&["codes", "show", "99499", "--json"], 1);
+    // A CPT file is recognized by its content too, whatever its name.
+    let p = env.file(
+        "codes_2027.csv",
+        b"99213,Synthetic visit, newer\n99214,Synthetic visit two\n99215,Synthetic three\n",
+    );
+    let v = env.json(
+        &["data", "import", p.to_str().unwrap(), "--effective-from", "2027-01-01", "--json"],
+        0,
+    );
+    assert_eq!(v["installed"][0]["system"], "cpt");
 }
 
 #[test]

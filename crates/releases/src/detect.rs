@@ -167,7 +167,9 @@ fn sniff(name: &str, bytes: &[u8]) -> Kind {
     if base.starts_with("pprrvu") || text_head.lines().any(|l| l.starts_with("HCPCS,MOD,")) {
         return Kind::PfsRvu;
     }
-    if base.contains("cpt") && (base.ends_with(".csv") || base.ends_with(".txt")) {
+    if (base.contains("cpt") && (base.ends_with(".csv") || base.ends_with(".txt")))
+        || looks_like_cpt_csv(bytes)
+    {
         return Kind::CptCsv;
     }
     if base.ends_with(".pdf") {
@@ -177,6 +179,29 @@ fn sniff(name: &str, bytes: &[u8]) -> Kind {
         return Kind::Unknown("documentation or licence text".into());
     }
     Kind::Unknown("not a release file superbill knows".into())
+}
+
+/// A CSV whose rows start with a CPT-shaped code and a description (a header row allowed).
+fn looks_like_cpt_csv(bytes: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(8192)]);
+    let rows: Vec<&str> = head.lines().filter(|l| !l.trim().is_empty()).take(50).collect();
+    if rows.len() < 2 {
+        return false;
+    }
+    let cpt_rows = rows
+        .iter()
+        .filter(|l| {
+            let mut f = l.split(',');
+            let code = f.next().unwrap_or("").trim().trim_matches('"');
+            let desc = f.next().unwrap_or("").trim();
+            let b = code.as_bytes();
+            b.len() == 5
+                && b[..4].iter().all(u8::is_ascii_digit)
+                && (b[4].is_ascii_digit() || matches!(b[4], b'F' | b'T' | b'U'))
+                && desc.chars().any(char::is_alphabetic)
+        })
+        .count();
+    cpt_rows * 10 >= rows.len() * 8
 }
 
 /// True when the first non-blank character (after a byte-order mark) opens a tag.
