@@ -15,6 +15,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("code-sets", &[]),
     ("releases", &["code-sets"]),
     ("cli", &["code-sets", "releases"]),
+    ("x12", &[]),
     ("xtask", &[]),
 ];
 

@@ -1,0 +1,26 @@
+//! X12 syntax, and nothing of claims: delimiters read from the ISA, a zero-copy tokenizer over a
+//! byte slice, a streaming segment reader in constant memory, the envelope tree (interchange →
+//! functional group → transaction set) with its control-number and count checks, and a writer.
+//!
+//! ```
+//! let edi = b"ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260101*1200*^*00501*000000001*0*T*:~\
+//! GS*HC*S*R*20260101*1200*1*X*005010X222A1~ST*837*0001*005010X222A1~BHT*0019*00*1*20260101*1200*CH~SE*3*0001~GE*1*1~IEA*1*000000001~";
+//! let (doc, findings) = x12::parse(edi);
+//! assert!(findings.is_empty(), "{findings:?}");
+//! let st = &doc.interchanges[0].groups[0].transactions[0];
+//! assert_eq!(st.set_id(edi), b"837");
+//! ```
+
+mod delimiters;
+mod envelope;
+mod error;
+mod reader;
+mod tokenizer;
+mod writer;
+
+pub use delimiters::Delimiters;
+pub use envelope::{Document, Finding, Group, Interchange, Transaction, parse};
+pub use error::{Error, Position};
+pub use reader::SegmentReader;
+pub use tokenizer::{Segment, Tokenizer};
+pub use writer::Writer;

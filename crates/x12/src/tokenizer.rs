@@ -1,0 +1,198 @@
+//! The zero-copy tokenizer: segments are sub-slices of the input, elements sub-slices of those.
+
+use memchr::memchr;
+
+use crate::{Delimiters, Error, Position};
+
+/// One segment, borrowed from the input (without its terminator).
+#[derive(Clone, Copy, Debug)]
+pub struct Segment<'a> {
+    /// The segment's bytes, from its ID to the byte before the terminator.
+    pub raw: &'a [u8],
+    /// Where it is.
+    pub pos: Position,
+    /// The delimiters of its interchange.
+    pub delimiters: Delimiters,
+    /// False for a last segment that ends at the end of the input without a terminator.
+    pub terminated: bool,
+}
+
+impl<'a> Segment<'a> {
+    /// The segment ID (the bytes before the first element separator).
+    pub fn id(&self) -> &'a [u8] {
+        let end = memchr(self.delimiters.element, self.raw).unwrap_or(self.raw.len());
+        &self.raw[..end]
+    }
+
+    /// Element `n` (1-based), or `None` past the last one.
+    pub fn element(&self, n: usize) -> Option<&'a [u8]> {
+        self.elements().nth(n.checked_sub(1)?)
+    }
+
+    /// The elements after the ID, in order.
+    pub fn elements(&self) -> impl Iterator<Item = &'a [u8]> + 'a {
+        let raw = self.raw;
+        let sep = self.delimiters.element;
+        let start = memchr(sep, raw).map(|i| i + 1);
+        let mut rest = start.map(|s| &raw[s..]);
+        std::iter::from_fn(move || {
+            let r = rest?;
+            match memchr(sep, r) {
+                Some(i) => {
+                    rest = Some(&r[i + 1..]);
+                    Some(&r[..i])
+                }
+                None => {
+                    rest = None;
+                    Some(r)
+                }
+            }
+        })
+    }
+
+    /// The number of elements after the ID.
+    pub fn element_count(&self) -> usize {
+        if memchr(self.delimiters.element, self.raw).is_none() {
+            0
+        } else {
+            memchr::memchr_iter(self.delimiters.element, self.raw).count()
+        }
+    }
+
+    /// The components of element `n` (1-based), split by the component separator.
+    pub fn components(&self, n: usize) -> impl Iterator<Item = &'a [u8]> + 'a {
+        let sep = self.delimiters.component;
+        self.element(n).into_iter().flat_map(move |e| e.split(move |&b| b == sep))
+    }
+
+    /// Element `n` as text (lossy for non-UTF-8 bytes), or "" when absent.
+    pub fn text(&self, n: usize) -> std::borrow::Cow<'a, str> {
+        String::from_utf8_lossy(self.element(n).unwrap_or_default())
+    }
+}
+
+/// Iterates the segments of one or more interchanges in a byte slice.
+///
+/// Leading byte-order marks, line breaks and spaces between segments are skipped; each ISA sets
+/// the delimiters for the segments that follow it. After an error the iterator ends.
+#[derive(Clone, Debug)]
+pub struct Tokenizer<'a> {
+    src: &'a [u8],
+    at: usize,
+    index: u64,
+    delimiters: Option<Delimiters>,
+    done: bool,
+}
+
+impl<'a> Tokenizer<'a> {
+    /// A tokenizer over `src`.
+    pub fn new(src: &'a [u8]) -> Tokenizer<'a> {
+        let at = if src.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
+        Tokenizer { src, at, index: 0, delimiters: None, done: false }
+    }
+
+    /// The delimiters in force (after the first ISA).
+    pub fn delimiters(&self) -> Option<Delimiters> {
+        self.delimiters
+    }
+}
+
+pub(crate) fn id3(raw: &[u8], element: u8) -> [u8; 3] {
+    let mut id = [0u8; 3];
+    for (slot, &b) in id.iter_mut().zip(raw.iter().take_while(|&&b| b != element)) {
+        *slot = b;
+    }
+    id
+}
+
+pub(crate) fn is_filler(b: u8) -> bool {
+    matches!(b, b'\r' | b'\n' | b' ' | b'\t' | 0)
+}
+
+impl<'a> Iterator for Tokenizer<'a> {
+    type Item = Result<Segment<'a>, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        while self.at < self.src.len() && is_filler(self.src[self.at]) {
+            self.at += 1;
+        }
+        if self.at >= self.src.len() {
+            return None;
+        }
+        let rest = &self.src[self.at..];
+        let mut pos = Position {
+            byte: self.at as u64,
+            segment_index: self.index + 1,
+            segment_id: id3(rest, self.delimiters.map_or(b'*', |d| d.element)),
+            element: None,
+        };
+        if rest.starts_with(b"ISA") {
+            match Delimiters::from_isa(rest, pos) {
+                Ok(d) => self.delimiters = Some(d),
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            }
+        }
+        let Some(d) = self.delimiters else {
+            self.done = true;
+            pos.segment_id = *b"ISA";
+            return Some(Err(Error::NoIsa(pos)));
+        };
+        pos.segment_id = id3(rest, d.element);
+        let (mut raw, terminated, next) = match memchr(d.segment, rest) {
+            Some(i) => (&rest[..i], true, self.at + i + 1),
+            None => (rest, false, self.src.len()),
+        };
+        // With a line-break terminator, a CR before it belongs to the line ending.
+        if d.segment == b'\n' {
+            raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        }
+        if !terminated {
+            // Trailing line breaks after the last segment are not content.
+            while let Some((&last, head)) = raw.split_last() {
+                if is_filler(last) {
+                    raw = head;
+                } else {
+                    break;
+                }
+            }
+        }
+        self.at = next;
+        self.index += 1;
+        Some(Ok(Segment { raw, pos, delimiters: d, terminated }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EDI: &[u8] = b"\xef\xbb\xbfISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260101*1200*^*00501*000000001*0*T*:~\r\nGS*HC*S*R*20260101*1200*1*X*005010X222A1~\r\nSV1*HC:99213:25*100*UN*1***1:2~";
+
+    #[test]
+    fn splits_segments_elements_and_components() {
+        let segs: Vec<Segment<'_>> = Tokenizer::new(EDI).map(Result::unwrap).collect();
+        assert_eq!(segs.len(), 3);
+        assert_eq!(segs[0].id(), b"ISA");
+        assert_eq!(segs[0].element_count(), 16);
+        assert_eq!(segs[1].element(8), Some(&b"005010X222A1"[..]));
+        let comps: Vec<&[u8]> = segs[2].components(1).collect();
+        assert_eq!(comps, vec![&b"HC"[..], b"99213", b"25"]);
+        assert_eq!(segs[2].element(5), Some(&b""[..]));
+        assert_eq!(segs[2].element(9), None);
+        assert_eq!(segs[2].pos.segment_index, 3);
+        assert!(segs[2].terminated);
+    }
+
+    #[test]
+    fn no_isa_is_an_error() {
+        let mut t = Tokenizer::new(b"GS*HC*X~");
+        assert!(matches!(t.next(), Some(Err(Error::NoIsa(_)))));
+        assert!(t.next().is_none());
+    }
+}
