@@ -53,6 +53,11 @@ impl Delimiters {
         let (Some(&component), Some(&segment)) = (isa.get(at16), isa.get(at16 + 1)) else {
             return Err(bad("it ends before ISA16 and the segment terminator"));
         };
+        if memchr::memchr(segment, &isa[..at16]).is_some() {
+            return Err(bad(
+                "its segment terminator (the byte after ISA16) also appears inside it",
+            ));
+        }
         let rep = &isa[seps[10] + 1..seps[11]];
         // `U` (4010) or a letter is no separator; some senders repeat ISA16 in ISA11, which
         // cannot separate anything either.
@@ -63,6 +68,15 @@ impl Delimiters {
         let d = Delimiters { element, repetition, component, segment };
         d.check().map_err(|why| bad(&why))?;
         Ok(d)
+    }
+
+    /// With a line-feed terminator, a CR before it is part of a CR/LF line ending, unless the CR
+    /// is itself a delimiter.
+    pub(crate) fn strips_cr(&self) -> bool {
+        self.segment == b'\n'
+            && self.element != b'\r'
+            && self.component != b'\r'
+            && self.repetition != Some(b'\r')
     }
 
     /// The delimiters must be distinct and must not be letters, digits or spaces.

@@ -99,7 +99,7 @@ impl<R: Read> SegmentReader<R> {
         match self.advance() {
             Ok(Some((s, e, terminated, pos, d))) => {
                 let mut raw = &self.buf[s..e];
-                if d.segment == b'\n' {
+                if d.strips_cr() {
                     raw = raw.strip_suffix(b"\r").unwrap_or(raw);
                 }
                 if !terminated {

@@ -149,7 +149,7 @@ impl<'a> Iterator for Tokenizer<'a> {
             None => (rest, false, self.src.len()),
         };
         // With a line-break terminator, a CR before it belongs to the line ending.
-        if d.segment == b'\n' {
+        if d.strips_cr() {
             raw = raw.strip_suffix(b"\r").unwrap_or(raw);
         }
         if !terminated {

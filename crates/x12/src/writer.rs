@@ -32,6 +32,10 @@ impl Writer {
     }
 
     fn end(&self, out: &mut Vec<u8>) {
+        // A reader drops one CR before a line-feed terminator: keep a CR that is content.
+        if self.delimiters.strips_cr() && out.last() == Some(&b'\r') {
+            out.push(b'\r');
+        }
         out.push(self.delimiters.segment);
         if self.line_breaks && self.delimiters.segment != b'\n' {
             out.push(b'\n');

@@ -146,3 +146,22 @@ fn broken_envelopes_are_found() {
     assert!(findings.is_empty(), "{findings:#?}");
     assert!(doc.interchanges.len() > 1);
 }
+
+/// Inputs the fuzzers found; each must tokenize, stream and round-trip like any other.
+#[test]
+fn fuzz_regressions() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/crashes");
+    for e in std::fs::read_dir(&dir).unwrap().flatten() {
+        let data = std::fs::read(e.path()).unwrap();
+        let name = e.path().display().to_string();
+        drop(x12::parse(&data));
+        let Ok(segs) = Tokenizer::new(&data).collect::<Result<Vec<_>, _>>() else { continue };
+        let mut out = Vec::new();
+        for s in &segs {
+            Writer::new(s.delimiters).copy(&mut out, s);
+        }
+        let back: Vec<Vec<u8>> =
+            Tokenizer::new(&out).map(|s| s.map(|s| s.raw.to_vec()).unwrap_or_default()).collect();
+        assert_eq!(back, segs.iter().map(|s| s.raw.to_vec()).collect::<Vec<_>>(), "{name}");
+    }
+}
