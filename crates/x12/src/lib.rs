@@ -23,4 +23,4 @@ pub use envelope::{Document, Finding, Group, Interchange, Transaction, parse};
 pub use error::{Error, Position};
 pub use reader::SegmentReader;
 pub use tokenizer::{Segment, Tokenizer};
-pub use writer::Writer;
+pub use writer::{EnvelopeWriter, InterchangeHeader, Writer};
