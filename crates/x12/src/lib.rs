@@ -12,6 +12,7 @@
 //! ```
 
 mod delimiters;
+mod encoding;
 mod envelope;
 mod error;
 mod reader;
@@ -19,6 +20,7 @@ mod tokenizer;
 mod writer;
 
 pub use delimiters::Delimiters;
+pub use encoding::to_bytes;
 pub use envelope::{Document, Finding, Group, Interchange, Transaction, parse};
 pub use error::{Error, Position};
 pub use reader::SegmentReader;
