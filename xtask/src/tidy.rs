@@ -16,6 +16,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("releases", &["code-sets"]),
     ("cli", &["code-sets", "releases"]),
     ("x12", &[]),
+    ("claim-model", &["code-sets"]),
     ("xtask", &[]),
 ];
 

@@ -1,0 +1,332 @@
+//! Professional (837P) and institutional (837I) claims as plain values.
+
+use code_sets::Date;
+
+use crate::{Cents, Npi};
+
+/// A person's or an organization's name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Name {
+    /// A person (NM102 = 1).
+    Person {
+        /// Last name.
+        last: String,
+        /// First name.
+        first: String,
+        /// Middle name or initial.
+        middle: String,
+        /// Suffix (Jr, III).
+        suffix: String,
+    },
+    /// An organization (NM102 = 2).
+    Organization(String),
+}
+
+/// A postal address (N3/N4).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Address {
+    /// Street lines.
+    pub lines: Vec<String>,
+    /// City.
+    pub city: String,
+    /// State or province code.
+    pub state: String,
+    /// ZIP code (5 or 9 digits).
+    pub postal_code: String,
+    /// Country code, when not the United States.
+    pub country: String,
+}
+
+/// A provider or other party on a claim.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Party {
+    /// Name.
+    pub name: Name,
+    /// NPI, when the party has one.
+    pub npi: Option<Npi>,
+    /// Employer identification number or SSN used as tax ID (REF*EI / REF*SY).
+    pub tax_id: String,
+    /// Provider taxonomy code (PRV03).
+    pub taxonomy: String,
+    /// Address.
+    pub address: Option<Address>,
+}
+
+/// The role a provider plays on a claim.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ProviderRole {
+    /// Billing provider (2010AA).
+    Billing,
+    /// Pay-to provider (2010AB), when it differs from billing.
+    PayTo,
+    /// Rendering provider (2310B / 2420A).
+    Rendering,
+    /// Referring provider (2310A / 2420F).
+    Referring,
+    /// Attending physician (837I 2310A).
+    Attending,
+    /// Operating physician (837I 2310B).
+    Operating,
+    /// Service facility location (2310C / 2310E).
+    ServiceFacility,
+    /// Supervising provider.
+    Supervising,
+}
+
+/// Subscriber or patient demographics.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Person {
+    /// Name.
+    pub name: Name,
+    /// Member ID (NM109 with MI), for a subscriber.
+    pub member_id: String,
+    /// Birth date.
+    pub birth_date: Option<Date>,
+    /// `M`, `F` or `U`.
+    pub sex: char,
+    /// Address.
+    pub address: Option<Address>,
+}
+
+/// The subscriber's coverage with the payer of this claim (loop 2000B SBR).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Subscriber {
+    /// The person.
+    pub person: Person,
+    /// SBR01: `P` primary, `S` secondary, `T` tertiary…
+    pub payer_responsibility: char,
+    /// SBR02: relationship of the patient to the subscriber (`18` self), blank when a patient loop follows.
+    pub relationship: String,
+    /// SBR03: group or policy number.
+    pub group_number: String,
+    /// SBR05: insurance type code (required when Medicare is secondary).
+    pub insurance_type: String,
+    /// SBR09: claim filing indicator (`MB` Medicare Part B, `CI` commercial, `MC` Medicaid…).
+    pub filing_indicator: String,
+}
+
+/// The payer (2010BB).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Payer {
+    /// Payer name.
+    pub name: String,
+    /// Payer ID (NM109 with PI).
+    pub id: String,
+    /// Address.
+    pub address: Option<Address>,
+}
+
+/// How a diagnosis code is qualified in HI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DiagnosisKind {
+    /// Principal or first-listed (ABK / BK for ICD-9).
+    Principal,
+    /// Other diagnosis (ABF).
+    Other,
+    /// Admitting diagnosis (ABJ).
+    Admitting,
+    /// Patient's reason for visit (APR).
+    ReasonForVisit,
+    /// External cause of injury (ABN).
+    ExternalCause,
+}
+
+/// Present-on-admission indicator (837I).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Poa {
+    /// Y: present at admission.
+    Yes,
+    /// N: not present.
+    No,
+    /// U: documentation insufficient.
+    Unknown,
+    /// W: clinically undetermined.
+    Undetermined,
+    /// 1 (or blank in the claim): exempt from POA reporting.
+    Exempt,
+}
+
+/// A diagnosis on a claim.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnosis {
+    /// The ICD-10-CM code, without its dot as X12 carries it.
+    pub code: String,
+    /// How it is qualified.
+    pub kind: DiagnosisKind,
+    /// POA, institutional claims.
+    pub poa: Option<Poa>,
+}
+
+/// An ICD-10-PCS procedure on an institutional claim (HI BBR/BBQ).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Procedure {
+    /// The seven-character code.
+    pub code: String,
+    /// Principal (BBR) or other (BBQ).
+    pub principal: bool,
+    /// The date it was performed.
+    pub date: Option<Date>,
+}
+
+/// CLM05-3: why the claim is sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Frequency {
+    /// 1: original claim.
+    Original,
+    /// 7: replacement of a prior claim (needs REF*F8 with the payer's claim number).
+    Replacement,
+    /// 8: void of a prior claim (needs REF*F8).
+    Void,
+    /// Any other code, kept as sent.
+    Other(char),
+}
+
+/// A code with an optional date or amount (condition, occurrence and value codes, 837I).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodedValue {
+    /// The code.
+    pub code: String,
+    /// Occurrence date or span start.
+    pub from: Option<Date>,
+    /// Span end.
+    pub to: Option<Date>,
+    /// Value amount.
+    pub amount: Option<Cents>,
+}
+
+/// Units of service, in thousandths (`1.5` units is 1500).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Units(pub i64);
+
+/// One service line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServiceLine {
+    /// LX01.
+    pub number: u32,
+    /// HCPCS or CPT code (SV101-2 / SV202-2).
+    pub procedure: String,
+    /// Up to four modifiers.
+    pub modifiers: Vec<String>,
+    /// Line charge.
+    pub charge: Cents,
+    /// Units of service.
+    pub units: Units,
+    /// `UN` units or `MJ` minutes.
+    pub unit_basis: String,
+    /// Place of service, when it differs from the claim's (professional).
+    pub place_of_service: String,
+    /// 1-based pointers into the claim's diagnoses (professional, up to four).
+    pub diagnosis_pointers: Vec<u8>,
+    /// Revenue code (institutional SV201).
+    pub revenue_code: String,
+    /// National Drug Code (LIN03), with quantity.
+    pub ndc: Option<(String, String)>,
+    /// Service date or span.
+    pub date_from: Option<Date>,
+    /// End of the span.
+    pub date_to: Option<Date>,
+    /// Rendering provider, when it differs from the claim's.
+    pub rendering: Option<Party>,
+    /// What other payers did with this line (loop 2430).
+    pub adjudications: Vec<LineAdjudication>,
+}
+
+/// A prior payer's adjudication of one line (loop 2430 SVD/CAS/DTP).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineAdjudication {
+    /// The other payer's ID.
+    pub payer_id: String,
+    /// Amount it paid.
+    pub paid: Cents,
+    /// Its adjustments.
+    pub adjustments: Vec<crate::Adjustment>,
+    /// Adjudication date.
+    pub date: Option<Date>,
+}
+
+/// Another payer on the claim and what it did (loops 2320/2330).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OtherPayer {
+    /// The subscriber's coverage with that payer.
+    pub subscriber: Subscriber,
+    /// The payer.
+    pub payer: Payer,
+    /// Amount that payer paid (AMT*D).
+    pub paid: Option<Cents>,
+    /// Claim-level adjustments (2320 CAS).
+    pub adjustments: Vec<crate::Adjustment>,
+    /// That payer's claim control number.
+    pub claim_control_number: String,
+}
+
+/// Professional or institutional.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClaimKind {
+    /// 837P.
+    Professional,
+    /// 837I.
+    Institutional,
+}
+
+/// A claim.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Claim {
+    /// 837P or 837I.
+    pub kind: ClaimKind,
+    /// CLM01, the patient control number the remittance echoes back.
+    pub patient_control_number: String,
+    /// CLM02, total charge (equals the sum of line charges).
+    pub total_charge: Cents,
+    /// Place of service (837P CLM05-1).
+    pub place_of_service: String,
+    /// Type of bill (837I: facility type CLM05-1 + frequency).
+    pub facility_type: String,
+    /// CLM05-3.
+    pub frequency: Frequency,
+    /// REF*F8: the payer's number of the claim this one replaces or voids.
+    pub original_claim_number: String,
+    /// Providers by role.
+    pub providers: Vec<(ProviderRole, Party)>,
+    /// Subscriber and coverage with this claim's payer.
+    pub subscriber: Subscriber,
+    /// The patient, when not the subscriber (loop 2000C).
+    pub patient: Option<(Person, String)>,
+    /// The payer.
+    pub payer: Payer,
+    /// Diagnoses in order (the first is principal).
+    pub diagnoses: Vec<Diagnosis>,
+    /// ICD-10-PCS procedures (837I).
+    pub procedures: Vec<Procedure>,
+    /// Service or statement period start.
+    pub from: Option<Date>,
+    /// Service or statement period end.
+    pub to: Option<Date>,
+    /// Admission date (837I).
+    pub admission: Option<Date>,
+    /// Discharge date (837I; drives the MS-DRG version).
+    pub discharge: Option<Date>,
+    /// Patient discharge status (837I CL103).
+    pub discharge_status: String,
+    /// Condition codes (837I HI BG).
+    pub condition_codes: Vec<String>,
+    /// Occurrence codes and spans (837I HI BH/BI).
+    pub occurrences: Vec<CodedValue>,
+    /// Value codes (837I HI BE).
+    pub values: Vec<CodedValue>,
+    /// Service lines.
+    pub lines: Vec<ServiceLine>,
+    /// Other payers (coordination of benefits).
+    pub other_payers: Vec<OtherPayer>,
+}
+
+impl Claim {
+    /// The provider in a role, if present.
+    pub fn provider(&self, role: ProviderRole) -> Option<&Party> {
+        self.providers.iter().find(|(r, _)| *r == role).map(|(_, p)| p)
+    }
+
+    /// The sum of the line charges (which CLM02 must equal).
+    pub fn line_total(&self) -> Cents {
+        self.lines.iter().map(|l| l.charge).sum()
+    }
+}
