@@ -17,6 +17,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("cli", &["code-sets", "releases"]),
     ("x12", &[]),
     ("claim-model", &["code-sets"]),
+    ("x12-claims", &["x12", "claim-model", "code-sets"]),
     ("xtask", &[]),
 ];
 

@@ -11,8 +11,10 @@ pub enum AdjustmentGroup {
     Contractual,
     /// PR: patient responsibility (deductible, coinsurance, copay).
     Patient,
-    /// OI: other insurance.
+    /// OI: other insurance (4010; kept for older files).
     OtherInsurance,
+    /// OA: other adjustments.
+    Other,
     /// PI: payer initiated.
     PayerInitiated,
     /// CR: correction and reversal.
@@ -26,6 +28,7 @@ impl AdjustmentGroup {
             "CO" => AdjustmentGroup::Contractual,
             "PR" => AdjustmentGroup::Patient,
             "OI" => AdjustmentGroup::OtherInsurance,
+            "OA" => AdjustmentGroup::Other,
             "PI" => AdjustmentGroup::PayerInitiated,
             "CR" => AdjustmentGroup::Correction,
             _ => return None,
@@ -38,6 +41,7 @@ impl AdjustmentGroup {
             AdjustmentGroup::Contractual => "CO",
             AdjustmentGroup::Patient => "PR",
             AdjustmentGroup::OtherInsurance => "OI",
+            AdjustmentGroup::Other => "OA",
             AdjustmentGroup::PayerInitiated => "PI",
             AdjustmentGroup::Correction => "CR",
         }

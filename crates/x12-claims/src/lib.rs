@@ -1,0 +1,17 @@
+//! X12 transactions mapped to the claim model. This first step reads 835 remittances
+//! (005010X221A1): payment and trace, payer and payee, claim payments with their claim- and
+//! line-level adjustments, remarks and provider-level adjustments, and checks that every claim
+//! and the file balance.
+//!
+//! ```
+//! let edi = b"ISA*00*          *00*          *ZZ*PAYER          *ZZ*CLINIC         *260115*0930*^*00501*000000001*0*P*:~\
+//! GS*HP*PAYER*CLINIC*20260115*0930*1*X*005010X221A1~ST*835*0001~BPR*I*80*C*ACH************20260115~TRN*1*EFT123*1512345678~\
+//! N1*PR*PAYER A~N1*PE*CLINIC*XX*1234567893~LX*1~CLP*PAT1*1*100*80*20*12*CLAIM9~CAS*PR*2*20~SE*9*0001~GE*1*1~IEA*1*000000001~";
+//! let (remits, findings) = x12_claims::read_835(edi);
+//! assert!(findings.is_empty(), "{findings:?}");
+//! assert_eq!(remits[0].claims[0].paid, claim_model::Cents(8000));
+//! ```
+
+mod remit835;
+
+pub use remit835::read_835;

@@ -1,0 +1,314 @@
+//! 835 remittance advice → [`Remittance`].
+
+use claim_model::{
+    Adjustment, AdjustmentGroup, Cents, ClaimPayment, LinePayment, ProviderAdjustment, Remittance,
+    Units,
+};
+use code_sets::Date;
+use x12::{Finding, Position, Segment, Tokenizer};
+
+fn finding(pos: Position, element: Option<u16>, rule: &'static str, message: String) -> Finding {
+    Finding { pos: Position { element, ..pos }, rule, message }
+}
+
+struct Ctx<'f> {
+    findings: &'f mut Vec<Finding>,
+}
+
+impl Ctx<'_> {
+    fn money(&mut self, seg: &Segment<'_>, n: usize) -> Cents {
+        let t = seg.text(n);
+        if t.trim().is_empty() {
+            return Cents::ZERO;
+        }
+        match t.parse::<Cents>() {
+            Ok(c) => c,
+            Err(e) => {
+                self.findings.push(finding(
+                    seg.pos,
+                    Some(n as u16),
+                    "X12-835-SYN-001",
+                    e.to_string(),
+                ));
+                Cents::ZERO
+            }
+        }
+    }
+
+    fn date(&mut self, seg: &Segment<'_>, n: usize) -> Option<Date> {
+        let t = seg.text(n);
+        if t.trim().is_empty() {
+            return None;
+        }
+        let d = Date::from_yyyymmdd(&t);
+        if d.is_none() {
+            self.findings.push(finding(
+                seg.pos,
+                Some(n as u16),
+                "X12-835-SYN-002",
+                format!("{t:?} is not a date CCYYMMDD"),
+            ));
+        }
+        d
+    }
+
+    fn units(&mut self, seg: &Segment<'_>, n: usize) -> Option<Units> {
+        let t = seg.text(n);
+        let t = t.trim();
+        if t.is_empty() {
+            return None;
+        }
+        // Units may have up to three decimals; reuse the money reader on thousandths.
+        let (w, f) = t.split_once('.').unwrap_or((t, ""));
+        let f = format!("{f:0<3}");
+        match (w.parse::<i64>(), f.get(..3).and_then(|f| f.parse::<i64>().ok())) {
+            (Ok(w), Some(f)) if f >= 0 => Some(Units(w * 1000 + if w < 0 { -f } else { f })),
+            _ => {
+                self.findings.push(finding(
+                    seg.pos,
+                    Some(n as u16),
+                    "X12-835-SYN-003",
+                    format!("{t:?} is not a quantity"),
+                ));
+                None
+            }
+        }
+    }
+
+    /// CAS: group, then up to six reason/amount/quantity triplets.
+    fn adjustments(&mut self, seg: &Segment<'_>, out: &mut Vec<Adjustment>) {
+        let code = seg.text(1);
+        let Some(group) = AdjustmentGroup::from_code(&code) else {
+            self.findings.push(finding(
+                seg.pos,
+                Some(1),
+                "X12-835-CAS-001",
+                format!("CAS01 {code:?} is not an adjustment group (CO, PR, OA, PI, CR, OI)"),
+            ));
+            return;
+        };
+        for k in 0..6 {
+            let r = 2 + 3 * k;
+            let reason = seg.text(r);
+            if reason.trim().is_empty() {
+                continue;
+            }
+            let amount = self.money(seg, r + 1);
+            let quantity = self.units(seg, r + 2);
+            out.push(Adjustment { group, reason: reason.trim().to_string(), amount, quantity });
+        }
+    }
+}
+
+fn procedure(seg: &Segment<'_>, n: usize) -> (String, Vec<String>) {
+    let mut comps = seg.components(n).map(|c| String::from_utf8_lossy(c).trim().to_string());
+    let _qualifier = comps.next();
+    let code = comps.next().unwrap_or_default();
+    let modifiers = comps.take(4).filter(|m| !m.is_empty()).collect();
+    (code, modifiers)
+}
+
+/// Reads every 835 transaction set in `src`. Segments of other transaction sets are ignored;
+/// problems (and imbalances) come back as findings, never as a panic.
+pub fn read_835(src: &[u8]) -> (Vec<Remittance>, Vec<Finding>) {
+    let src = x12::to_bytes(src);
+    let (_, mut findings) = x12::parse(&src);
+    let mut remits = Vec::new();
+    let mut cur: Option<Remittance> = None;
+    let mut in_line = false;
+    // Where each claim (CLP) and line (SVC) of the open remittance stands, for findings.
+    let mut clp_pos: Vec<(Position, Vec<Position>)> = Vec::new();
+    let mut ctx_findings = Vec::new();
+    {
+        let mut c = Ctx { findings: &mut ctx_findings };
+        for seg in Tokenizer::new(&src) {
+            let Ok(seg) = seg else { break };
+            match seg.id() {
+                b"ST" if seg.element(1) == Some(b"835") => {
+                    cur = Some(Remittance {
+                        payment: Cents::ZERO,
+                        method: String::new(),
+                        date: None,
+                        trace: String::new(),
+                        payer: Default::default(),
+                        payee: Default::default(),
+                        claims: Vec::new(),
+                        provider_adjustments: Vec::new(),
+                    });
+                    in_line = false;
+                    clp_pos.clear();
+                }
+                b"SE" if cur.is_some() => {
+                    if let Some(r) = cur.take() {
+                        check_balance(&r, seg.pos, &clp_pos, c.findings);
+                        remits.push(r);
+                    }
+                }
+                _ => {}
+            }
+            let Some(r) = cur.as_mut() else { continue };
+            match seg.id() {
+                b"BPR" => {
+                    r.payment = c.money(&seg, 2);
+                    r.method = seg.text(4).trim().to_string();
+                    r.date = c.date(&seg, 16);
+                }
+                b"TRN" => r.trace = seg.text(2).trim().to_string(),
+                b"N1" => {
+                    let who = (seg.text(2).trim().to_string(), seg.text(4).trim().to_string());
+                    match &*seg.text(1) {
+                        "PR" => r.payer = who,
+                        "PE" => r.payee = who,
+                        _ => {}
+                    }
+                }
+                b"CLP" => {
+                    in_line = false;
+                    clp_pos.push((seg.pos, Vec::new()));
+                    r.claims.push(ClaimPayment {
+                        patient_control_number: seg.text(1).trim().to_string(),
+                        status: seg.text(2).trim().to_string(),
+                        charge: c.money(&seg, 3),
+                        paid: c.money(&seg, 4),
+                        patient_responsibility: c.money(&seg, 5),
+                        payer_claim_number: seg.text(7).trim().to_string(),
+                        adjustments: Vec::new(),
+                        lines: Vec::new(),
+                    });
+                }
+                b"SVC" => {
+                    let Some(claim) = r.claims.last_mut() else {
+                        c.findings.push(finding(
+                            seg.pos,
+                            None,
+                            "X12-835-STR-001",
+                            "SVC before any CLP".into(),
+                        ));
+                        continue;
+                    };
+                    in_line = true;
+                    if let Some((_, lines)) = clp_pos.last_mut() {
+                        lines.push(seg.pos);
+                    }
+                    let (code, modifiers) = procedure(&seg, 1);
+                    let billed =
+                        seg.element(6).filter(|e| !e.is_empty()).map(|_| procedure(&seg, 6).0);
+                    let line = LinePayment {
+                        procedure: code,
+                        modifiers,
+                        billed_procedure: billed,
+                        charge: c.money(&seg, 2),
+                        paid: c.money(&seg, 3),
+                        units: c.units(&seg, 5),
+                        date: None,
+                        adjustments: Vec::new(),
+                        remarks: Vec::new(),
+                    };
+                    claim.lines.push(line);
+                }
+                b"CAS" => {
+                    let Some(claim) = r.claims.last_mut() else {
+                        c.findings.push(finding(
+                            seg.pos,
+                            None,
+                            "X12-835-STR-002",
+                            "CAS before any CLP".into(),
+                        ));
+                        continue;
+                    };
+                    match (in_line, claim.lines.last_mut()) {
+                        (true, Some(line)) => c.adjustments(&seg, &mut line.adjustments),
+                        _ => c.adjustments(&seg, &mut claim.adjustments),
+                    }
+                }
+                b"DTM" if in_line => {
+                    if matches!(&*seg.text(1), "472" | "150")
+                        && let Some(line) = r.claims.last_mut().and_then(|cl| cl.lines.last_mut())
+                        && line.date.is_none()
+                    {
+                        line.date = c.date(&seg, 2);
+                    }
+                }
+                b"LQ" if in_line => {
+                    if let Some(line) = r.claims.last_mut().and_then(|cl| cl.lines.last_mut()) {
+                        line.remarks.push(seg.text(2).trim().to_string());
+                    }
+                }
+                b"PLB" => {
+                    let provider = seg.text(1).trim().to_string();
+                    let date = c.date(&seg, 2);
+                    for k in 0..6 {
+                        let e = 3 + 2 * k;
+                        let Some(reason) = seg.element(e).filter(|x| !x.is_empty()) else {
+                            continue;
+                        };
+                        let mut comps = reason.split(|&b| b == seg.delimiters.component);
+                        let code = String::from_utf8_lossy(comps.next().unwrap_or_default())
+                            .trim()
+                            .to_string();
+                        let reference = String::from_utf8_lossy(comps.next().unwrap_or_default())
+                            .trim()
+                            .to_string();
+                        let amount = c.money(&seg, e + 1);
+                        r.provider_adjustments.push(ProviderAdjustment {
+                            provider: provider.clone(),
+                            date,
+                            reason: code,
+                            reference,
+                            amount,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    findings.extend(ctx_findings);
+    (remits, findings)
+}
+
+fn check_balance(
+    r: &Remittance,
+    se: Position,
+    at: &[(Position, Vec<Position>)],
+    findings: &mut Vec<Finding>,
+) {
+    for (ci, claim) in r.claims.iter().enumerate() {
+        let clp = at.get(ci).map_or(se, |p| p.0);
+        let off = claim.imbalance();
+        if off != Cents::ZERO {
+            findings.push(finding(clp, None, "X12-835-BAL-001", format!(
+                "claim {}: charge {} ≠ paid {} + adjustments (off by {off}); CLP03 must equal CLP04 plus every CAS amount",
+                claim.patient_control_number, claim.charge, claim.paid
+            )));
+        }
+        for (i, line) in claim.lines.iter().enumerate() {
+            let adj: Cents = line.adjustments.iter().map(|a| a.amount).sum();
+            let off = line.charge - line.paid - adj;
+            if off != Cents::ZERO && !line.adjustments.is_empty() {
+                findings.push(finding(
+                    se,
+                    None,
+                    "X12-835-BAL-002",
+                    format!(
+                        "claim {} line {} ({}): charge {} ≠ paid {} + adjustments (off by {off})",
+                        claim.patient_control_number,
+                        i + 1,
+                        line.procedure,
+                        line.charge,
+                        line.paid
+                    ),
+                ));
+            }
+        }
+    }
+    let off = r.imbalance();
+    if off != Cents::ZERO {
+        findings.push(finding(
+            se,
+            None,
+            "X12-835-BAL-003",
+            format!("BPR02 {} ≠ Σ CLP04 − Σ PLB (off by {off})", r.payment),
+        ));
+    }
+}
