@@ -1,4 +1,5 @@
-//! X12 transactions mapped to the claim model. This first step reads 835 remittances
+//! X12 transactions mapped to the claim model. This first step reads 837P/837I claims
+//! (`read_837`) and 835 remittances
 //! (005010X221A1): payment and trace, payer and payee, claim payments with their claim- and
 //! line-level adjustments, remarks and provider-level adjustments, and checks that every claim
 //! and the file balance.
@@ -12,6 +13,8 @@
 //! assert_eq!(remits[0].claims[0].paid, claim_model::Cents(8000));
 //! ```
 
+mod claim837;
 mod remit835;
 
+pub use claim837::read_837;
 pub use remit835::read_835;

@@ -1,0 +1,693 @@
+//! 837P (005010X222A1) and 837I (005010X223A2) claims → [`Claim`].
+//!
+//! The reader follows the HL hierarchy (20 billing provider, 22 subscriber, 23 patient) and the
+//! claim loops by the segments that open them (CLM, LX, SBR inside a claim for 2320, SVD for
+//! 2430). It keeps every claim it can read and reports problems as findings: a batch with bad
+//! claims still yields the good ones.
+
+use claim_model::{
+    Address, Adjustment, AdjustmentGroup, Cents, Claim, ClaimKind, CodedValue, Diagnosis,
+    DiagnosisKind, Frequency, LineAdjudication, Name, OtherPayer, Party, Payer, Person, Poa,
+    Procedure, ProviderRole, ServiceLine, Subscriber, Units,
+};
+use code_sets::Date;
+use x12::{Finding, Position, Segment, Tokenizer};
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Loop {
+    Header,
+    Billing,
+    Subscriber,
+    Patient,
+    Claim,
+    OtherPayer,
+    Line,
+    LineAdjudication,
+}
+
+fn text(seg: &Segment<'_>, n: usize) -> String {
+    seg.text(n).trim().to_string()
+}
+
+fn comps(seg: &Segment<'_>, n: usize) -> Vec<String> {
+    seg.components(n).map(|c| String::from_utf8_lossy(c).trim().to_string()).collect()
+}
+
+fn name(seg: &Segment<'_>) -> Name {
+    if seg.text(2).trim() == "1" {
+        Name::Person {
+            last: text(seg, 3),
+            first: text(seg, 4),
+            middle: text(seg, 5),
+            suffix: text(seg, 7),
+        }
+    } else {
+        Name::Organization(text(seg, 3))
+    }
+}
+
+struct Reader<'f> {
+    findings: &'f mut Vec<Finding>,
+}
+
+impl Reader<'_> {
+    fn find(&mut self, pos: Position, element: Option<u16>, rule: &'static str, message: String) {
+        self.findings.push(Finding { pos: Position { element, ..pos }, rule, message });
+    }
+
+    fn money(&mut self, seg: &Segment<'_>, n: usize) -> Cents {
+        let t = seg.text(n);
+        if t.trim().is_empty() {
+            return Cents::ZERO;
+        }
+        t.parse().unwrap_or_else(|e: claim_model::MoneyError| {
+            self.find(seg.pos, Some(n as u16), "X12-837-SYN-001", e.to_string());
+            Cents::ZERO
+        })
+    }
+
+    fn date(&mut self, seg: &Segment<'_>, n: usize) -> Option<Date> {
+        let t = text(seg, n);
+        let d = Date::from_yyyymmdd(t.get(..8).unwrap_or(""));
+        if d.is_none() && !t.is_empty() {
+            self.find(
+                seg.pos,
+                Some(n as u16),
+                "X12-837-SYN-002",
+                format!("{t:?} is not a date CCYYMMDD"),
+            );
+        }
+        d
+    }
+
+    fn units(&mut self, seg: &Segment<'_>, n: usize) -> Units {
+        let t = text(seg, n);
+        let (w, f) = t.split_once('.').unwrap_or((&t, ""));
+        let f = format!("{f:0<3}");
+        match (w.parse::<i64>(), f.get(..3).and_then(|f| f.parse::<i64>().ok())) {
+            (Ok(w), Some(f)) => Units(w * 1000 + f),
+            _ if t.is_empty() => Units(0),
+            _ => {
+                self.find(
+                    seg.pos,
+                    Some(n as u16),
+                    "X12-837-SYN-003",
+                    format!("{t:?} is not a quantity"),
+                );
+                Units(0)
+            }
+        }
+    }
+
+    fn cas(&mut self, seg: &Segment<'_>, out: &mut Vec<Adjustment>) {
+        let Some(group) = AdjustmentGroup::from_code(&seg.text(1)) else {
+            self.find(
+                seg.pos,
+                Some(1),
+                "X12-837-CAS-001",
+                format!("CAS01 {:?} is not an adjustment group", text(seg, 1)),
+            );
+            return;
+        };
+        for k in 0..6 {
+            let r = 2 + 3 * k;
+            let reason = text(seg, r);
+            if !reason.is_empty() {
+                let amount = self.money(seg, r + 1);
+                let q = text(seg, r + 2);
+                let quantity = (!q.is_empty()).then(|| self.units(seg, r + 2));
+                out.push(Adjustment { group, reason, amount, quantity });
+            }
+        }
+    }
+}
+
+fn party(seg: &Segment<'_>) -> Party {
+    let npi = (seg.text(8).trim() == "XX").then(|| seg.text(9).trim().parse().ok()).flatten();
+    Party { name: name(seg), npi, tax_id: String::new(), taxonomy: String::new(), address: None }
+}
+
+fn person(seg: &Segment<'_>) -> Person {
+    Person { name: name(seg), member_id: text(seg, 9), birth_date: None, sex: 'U', address: None }
+}
+
+fn empty_subscriber() -> Subscriber {
+    Subscriber {
+        person: Person {
+            name: Name::Organization(String::new()),
+            member_id: String::new(),
+            birth_date: None,
+            sex: 'U',
+            address: None,
+        },
+        payer_responsibility: ' ',
+        relationship: String::new(),
+        group_number: String::new(),
+        insurance_type: String::new(),
+        filing_indicator: String::new(),
+    }
+}
+
+fn sbr(seg: &Segment<'_>) -> Subscriber {
+    Subscriber {
+        payer_responsibility: seg.text(1).trim().chars().next().unwrap_or(' '),
+        relationship: text(seg, 2),
+        group_number: text(seg, 3),
+        insurance_type: text(seg, 5),
+        filing_indicator: text(seg, 9),
+        ..empty_subscriber()
+    }
+}
+
+/// What an address segment (N3/N4) should fill, given the loop and the last NM1.
+enum AddressTarget {
+    None,
+    Billing,
+    PayTo,
+    Subscriber,
+    Patient,
+    Payer,
+    ClaimProvider,
+}
+
+/// Reads every 837 transaction set in `src` into claims.
+pub fn read_837(src: &[u8]) -> (Vec<Claim>, Vec<Finding>) {
+    let src = x12::to_bytes(src);
+    let (_, mut findings) = x12::parse(&src);
+    let mut claims: Vec<Claim> = Vec::new();
+    let mut positions: Vec<Position> = Vec::new();
+    let mut r = Reader { findings: &mut findings };
+
+    let mut kind = ClaimKind::Professional;
+    let mut in_837 = false;
+    let mut lp = Loop::Header;
+    let mut billing: Option<Party> = None;
+    let mut pay_to: Option<Party> = None;
+    let mut subscriber = empty_subscriber();
+    let mut payer = Payer { name: String::new(), id: String::new(), address: None };
+    let mut patient: Option<(Person, String)> = None;
+    let mut target = AddressTarget::None;
+    let mut claim: Option<Claim> = None;
+
+    let flush = |claim: &mut Option<Claim>, claims: &mut Vec<Claim>| {
+        if let Some(c) = claim.take() {
+            claims.push(c);
+        }
+    };
+
+    for seg in Tokenizer::new(&src) {
+        let Ok(seg) = seg else { break };
+        let id = seg.id();
+        if id == b"ST" {
+            in_837 = seg.element(1) == Some(b"837");
+            let version = text(&seg, 3);
+            kind = if version.contains("X223") {
+                ClaimKind::Institutional
+            } else {
+                ClaimKind::Professional
+            };
+            lp = Loop::Header;
+            continue;
+        }
+        if !in_837 {
+            continue;
+        }
+        match id {
+            b"GS" | b"GE" | b"IEA" | b"ISA" => {}
+            b"SE" => {
+                flush(&mut claim, &mut claims);
+                in_837 = false;
+            }
+            b"HL" => {
+                flush(&mut claim, &mut claims);
+                match &*seg.text(3) {
+                    "20" => {
+                        lp = Loop::Billing;
+                        billing = None;
+                        pay_to = None;
+                    }
+                    "22" => {
+                        lp = Loop::Subscriber;
+                        patient = None;
+                    }
+                    "23" => lp = Loop::Patient,
+                    other => r.find(
+                        seg.pos,
+                        Some(3),
+                        "X12-837-HL-001",
+                        format!("HL03 {other:?} is not 20, 22 or 23"),
+                    ),
+                }
+            }
+            b"SBR" if matches!(lp, Loop::Subscriber) => subscriber = sbr(&seg),
+            b"SBR" if claim.is_some() => {
+                lp = Loop::OtherPayer;
+                if let Some(c) = claim.as_mut() {
+                    c.other_payers.push(OtherPayer {
+                        subscriber: sbr(&seg),
+                        payer: Payer { name: String::new(), id: String::new(), address: None },
+                        paid: None,
+                        adjustments: Vec::new(),
+                        claim_control_number: String::new(),
+                    });
+                }
+            }
+            b"PAT" if matches!(lp, Loop::Patient) => {
+                patient = Some((person(&seg), text(&seg, 1)));
+            }
+            b"NM1" => {
+                let code = seg.text(1);
+                let code = code.trim();
+                match (lp, code) {
+                    (Loop::Billing, "85") => {
+                        billing = Some(party(&seg));
+                        target = AddressTarget::Billing;
+                    }
+                    (Loop::Billing, "87") => {
+                        pay_to = Some(party(&seg));
+                        target = AddressTarget::PayTo;
+                    }
+                    (Loop::Subscriber, "IL") => {
+                        subscriber.person = person(&seg);
+                        target = AddressTarget::Subscriber;
+                    }
+                    (Loop::Subscriber, "PR") => {
+                        payer = Payer { name: text(&seg, 3), id: text(&seg, 9), address: None };
+                        target = AddressTarget::Payer;
+                    }
+                    (Loop::Patient, "QC") => {
+                        let rel = patient.as_ref().map(|p| p.1.clone()).unwrap_or_default();
+                        patient = Some((person(&seg), rel));
+                        target = AddressTarget::Patient;
+                    }
+                    (Loop::OtherPayer, "IL" | "PR") => {
+                        if let Some(op) = claim.as_mut().and_then(|c| c.other_payers.last_mut()) {
+                            if code == "IL" {
+                                op.subscriber.person = person(&seg);
+                            } else {
+                                op.payer =
+                                    Payer { name: text(&seg, 3), id: text(&seg, 9), address: None };
+                            }
+                        }
+                        target = AddressTarget::None;
+                    }
+                    (Loop::Claim | Loop::Line, _) => {
+                        let role = match code {
+                            "DN" | "P3" => Some(ProviderRole::Referring),
+                            "82" => Some(ProviderRole::Rendering),
+                            "77" | "FA" => Some(ProviderRole::ServiceFacility),
+                            "71" => Some(ProviderRole::Attending),
+                            "72" => Some(ProviderRole::Operating),
+                            "DQ" => Some(ProviderRole::Supervising),
+                            _ => None,
+                        };
+                        if let (Some(role), Some(c)) = (role, claim.as_mut()) {
+                            if lp == Loop::Line && role == ProviderRole::Rendering {
+                                if let Some(l) = c.lines.last_mut() {
+                                    l.rendering = Some(party(&seg));
+                                }
+                                target = AddressTarget::None;
+                            } else {
+                                c.providers.push((role, party(&seg)));
+                                target = AddressTarget::ClaimProvider;
+                            }
+                        }
+                    }
+                    _ => target = AddressTarget::None,
+                }
+            }
+            b"N3" | b"N4" => {
+                let apply = |a: &mut Option<Address>| {
+                    let a = a.get_or_insert_with(Address::default);
+                    if id == b"N3" {
+                        a.lines = [text(&seg, 1), text(&seg, 2)]
+                            .into_iter()
+                            .filter(|l| !l.is_empty())
+                            .collect();
+                    } else {
+                        a.city = text(&seg, 1);
+                        a.state = text(&seg, 2);
+                        a.postal_code = text(&seg, 3);
+                        a.country = text(&seg, 4);
+                    }
+                };
+                match target {
+                    AddressTarget::Billing => {
+                        if let Some(p) = billing.as_mut() {
+                            apply(&mut p.address)
+                        }
+                    }
+                    AddressTarget::PayTo => {
+                        if let Some(p) = pay_to.as_mut() {
+                            apply(&mut p.address)
+                        }
+                    }
+                    AddressTarget::Subscriber => apply(&mut subscriber.person.address),
+                    AddressTarget::Patient => {
+                        if let Some(p) = patient.as_mut() {
+                            apply(&mut p.0.address)
+                        }
+                    }
+                    AddressTarget::Payer => apply(&mut payer.address),
+                    AddressTarget::ClaimProvider => {
+                        if let Some(p) = claim.as_mut().and_then(|c| c.providers.last_mut()) {
+                            apply(&mut p.1.address)
+                        }
+                    }
+                    AddressTarget::None => {}
+                }
+            }
+            b"DMG" => {
+                let birth = r.date(&seg, 2);
+                let sex = seg.text(3).trim().chars().next().unwrap_or('U');
+                match lp {
+                    Loop::Subscriber => {
+                        subscriber.person.birth_date = birth;
+                        subscriber.person.sex = sex;
+                    }
+                    Loop::Patient => {
+                        if let Some(p) = patient.as_mut() {
+                            p.0.birth_date = birth;
+                            p.0.sex = sex;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            b"REF" if lp == Loop::Billing && matches!(&*seg.text(1), "EI" | "SY") => {
+                if let Some(b) = billing.as_mut() {
+                    b.tax_id = text(&seg, 2);
+                }
+            }
+            b"PRV" if lp == Loop::Billing => {
+                if let Some(b) = billing.as_mut() {
+                    b.taxonomy = text(&seg, 3);
+                }
+            }
+            b"CLM" => {
+                flush(&mut claim, &mut claims);
+                lp = Loop::Claim;
+                positions.push(seg.pos);
+                let facility = comps(&seg, 5);
+                let freq = facility.get(2).and_then(|f| f.chars().next()).map_or(
+                    Frequency::Original,
+                    |f| match f {
+                        '1' => Frequency::Original,
+                        '7' => Frequency::Replacement,
+                        '8' => Frequency::Void,
+                        c => Frequency::Other(c),
+                    },
+                );
+                let mut providers = Vec::new();
+                if let Some(b) = billing.clone() {
+                    providers.push((ProviderRole::Billing, b));
+                } else {
+                    r.find(
+                        seg.pos,
+                        None,
+                        "X12-837-STR-001",
+                        "claim without a billing provider (loop 2010AA)".into(),
+                    );
+                }
+                if let Some(p) = pay_to.clone() {
+                    providers.push((ProviderRole::PayTo, p));
+                }
+                claim = Some(Claim {
+                    kind,
+                    patient_control_number: text(&seg, 1),
+                    total_charge: r.money(&seg, 2),
+                    place_of_service: if kind == ClaimKind::Professional {
+                        facility.first().cloned().unwrap_or_default()
+                    } else {
+                        String::new()
+                    },
+                    facility_type: if kind == ClaimKind::Institutional {
+                        facility.first().cloned().unwrap_or_default()
+                    } else {
+                        String::new()
+                    },
+                    frequency: freq,
+                    original_claim_number: String::new(),
+                    providers,
+                    subscriber: subscriber.clone(),
+                    patient: patient.clone(),
+                    payer: payer.clone(),
+                    diagnoses: Vec::new(),
+                    procedures: Vec::new(),
+                    from: None,
+                    to: None,
+                    admission: None,
+                    discharge: None,
+                    discharge_status: String::new(),
+                    condition_codes: Vec::new(),
+                    occurrences: Vec::new(),
+                    values: Vec::new(),
+                    lines: Vec::new(),
+                    other_payers: Vec::new(),
+                });
+            }
+            _ => {
+                let Some(c) = claim.as_mut() else { continue };
+                match id {
+                    b"REF" if lp == Loop::Claim && seg.text(1).trim() == "F8" => {
+                        c.original_claim_number = text(&seg, 2)
+                    }
+                    b"REF" if lp == Loop::OtherPayer && seg.text(1).trim() == "F8" => {
+                        if let Some(op) = c.other_payers.last_mut() {
+                            op.claim_control_number = text(&seg, 2);
+                        }
+                    }
+                    b"CL1" => c.discharge_status = text(&seg, 3),
+                    b"DTP" => {
+                        let q = text(&seg, 1);
+                        let fmt = text(&seg, 2);
+                        let v = text(&seg, 3);
+                        let (from, to) = match fmt.as_str() {
+                            "RD8" => {
+                                let (a, b) = v.split_once('-').unwrap_or((&v, &v));
+                                (Date::from_yyyymmdd(a), Date::from_yyyymmdd(b))
+                            }
+                            "D8" | "DT" => {
+                                let d = r.date(&seg, 3);
+                                (d, d)
+                            }
+                            // TM (a time) and other formats carry no date.
+                            _ => (None, None),
+                        };
+                        match (lp, q.as_str()) {
+                            (Loop::Claim, "434") => {
+                                c.from = from;
+                                c.to = to;
+                            }
+                            (Loop::Claim, "435") => c.admission = from,
+                            (Loop::Claim, "096") => c.discharge = from,
+                            (Loop::Claim, "472") => {
+                                c.from = from;
+                                c.to = to;
+                            }
+                            (Loop::Line, "472") => {
+                                if let Some(l) = c.lines.last_mut() {
+                                    l.date_from = from;
+                                    l.date_to = to;
+                                }
+                                if c.from.is_none_or(|f| from.is_some_and(|d| d < f)) {
+                                    c.from = from;
+                                }
+                                if c.to.is_none_or(|t| to.is_some_and(|d| d > t)) {
+                                    c.to = to;
+                                }
+                            }
+                            (Loop::LineAdjudication, "573") => {
+                                if let Some(a) =
+                                    c.lines.last_mut().and_then(|l| l.adjudications.last_mut())
+                                {
+                                    a.date = from;
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                    b"HI" => {
+                        for n in 1..=12 {
+                            let parts = comps(&seg, n);
+                            let (Some(q), Some(code)) = (parts.first(), parts.get(1)) else {
+                                continue;
+                            };
+                            let poa = parts.get(8).and_then(|p| match p.as_str() {
+                                "Y" => Some(Poa::Yes),
+                                "N" => Some(Poa::No),
+                                "U" => Some(Poa::Unknown),
+                                "W" => Some(Poa::Undetermined),
+                                "1" => Some(Poa::Exempt),
+                                _ => None,
+                            });
+                            let dx = |kind| Diagnosis { code: code.clone(), kind, poa };
+                            match q.as_str() {
+                                "ABK" | "BK" => c.diagnoses.insert(0, dx(DiagnosisKind::Principal)),
+                                "ABF" | "BF" => c.diagnoses.push(dx(DiagnosisKind::Other)),
+                                "ABJ" | "BJ" => c.diagnoses.push(dx(DiagnosisKind::Admitting)),
+                                "APR" | "PR" => c.diagnoses.push(dx(DiagnosisKind::ReasonForVisit)),
+                                "ABN" | "BN" => c.diagnoses.push(dx(DiagnosisKind::ExternalCause)),
+                                "BBR" | "BR" | "CAH" | "BBQ" | "BQ" => {
+                                    c.procedures.push(Procedure {
+                                        code: code.clone(),
+                                        principal: matches!(q.as_str(), "BBR" | "BR" | "CAH"),
+                                        date: parts.get(3).and_then(|d| Date::from_yyyymmdd(d)),
+                                    })
+                                }
+                                "BG" => c.condition_codes.push(code.clone()),
+                                "BH" | "BI" => {
+                                    let span = parts.get(3).cloned().unwrap_or_default();
+                                    let (a, b) = span.split_once('-').unwrap_or((&span, &span));
+                                    c.occurrences.push(CodedValue {
+                                        code: code.clone(),
+                                        from: Date::from_yyyymmdd(a),
+                                        to: Date::from_yyyymmdd(b),
+                                        amount: None,
+                                    });
+                                }
+                                "BE" => c.values.push(CodedValue {
+                                    code: code.clone(),
+                                    from: None,
+                                    to: None,
+                                    amount: parts.get(4).and_then(|a| a.parse().ok()),
+                                }),
+                                _ => {}
+                            }
+                        }
+                    }
+                    b"LX" => {
+                        lp = Loop::Line;
+                        let number = text(&seg, 1).parse().unwrap_or(c.lines.len() as u32 + 1);
+                        c.lines.push(ServiceLine {
+                            number,
+                            procedure: String::new(),
+                            modifiers: Vec::new(),
+                            charge: Cents::ZERO,
+                            units: Units(0),
+                            unit_basis: String::new(),
+                            place_of_service: String::new(),
+                            diagnosis_pointers: Vec::new(),
+                            revenue_code: String::new(),
+                            ndc: None,
+                            date_from: None,
+                            date_to: None,
+                            rendering: None,
+                            adjudications: Vec::new(),
+                        });
+                    }
+                    b"SV1" | b"SV2" => {
+                        let prof = id == b"SV1";
+                        let proc_el = if prof { 1 } else { 2 };
+                        let p = comps(&seg, proc_el);
+                        let charge = r.money(&seg, if prof { 2 } else { 3 });
+                        let units = r.units(&seg, if prof { 4 } else { 5 });
+                        let Some(l) = c.lines.last_mut() else {
+                            r.find(
+                                seg.pos,
+                                None,
+                                "X12-837-STR-002",
+                                "service line without LX".into(),
+                            );
+                            continue;
+                        };
+                        l.procedure = p.get(1).cloned().unwrap_or_default();
+                        l.modifiers =
+                            p.iter().skip(2).take(4).filter(|m| !m.is_empty()).cloned().collect();
+                        l.charge = charge;
+                        l.units = units;
+                        l.unit_basis = text(&seg, if prof { 3 } else { 4 });
+                        if prof {
+                            l.place_of_service = text(&seg, 5);
+                            l.diagnosis_pointers =
+                                comps(&seg, 7).iter().filter_map(|p| p.parse().ok()).collect();
+                        } else {
+                            l.revenue_code = text(&seg, 1);
+                        }
+                    }
+                    b"LIN" => {
+                        if let Some(l) = c.lines.last_mut() {
+                            l.ndc = Some((text(&seg, 3), String::new()));
+                        }
+                    }
+                    b"CTP" => {
+                        if let Some((_, q)) = c.lines.last_mut().and_then(|l| l.ndc.as_mut()) {
+                            *q = format!(
+                                "{} {}",
+                                text(&seg, 4),
+                                comps(&seg, 5).first().cloned().unwrap_or_default()
+                            );
+                        }
+                    }
+                    b"SVD" => {
+                        lp = Loop::LineAdjudication;
+                        let paid = r.money(&seg, 2);
+                        if let Some(l) = c.lines.last_mut() {
+                            l.adjudications.push(LineAdjudication {
+                                payer_id: text(&seg, 1),
+                                paid,
+                                adjustments: Vec::new(),
+                                date: None,
+                            });
+                        }
+                    }
+                    b"CAS" => {
+                        let mut adj = Vec::new();
+                        r.cas(&seg, &mut adj);
+                        match lp {
+                            Loop::LineAdjudication => {
+                                if let Some(a) =
+                                    c.lines.last_mut().and_then(|l| l.adjudications.last_mut())
+                                {
+                                    a.adjustments.extend(adj);
+                                }
+                            }
+                            Loop::OtherPayer => {
+                                if let Some(op) = c.other_payers.last_mut() {
+                                    op.adjustments.extend(adj);
+                                }
+                            }
+                            _ => r.find(
+                                seg.pos,
+                                None,
+                                "X12-837-STR-003",
+                                "CAS outside loops 2320 and 2430".into(),
+                            ),
+                        }
+                    }
+                    b"AMT" if lp == Loop::OtherPayer && seg.text(1).trim() == "D" => {
+                        let paid = r.money(&seg, 2);
+                        if let Some(op) = c.other_payers.last_mut() {
+                            op.paid = Some(paid);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    flush(&mut claim, &mut claims);
+    for (c, pos) in claims.iter().zip(&positions) {
+        let lines = c.line_total();
+        if !c.lines.is_empty() && lines != c.total_charge {
+            r.find(
+                *pos,
+                Some(2),
+                "X12-837-BAL-001",
+                format!(
+                    "claim {}: CLM02 total {} ≠ the sum of its line charges {}",
+                    c.patient_control_number, c.total_charge, lines
+                ),
+            );
+        }
+        if matches!(c.frequency, Frequency::Replacement | Frequency::Void)
+            && c.original_claim_number.is_empty()
+        {
+            r.find(*pos, Some(5), "X12-837-SIT-001", format!(
+                "claim {}: a replacement (7) or void (8) needs REF*F8 with the payer's original claim number",
+                c.patient_control_number
+            ));
+        }
+    }
+    (claims, findings)
+}
