@@ -14,7 +14,7 @@ pub(crate) fn workspace_root() -> PathBuf {
 const ALLOWED: &[(&str, &[&str])] = &[
     ("code-sets", &[]),
     ("releases", &["code-sets"]),
-    ("cli", &["code-sets", "releases"]),
+    ("cli", &["code-sets", "releases", "x12-claims"]),
     ("x12", &[]),
     ("claim-model", &["code-sets"]),
     ("x12-claims", &["x12", "claim-model", "code-sets"]),

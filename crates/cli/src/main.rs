@@ -20,6 +20,7 @@ mod data;
 mod demo;
 mod text;
 mod update;
+mod x12cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -50,6 +51,9 @@ enum Command {
     /// Look codes up, search, browse the hierarchy and the alphabetic index.
     #[command(subcommand)]
     Codes(codes::CodesCommand),
+    /// Read and validate X12 files.
+    #[command(subcommand)]
+    X12(x12cmd::X12Command),
     /// Install the sample release this repository ships and walk through the encoder.
     Demo,
 }
@@ -98,6 +102,7 @@ fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Data(c) => data::run(&ctx, c),
         Command::Codes(c) => codes::run(&ctx, c),
+        Command::X12(c) => x12cmd::run(c),
         Command::Demo => demo::run(&ctx),
     }
 }

@@ -476,3 +476,53 @@ fn no_release_installed_says_what_to_do() {
     assert!(err(&o).contains("superbill data import"), "{}", err(&o));
     assert_eq!(env.run(&["data", "list"]).status.code(), Some(1));
 }
+
+const ISA_835: &str = "ISA*00*          *00*          *ZZ*PAYER          *ZZ*CLINIC         *260115*0930*^*00501*000000001*0*P*:~";
+
+#[test]
+fn x12_validate_contract() {
+    let env = Env::new();
+    let good = format!(
+        "{ISA_835}GS*HP*PAYER*CLINIC*20260115*0930*1*X*005010X221A1~ST*835*0001~BPR*I*80*C*ACH************20260115~TRN*1*EFT1*1512345678~CLP*PAT1*1*100*80*20*12*C9~CAS*PR*2*20~SE*6*0001~GE*1*1~IEA*1*000000001~"
+    );
+    let p = env.file("good.835", good.as_bytes());
+    let v = env.json(&["x12", "validate", p.to_str().unwrap(), "--json"], 0);
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["interchanges"], 1);
+    assert_eq!(v["transactions"][0]["set"], "835");
+    assert_eq!(v["transactions"][0]["version"], "005010X221A1");
+    assert_eq!(v["transactions"][0]["control"], "0001");
+    // Unbalanced claim and a wrong SE01: level 3 and level 1 findings with positions.
+    let bad = good.replace("CLP*PAT1*1*100*80", "CLP*PAT1*1*100*70").replace("SE*6*", "SE*7*");
+    let p = env.file("bad.835", bad.as_bytes());
+    let v = env.json(&["x12", "validate", p.to_str().unwrap(), "--json"], 1);
+    assert_eq!(v["valid"], false);
+    let errors = v["transactions"][0]["errors"].as_array().unwrap();
+    let rules: Vec<&str> = errors.iter().map(|e| e["rule"].as_str().unwrap()).collect();
+    assert!(rules.contains(&"X12-ENV-011") && rules.contains(&"X12-835-BAL-001"), "{rules:?}");
+    let bal = errors.iter().find(|e| e["rule"] == "X12-835-BAL-001").unwrap();
+    assert_eq!(bal["level"], 3);
+    assert_eq!(bal["segment"], "CLP");
+    assert_eq!(bal["segment_index"], 6);
+    for field in ["loop", "element", "component", "message"] {
+        assert!(bal.get(field).is_some(), "{field}");
+    }
+    // --level 1 hides the balancing finding.
+    let v = env.json(&["x12", "validate", p.to_str().unwrap(), "--level", "1", "--json"], 1);
+    let rules: Vec<&str> = v["transactions"][0]["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, vec!["X12-ENV-011"]);
+    // Garbage: an envelope error outside any transaction; a missing file is exit 2.
+    let p = env.file("garbage.bin", b"\x00\x01\x02 not x12");
+    let v = env.json(&["x12", "validate", p.to_str().unwrap(), "--json"], 1);
+    assert_eq!(v["errors"][0]["rule"], "X12-SYN-001");
+    assert_eq!(env.run(&["x12", "validate", "/nonexistent/file.835"]).status.code(), Some(2));
+    assert_eq!(
+        env.run(&["x12", "validate", p.to_str().unwrap(), "--level", "9"]).status.code(),
+        Some(2)
+    );
+}

@@ -15,6 +15,8 @@
 
 mod claim837;
 mod remit835;
+mod validate;
 
 pub use claim837::read_837;
 pub use remit835::read_835;
+pub use validate::{CHECKED_LEVELS, Issue, Report, TransactionReport, level_of, validate};
