@@ -6,12 +6,14 @@
 //! claims still yields the good ones.
 
 use claim_model::{
-    Address, Adjustment, AdjustmentGroup, Cents, Claim, ClaimKind, CodedValue, Diagnosis,
-    DiagnosisKind, Frequency, LineAdjudication, Name, OtherPayer, Party, Payer, Person, Poa,
-    Procedure, ProviderRole, ServiceLine, Subscriber, Units,
+    Address, Cents, Claim, ClaimKind, CodedValue, Diagnosis, DiagnosisKind, Frequency,
+    LineAdjudication, Name, OtherPayer, Party, Payer, Person, Poa, Procedure, ProviderRole,
+    ServiceLine, Subscriber, Units,
 };
 use code_sets::Date;
 use x12::{Finding, Position, Segment, Tokenizer};
+
+use crate::fields::{Fields, Set, text};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Loop {
@@ -23,10 +25,6 @@ enum Loop {
     OtherPayer,
     Line,
     LineAdjudication,
-}
-
-fn text(seg: &Segment<'_>, n: usize) -> String {
-    seg.text(n).trim().to_string()
 }
 
 fn comps(seg: &Segment<'_>, n: usize) -> Vec<String> {
@@ -43,82 +41,6 @@ fn name(seg: &Segment<'_>) -> Name {
         }
     } else {
         Name::Organization(text(seg, 3))
-    }
-}
-
-struct Reader<'f> {
-    findings: &'f mut Vec<Finding>,
-}
-
-impl Reader<'_> {
-    fn find(&mut self, pos: Position, element: Option<u16>, rule: &'static str, message: String) {
-        self.findings.push(Finding { pos: Position { element, ..pos }, rule, message });
-    }
-
-    fn money(&mut self, seg: &Segment<'_>, n: usize) -> Cents {
-        let t = seg.text(n);
-        if t.trim().is_empty() {
-            return Cents::ZERO;
-        }
-        t.parse().unwrap_or_else(|e: claim_model::MoneyError| {
-            self.find(seg.pos, Some(n as u16), "X12-837-SYN-001", e.to_string());
-            Cents::ZERO
-        })
-    }
-
-    fn date(&mut self, seg: &Segment<'_>, n: usize) -> Option<Date> {
-        let t = text(seg, n);
-        let d = Date::from_yyyymmdd(t.get(..8).unwrap_or(""));
-        if d.is_none() && !t.is_empty() {
-            self.find(
-                seg.pos,
-                Some(n as u16),
-                "X12-837-SYN-002",
-                format!("{t:?} is not a date CCYYMMDD"),
-            );
-        }
-        d
-    }
-
-    fn units(&mut self, seg: &Segment<'_>, n: usize) -> Units {
-        let t = text(seg, n);
-        let (w, f) = t.split_once('.').unwrap_or((&t, ""));
-        let f = format!("{f:0<3}");
-        match (w.parse::<i64>(), f.get(..3).and_then(|f| f.parse::<i64>().ok())) {
-            (Ok(w), Some(f)) => Units(w * 1000 + f),
-            _ if t.is_empty() => Units(0),
-            _ => {
-                self.find(
-                    seg.pos,
-                    Some(n as u16),
-                    "X12-837-SYN-003",
-                    format!("{t:?} is not a quantity"),
-                );
-                Units(0)
-            }
-        }
-    }
-
-    fn cas(&mut self, seg: &Segment<'_>, out: &mut Vec<Adjustment>) {
-        let Some(group) = AdjustmentGroup::from_code(&seg.text(1)) else {
-            self.find(
-                seg.pos,
-                Some(1),
-                "X12-837-CAS-001",
-                format!("CAS01 {:?} is not an adjustment group", text(seg, 1)),
-            );
-            return;
-        };
-        for k in 0..6 {
-            let r = 2 + 3 * k;
-            let reason = text(seg, r);
-            if !reason.is_empty() {
-                let amount = self.money(seg, r + 1);
-                let q = text(seg, r + 2);
-                let quantity = (!q.is_empty()).then(|| self.units(seg, r + 2));
-                out.push(Adjustment { group, reason, amount, quantity });
-            }
-        }
     }
 }
 
@@ -176,7 +98,7 @@ pub fn read_837(src: &[u8]) -> (Vec<Claim>, Vec<Finding>) {
     let (_, mut findings) = x12::parse(&src);
     let mut claims: Vec<Claim> = Vec::new();
     let mut positions: Vec<Position> = Vec::new();
-    let mut r = Reader { findings: &mut findings };
+    let mut r = Fields { findings: &mut findings, set: Set::Claim837 };
 
     let mut kind = ClaimKind::Professional;
     let mut in_837 = false;
@@ -581,7 +503,7 @@ pub fn read_837(src: &[u8]) -> (Vec<Claim>, Vec<Finding>) {
                         let proc_el = if prof { 1 } else { 2 };
                         let p = comps(&seg, proc_el);
                         let charge = r.money(&seg, if prof { 2 } else { 3 });
-                        let units = r.units(&seg, if prof { 4 } else { 5 });
+                        let units = r.units(&seg, if prof { 4 } else { 5 }).unwrap_or_default();
                         let Some(l) = c.lines.last_mut() else {
                             r.find(
                                 seg.pos,

@@ -14,6 +14,7 @@
 //! ```
 
 mod claim837;
+mod fields;
 mod remit835;
 mod validate;
 

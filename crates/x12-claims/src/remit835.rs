@@ -1,103 +1,12 @@
 //! 835 remittance advice → [`Remittance`].
 
-use claim_model::{
-    Adjustment, AdjustmentGroup, Cents, ClaimPayment, LinePayment, ProviderAdjustment, Remittance,
-    Units,
-};
-use code_sets::Date;
+use claim_model::{Cents, ClaimPayment, LinePayment, ProviderAdjustment, Remittance};
 use x12::{Finding, Position, Segment, Tokenizer};
+
+use crate::fields::{Fields, Set};
 
 fn finding(pos: Position, element: Option<u16>, rule: &'static str, message: String) -> Finding {
     Finding { pos: Position { element, ..pos }, rule, message }
-}
-
-struct Ctx<'f> {
-    findings: &'f mut Vec<Finding>,
-}
-
-impl Ctx<'_> {
-    fn money(&mut self, seg: &Segment<'_>, n: usize) -> Cents {
-        let t = seg.text(n);
-        if t.trim().is_empty() {
-            return Cents::ZERO;
-        }
-        match t.parse::<Cents>() {
-            Ok(c) => c,
-            Err(e) => {
-                self.findings.push(finding(
-                    seg.pos,
-                    Some(n as u16),
-                    "X12-835-SYN-001",
-                    e.to_string(),
-                ));
-                Cents::ZERO
-            }
-        }
-    }
-
-    fn date(&mut self, seg: &Segment<'_>, n: usize) -> Option<Date> {
-        let t = seg.text(n);
-        if t.trim().is_empty() {
-            return None;
-        }
-        let d = Date::from_yyyymmdd(&t);
-        if d.is_none() {
-            self.findings.push(finding(
-                seg.pos,
-                Some(n as u16),
-                "X12-835-SYN-002",
-                format!("{t:?} is not a date CCYYMMDD"),
-            ));
-        }
-        d
-    }
-
-    fn units(&mut self, seg: &Segment<'_>, n: usize) -> Option<Units> {
-        let t = seg.text(n);
-        let t = t.trim();
-        if t.is_empty() {
-            return None;
-        }
-        // Units may have up to three decimals; reuse the money reader on thousandths.
-        let (w, f) = t.split_once('.').unwrap_or((t, ""));
-        let f = format!("{f:0<3}");
-        match (w.parse::<i64>(), f.get(..3).and_then(|f| f.parse::<i64>().ok())) {
-            (Ok(w), Some(f)) if f >= 0 => Some(Units(w * 1000 + if w < 0 { -f } else { f })),
-            _ => {
-                self.findings.push(finding(
-                    seg.pos,
-                    Some(n as u16),
-                    "X12-835-SYN-003",
-                    format!("{t:?} is not a quantity"),
-                ));
-                None
-            }
-        }
-    }
-
-    /// CAS: group, then up to six reason/amount/quantity triplets.
-    fn adjustments(&mut self, seg: &Segment<'_>, out: &mut Vec<Adjustment>) {
-        let code = seg.text(1);
-        let Some(group) = AdjustmentGroup::from_code(&code) else {
-            self.findings.push(finding(
-                seg.pos,
-                Some(1),
-                "X12-835-CAS-001",
-                format!("CAS01 {code:?} is not an adjustment group (CO, PR, OA, PI, CR, OI)"),
-            ));
-            return;
-        };
-        for k in 0..6 {
-            let r = 2 + 3 * k;
-            let reason = seg.text(r);
-            if reason.trim().is_empty() {
-                continue;
-            }
-            let amount = self.money(seg, r + 1);
-            let quantity = self.units(seg, r + 2);
-            out.push(Adjustment { group, reason: reason.trim().to_string(), amount, quantity });
-        }
-    }
 }
 
 fn procedure(seg: &Segment<'_>, n: usize) -> (String, Vec<String>) {
@@ -120,7 +29,7 @@ pub fn read_835(src: &[u8]) -> (Vec<Remittance>, Vec<Finding>) {
     let mut clp_pos: Vec<(Position, Vec<Position>)> = Vec::new();
     let mut ctx_findings = Vec::new();
     {
-        let mut c = Ctx { findings: &mut ctx_findings };
+        let mut c = Fields { findings: &mut ctx_findings, set: Set::Remit835 };
         for seg in Tokenizer::new(&src) {
             let Ok(seg) = seg else { break };
             match seg.id() {
@@ -217,8 +126,8 @@ pub fn read_835(src: &[u8]) -> (Vec<Remittance>, Vec<Finding>) {
                         continue;
                     };
                     match (in_line, claim.lines.last_mut()) {
-                        (true, Some(line)) => c.adjustments(&seg, &mut line.adjustments),
-                        _ => c.adjustments(&seg, &mut claim.adjustments),
+                        (true, Some(line)) => c.cas(&seg, &mut line.adjustments),
+                        _ => c.cas(&seg, &mut claim.adjustments),
                     }
                 }
                 b"DTM" if in_line => {

@@ -1,0 +1,151 @@
+//! Reading typed values out of elements, with a finding (never a panic) when one is malformed.
+//! Shared by the 837 and 835 readers; the rule IDs name the transaction set.
+
+use claim_model::{Adjustment, AdjustmentGroup, Cents, Units};
+use code_sets::Date;
+use x12::{Finding, Position, Segment};
+
+/// Which transaction set's rule IDs to use.
+#[derive(Clone, Copy)]
+pub(crate) enum Set {
+    Claim837,
+    Remit835,
+}
+
+impl Set {
+    fn rule(self, what: Rule) -> &'static str {
+        match (self, what) {
+            (Set::Claim837, Rule::Money) => "X12-837-SYN-001",
+            (Set::Claim837, Rule::Date) => "X12-837-SYN-002",
+            (Set::Claim837, Rule::Quantity) => "X12-837-SYN-003",
+            (Set::Claim837, Rule::CasGroup) => "X12-837-CAS-001",
+            (Set::Remit835, Rule::Money) => "X12-835-SYN-001",
+            (Set::Remit835, Rule::Date) => "X12-835-SYN-002",
+            (Set::Remit835, Rule::Quantity) => "X12-835-SYN-003",
+            (Set::Remit835, Rule::CasGroup) => "X12-835-CAS-001",
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Rule {
+    Money,
+    Date,
+    Quantity,
+    CasGroup,
+}
+
+/// Collects findings while values are read.
+pub(crate) struct Fields<'f> {
+    pub(crate) findings: &'f mut Vec<Finding>,
+    pub(crate) set: Set,
+}
+
+/// Element `n` as trimmed text.
+pub(crate) fn text(seg: &Segment<'_>, n: usize) -> String {
+    seg.text(n).trim().to_string()
+}
+
+impl Fields<'_> {
+    pub(crate) fn find(
+        &mut self,
+        pos: Position,
+        element: Option<u16>,
+        rule: &'static str,
+        message: String,
+    ) {
+        self.findings.push(Finding { pos: Position { element, ..pos }, rule, message });
+    }
+
+    /// An amount; blank is zero.
+    pub(crate) fn money(&mut self, seg: &Segment<'_>, n: usize) -> Cents {
+        let t = seg.text(n);
+        if t.trim().is_empty() {
+            return Cents::ZERO;
+        }
+        match t.parse::<Cents>() {
+            Ok(c) => c,
+            Err(e) => {
+                self.find(seg.pos, Some(n as u16), self.set.rule(Rule::Money), e.to_string());
+                Cents::ZERO
+            }
+        }
+    }
+
+    /// A CCYYMMDD date (the first eight characters, so DT date-times read too); blank is none.
+    pub(crate) fn date(&mut self, seg: &Segment<'_>, n: usize) -> Option<Date> {
+        let t = text(seg, n);
+        if t.is_empty() {
+            return None;
+        }
+        let d = Date::from_yyyymmdd(t.get(..8).unwrap_or(""));
+        if d.is_none() {
+            self.find(
+                seg.pos,
+                Some(n as u16),
+                self.set.rule(Rule::Date),
+                format!("{t:?} is not a date CCYYMMDD"),
+            );
+        }
+        d
+    }
+
+    /// A quantity with up to three decimals, in thousandths; blank is none.
+    pub(crate) fn units(&mut self, seg: &Segment<'_>, n: usize) -> Option<Units> {
+        let t = text(seg, n);
+        if t.is_empty() {
+            return None;
+        }
+        let (neg, body) = match t.strip_prefix('-') {
+            Some(b) => (true, b),
+            None => (false, t.as_str()),
+        };
+        let (w, f) = body.split_once('.').unwrap_or((body, ""));
+        let ok = !w.is_empty() || !f.is_empty();
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        let f3 = format!("{f:0<3}");
+        let parsed = (ok && digits(w) && digits(f) && f.trim_end_matches('0').len() <= 3)
+            .then(|| {
+                let w: i64 = if w.is_empty() { 0 } else { w.parse().ok()? };
+                let f: i64 = f3.get(..3)?.parse().ok()?;
+                w.checked_mul(1000)?.checked_add(f)
+            })
+            .flatten();
+        match parsed {
+            Some(v) => Some(Units(if neg { -v } else { v })),
+            None => {
+                self.find(
+                    seg.pos,
+                    Some(n as u16),
+                    self.set.rule(Rule::Quantity),
+                    format!("{t:?} is not a quantity"),
+                );
+                None
+            }
+        }
+    }
+
+    /// CAS: the group, then up to six reason/amount/quantity triplets.
+    pub(crate) fn cas(&mut self, seg: &Segment<'_>, out: &mut Vec<Adjustment>) {
+        let code = text(seg, 1);
+        let Some(group) = AdjustmentGroup::from_code(&code) else {
+            self.find(
+                seg.pos,
+                Some(1),
+                self.set.rule(Rule::CasGroup),
+                format!("CAS01 {code:?} is not an adjustment group (CO, PR, OA, PI, CR, OI)"),
+            );
+            return;
+        };
+        for k in 0..6 {
+            let r = 2 + 3 * k;
+            let reason = text(seg, r);
+            if reason.is_empty() {
+                continue;
+            }
+            let amount = self.money(seg, r + 1);
+            let quantity = self.units(seg, r + 2);
+            out.push(Adjustment { group, reason, amount, quantity });
+        }
+    }
+}
