@@ -30,7 +30,7 @@ fn issue_json(i: &Issue) -> Value {
         "level": i.level,
         "segment_index": f.pos.segment_index,
         "segment": f.pos.segment_id(),
-        "loop": Value::Null,
+        "loop": i.loop_id,
         "element": f.pos.element,
         "component": Value::Null,
         "rule": f.rule,

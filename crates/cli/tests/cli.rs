@@ -504,6 +504,7 @@ fn x12_validate_contract() {
     assert_eq!(bal["level"], 3);
     assert_eq!(bal["segment"], "CLP");
     assert_eq!(bal["segment_index"], 6);
+    assert_eq!(bal["loop"], "2100");
     for field in ["loop", "element", "component", "message"] {
         assert!(bal.get(field).is_some(), "{field}");
     }

@@ -15,6 +15,7 @@
 
 mod claim837;
 mod fields;
+mod loops;
 mod remit835;
 mod validate;
 

@@ -16,6 +16,8 @@ pub const CHECKED_LEVELS: &[u8] = &[1, 2, 3, 4];
 pub struct Issue {
     /// SNIP level 1 to 5.
     pub level: u8,
+    /// The implementation-guide loop the segment stands in (`2300`, `2010AA`…), when known.
+    pub loop_id: Option<&'static str>,
     /// The finding.
     pub finding: Finding,
 }
@@ -74,8 +76,10 @@ pub fn validate(src: &[u8], max_level: u8) -> Report {
         // Both readers re-run the envelope checks: keep only their own findings.
         findings.extend(f837.into_iter().chain(f835).filter(|f| level_of(f.rule) > 1));
     }
+    let segs: Vec<x12::Segment<'_>> = x12::Tokenizer::new(&bytes).map_while(Result::ok).collect();
     let mut transactions = Vec::new();
     let mut ranges = Vec::new();
+    let mut loops: Vec<Vec<&'static str>> = Vec::new();
     for ic in &doc.interchanges {
         for g in &ic.groups {
             let gs = doc.segments[g.gs];
@@ -89,6 +93,8 @@ pub fn validate(src: &[u8], max_level: u8) -> Report {
                     control: segment_element(&bytes, st.bytes, ic.delimiters.element, 2),
                     issues: Vec::new(),
                 });
+                let span = t.segments.start.min(segs.len())..t.segments.end.min(segs.len());
+                loops.push(crate::loops::loop_ids(t.set_id(&bytes), &segs[span]));
                 ranges.push(t.segments.clone());
             }
         }
@@ -100,10 +106,13 @@ pub fn validate(src: &[u8], max_level: u8) -> Report {
             continue;
         }
         let idx = f.pos.segment_index.saturating_sub(1) as usize;
-        let issue = Issue { level, finding: f };
         match ranges.iter().position(|r| r.contains(&idx)) {
-            Some(t) => transactions[t].issues.push(issue),
-            None => outside.push(issue),
+            Some(t) => {
+                let loop_id =
+                    loops[t].get(idx - ranges[t].start).copied().filter(|l| !l.is_empty());
+                transactions[t].issues.push(Issue { level, loop_id, finding: f });
+            }
+            None => outside.push(Issue { level, loop_id: None, finding: f }),
         }
     }
     Report { interchanges: doc.interchanges.len(), issues: outside, transactions }
