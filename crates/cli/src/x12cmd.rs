@@ -6,11 +6,25 @@ use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use serde_json::{Value, json};
 use x12_claims::Issue;
+use x12_claims::x12;
 
 use crate::Outcome;
 
 #[derive(Subcommand, Debug)]
 pub(crate) enum X12Command {
+    /// Print a lossless JSON form of an X12 file: every segment in order, with its delimiters.
+    Parse {
+        /// The file.
+        file: PathBuf,
+        /// Print JSON (the only form for now).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write X12 from the JSON that `x12 parse --json` printed.
+    Write {
+        /// The JSON file (`-` for standard input).
+        json_file: PathBuf,
+    },
     /// Validate an X12 file: envelopes, balancing and the rules checked so far, by SNIP level.
     Validate {
         /// The file.
@@ -38,8 +52,146 @@ fn issue_json(i: &Issue) -> Value {
     })
 }
 
+/// Bytes as text, one char per byte (ISO-8859-1), so that any byte survives JSON unchanged.
+fn latin1(b: &[u8]) -> String {
+    b.iter().map(|&c| char::from(c)).collect()
+}
+
+fn from_latin1(s: &str, what: &str) -> Result<Vec<u8>> {
+    s.chars()
+        .map(|c| {
+            u8::try_from(u32::from(c)).map_err(|_| anyhow::anyhow!("{what}: {c:?} is not one byte"))
+        })
+        .collect()
+}
+
+fn parse_json(src: &[u8]) -> Value {
+    let bytes = x12::to_bytes(src);
+    let (doc, findings) = x12::parse(&bytes);
+    let segs: Vec<x12::Segment<'_>> = x12::Tokenizer::new(&bytes).map_while(Result::ok).collect();
+    let seg_json = |i: usize| -> Value {
+        let s = &segs[i];
+        let mut v = vec![Value::String(latin1(s.id()))];
+        v.extend(s.elements().map(|e| Value::String(latin1(e))));
+        Value::Array(v)
+    };
+    let interchanges: Vec<Value> = doc
+        .interchanges
+        .iter()
+        .enumerate()
+        .map(|(k, ic)| {
+            let end = doc.interchanges.get(k + 1).map_or(segs.len(), |n| n.isa);
+            let d = ic.delimiters;
+            json!({
+                "delimiters": {
+                    "element": latin1(&[d.element]),
+                    "repetition": d.repetition.map(|r| latin1(&[r])),
+                    "component": latin1(&[d.component]),
+                    "segment": latin1(&[d.segment]),
+                },
+                "groups": ic.groups.iter().map(|g| json!({
+                    "gs": g.gs,
+                    "ge": g.ge,
+                    "transactions": g.transactions.iter().map(|t| json!({
+                        "set": latin1(t.set_id(&bytes)),
+                        "st": t.st,
+                        "se": t.se,
+                    })).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+                "segments": (ic.isa..end.min(segs.len())).map(seg_json).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "interchanges": interchanges,
+        "findings": findings.iter().map(|f| json!({"rule": f.rule, "segment_index": f.pos.segment_index, "message": f.message})).collect::<Vec<_>>(),
+    })
+}
+
+fn write_from_json(v: &Value) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let Some(ics) = v["interchanges"].as_array() else {
+        bail!("the JSON has no \"interchanges\" array")
+    };
+    for (k, ic) in ics.iter().enumerate() {
+        let d = &ic["delimiters"];
+        let one = |key: &str| -> Result<Option<u8>> {
+            match d[key].as_str() {
+                None => Ok(None),
+                Some(s) => {
+                    let b = from_latin1(s, key)?;
+                    if b.len() != 1 {
+                        bail!("interchange {k}: delimiter {key} must be one character");
+                    }
+                    Ok(Some(b[0]))
+                }
+            }
+        };
+        let delims = x12::Delimiters {
+            element: one("element")?
+                .ok_or_else(|| anyhow::anyhow!("interchange {k}: no element delimiter"))?,
+            repetition: one("repetition")?,
+            component: one("component")?
+                .ok_or_else(|| anyhow::anyhow!("interchange {k}: no component delimiter"))?,
+            segment: one("segment")?
+                .ok_or_else(|| anyhow::anyhow!("interchange {k}: no segment terminator"))?,
+        };
+        delims.check().map_err(|e| anyhow::anyhow!("interchange {k}: {e}"))?;
+        let w = x12::Writer::new(delims);
+        let Some(segs) = ic["segments"].as_array() else { bail!("interchange {k}: no segments") };
+        for (i, s) in segs.iter().enumerate() {
+            let Some(parts) = s.as_array().filter(|p| !p.is_empty()) else {
+                bail!("interchange {k} segment {i}: a segment is a non-empty array of strings");
+            };
+            let mut bytes: Vec<Vec<u8>> = Vec::with_capacity(parts.len());
+            for p in parts {
+                let t = p.as_str().ok_or_else(|| {
+                    anyhow::anyhow!("interchange {k} segment {i}: elements are strings")
+                })?;
+                bytes.push(from_latin1(t, "element")?);
+            }
+            let refs: Vec<&[u8]> = bytes[1..].iter().map(Vec::as_slice).collect();
+            w.segment(&mut out, &bytes[0], &refs);
+        }
+    }
+    Ok(out)
+}
+
 pub(crate) fn run(cmd: X12Command) -> Result<Outcome> {
     match cmd {
+        X12Command::Parse { file, json: _ } => {
+            let src =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let v = parse_json(&src);
+            out!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            Ok(if v["interchanges"].as_array().is_some_and(|a| !a.is_empty()) {
+                Outcome::Yes
+            } else {
+                Outcome::No
+            })
+        }
+        X12Command::Write { json_file } => {
+            let text = if json_file.as_os_str() == "-" {
+                let mut s = String::new();
+                std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+                    .context("reading standard input")?;
+                s
+            } else {
+                std::fs::read_to_string(&json_file)
+                    .with_context(|| format!("reading {}", json_file.display()))?
+            };
+            let v: Value = serde_json::from_str(&text)
+                .with_context(|| format!("{}: not JSON", json_file.display()))?;
+            let bytes = write_from_json(&v)?;
+            use std::io::Write as _;
+            let mut stdout = std::io::stdout().lock();
+            if let Err(e) = stdout.write_all(&bytes).and_then(|()| stdout.flush())
+                && e.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                return Err(e).context("writing standard output");
+            }
+            Ok(Outcome::Yes)
+        }
         X12Command::Validate { file, level, json: as_json } => {
             if !(1..=5).contains(&level) {
                 bail!("--level must be 1 to 5");

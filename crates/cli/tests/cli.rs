@@ -527,3 +527,39 @@ fn x12_validate_contract() {
         Some(2)
     );
 }
+
+#[test]
+fn x12_parse_write_round_trip() {
+    let env = Env::new();
+    let mut files: Vec<PathBuf> = Vec::new();
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/x12-samples");
+    for dir in ["837P", "837I", "835", "999", "277CA", "271"] {
+        if let Ok(rd) = std::fs::read_dir(shared.join(dir)) {
+            files.extend(rd.flatten().map(|e| e.path()));
+        }
+    }
+    // A synthetic file with a byte that is not UTF-8 in a name: it must survive unchanged.
+    let mut odd = ISA_835.as_bytes().to_vec();
+    odd.extend_from_slice(b"GS*HP*PAYER*CLINIC*20260115*0930*1*X*005010X221A1~ST*835*0001~N1*PR*CAF\xc9 PAYER~SE*3*0001~GE*1*1~IEA*1*000000001~");
+    files.push(env.file("odd.835", &odd));
+    let mut checked = 0;
+    for f in files {
+        let o = env.run(&["x12", "parse", f.to_str().unwrap(), "--json"]);
+        if o.status.code() != Some(0) {
+            continue; // not X12 at all (the deliberately broken samples)
+        }
+        let first: Value = serde_json::from_slice(&o.stdout).unwrap();
+        let json_path = env.file("parsed.json", &o.stdout);
+        let w = env.run(&["x12", "write", json_path.to_str().unwrap()]);
+        assert_eq!(w.status.code(), Some(0), "{}: {}", f.display(), err(&w));
+        let written = env.file("written.x12", &w.stdout);
+        let o2 = env.run(&["x12", "parse", written.to_str().unwrap(), "--json"]);
+        let second: Value = serde_json::from_slice(&o2.stdout).unwrap();
+        assert_eq!(first["interchanges"], second["interchanges"], "{}", f.display());
+        checked += 1;
+    }
+    assert!(checked >= 1);
+    let v =
+        env.json(&["x12", "parse", env.dir.path().join("odd.835").to_str().unwrap(), "--json"], 0);
+    assert_eq!(v["interchanges"][0]["segments"][3][2], "CAF\u{c9} PAYER");
+}

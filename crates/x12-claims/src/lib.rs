@@ -19,6 +19,9 @@ mod loops;
 mod remit835;
 mod validate;
 
+/// The syntax layer, re-exported so that shells reach it through this crate.
+pub use x12;
+
 pub use claim837::read_837;
 pub use remit835::read_835;
 pub use validate::{CHECKED_LEVELS, Issue, Report, TransactionReport, level_of, validate};
