@@ -62,6 +62,8 @@ enum Command {
 pub(crate) struct Ctx {
     pub(crate) data_dir: PathBuf,
     pub(crate) today: Date,
+    /// True when `--today` / `SUPERBILL_TODAY` fixed the date.
+    pub(crate) today_fixed: bool,
 }
 
 /// The outcome of a command.
@@ -98,16 +100,26 @@ fn run(cli: Cli) -> Result<Outcome> {
             .context("no data directory on this platform: pass --data-dir")?
             .join("superbill"),
     };
-    let ctx = Ctx { data_dir, today };
+    let ctx = Ctx { data_dir, today, today_fixed: cli.today.is_some() };
     match cli.command {
         Command::Data(c) => data::run(&ctx, c),
         Command::Codes(c) => codes::run(&ctx, c),
-        Command::X12(c) => x12cmd::run(c),
+        Command::X12(c) => x12cmd::run(&ctx, c),
         Command::Demo => demo::run(&ctx),
     }
 }
 
-/// Today's date in UTC from the system clock (the only place the clock is read).
+/// The time of day in UTC, `HHMM`, from the system clock.
+pub(crate) fn system_hhmm() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let minutes = secs / 60 % (24 * 60);
+    format!("{:02}{:02}", minutes / 60, minutes % 60)
+}
+
+/// Today's date in UTC from the system clock (with `system_hhmm`, the only places the clock is read).
 fn system_today() -> Date {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -20,6 +20,11 @@ pub(crate) enum X12Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write the 999 implementation acknowledgment for a received file to standard output.
+    Ack {
+        /// The received file.
+        file: PathBuf,
+    },
     /// Write X12 from the JSON that `x12 parse --json` printed.
     Write {
         /// The JSON file (`-` for standard input).
@@ -157,8 +162,30 @@ fn write_from_json(v: &Value) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-pub(crate) fn run(cmd: X12Command) -> Result<Outcome> {
+pub(crate) fn run(ctx: &crate::Ctx, cmd: X12Command) -> Result<Outcome> {
     match cmd {
+        X12Command::Ack { file } => {
+            let src =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let d = ctx.today;
+            // With a fixed --today the time is fixed too, so the output is reproducible.
+            let hhmm = if ctx.today_fixed { "0000".to_string() } else { crate::system_hhmm() };
+            let time = x12_claims::AckTime {
+                isa: (format!("{:02}{:02}{:02}", d.year() % 100, d.month(), d.day()), hhmm.clone()),
+                gs: (format!("{:04}{:02}{:02}", d.year(), d.month(), d.day()), hhmm),
+            };
+            let Some(ack) = x12_claims::ack_999(&src, &time) else {
+                bail!("{}: no interchange to acknowledge (not an X12 file?)", file.display());
+            };
+            use std::io::Write as _;
+            let mut stdout = std::io::stdout().lock();
+            if let Err(e) = stdout.write_all(&ack).and_then(|()| stdout.flush())
+                && e.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                return Err(e).context("writing standard output");
+            }
+            Ok(Outcome::Yes)
+        }
         X12Command::Parse { file, json: _ } => {
             let src =
                 std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;

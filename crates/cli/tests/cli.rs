@@ -563,3 +563,39 @@ fn x12_parse_write_round_trip() {
         env.json(&["x12", "parse", env.dir.path().join("odd.835").to_str().unwrap(), "--json"], 0);
     assert_eq!(v["interchanges"][0]["segments"][3][2], "CAF\u{c9} PAYER");
 }
+
+#[test]
+fn x12_ack_writes_a_999() {
+    let env = Env::new();
+    let good = format!(
+        "{ISA_835}GS*HP*PAYER*CLINIC*20260115*0930*7*X*005010X221A1~ST*835*0001~BPR*I*80*C*ACH************20260115~TRN*1*EFT1*1512345678~CLP*PAT1*1*100*80*20*12*C9~CAS*PR*2*20~SE*6*0001~GE*1*7~IEA*1*000000001~"
+    );
+    let p = env.file("good.835", good.as_bytes());
+    let o = env.run(&["x12", "ack", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let ack = out(&o);
+    assert!(ack.contains("AK1*HP*7*005010X221A1~"), "{ack}");
+    assert!(ack.contains("AK2*835*0001*005010X221A1~\nIK5*A~"), "{ack}");
+    assert!(ack.contains("AK9*A*1*1*1~"), "{ack}");
+    assert!(
+        ack.contains("*261128*0000*") || ack.contains("*260515*0000*"),
+        "the date comes from --today: {ack}"
+    );
+    // The 999 itself has right envelopes.
+    let a = env.file("ack.999", ack.as_bytes());
+    let v = env.json(&["x12", "validate", a.to_str().unwrap(), "--level", "1", "--json"], 0);
+    assert_eq!(v["transactions"][0]["set"], "999");
+    // A wrong segment count rejects the set with IK5-02 = 4.
+    let bad = good.replace("SE*6*", "SE*9*");
+    let p = env.file("bad.835", bad.as_bytes());
+    let ack = out(&env.run(&["x12", "ack", p.to_str().unwrap()]));
+    assert!(ack.contains("IK5*R*4~") && ack.contains("AK9*R*1*1*0~"), "{ack}");
+    // A bad amount is an IK3/IK4 with the element and code 6.
+    let bad = good.replace("CLP*PAT1*1*100*80", "CLP*PAT1*1*1O0*80");
+    let p = env.file("bad2.835", bad.as_bytes());
+    let ack = out(&env.run(&["x12", "ack", p.to_str().unwrap()]));
+    assert!(ack.contains("IK3*CLP*6*2100*8~\nIK4*3**6~"), "{ack}");
+    // Not X12: exit 2.
+    let p = env.file("junk.txt", b"hello");
+    assert_eq!(env.run(&["x12", "ack", p.to_str().unwrap()]).status.code(), Some(2));
+}

@@ -13,6 +13,7 @@
 //! assert_eq!(remits[0].claims[0].paid, claim_model::Cents(8000));
 //! ```
 
+mod ack999;
 mod claim837;
 mod fields;
 mod loops;
@@ -22,6 +23,7 @@ mod validate;
 /// The syntax layer, re-exported so that shells reach it through this crate.
 pub use x12;
 
+pub use ack999::{AckTime, ack_999};
 pub use claim837::read_837;
 pub use remit835::read_835;
 pub use validate::{CHECKED_LEVELS, Issue, Report, TransactionReport, level_of, validate};

@@ -180,8 +180,12 @@ impl EnvelopeWriter {
         }
     }
 
-    /// Writes line breaks after terminators.
+    /// Writes line breaks after terminators (the ISA already written gets one too).
     pub fn line_breaks(mut self, on: bool) -> EnvelopeWriter {
+        let seg = self.w.delimiters().segment;
+        if on && !self.w.line_breaks && seg != b'\n' && self.out.last() == Some(&seg) {
+            self.out.push(b'\n');
+        }
         self.w.line_breaks = on;
         self
     }

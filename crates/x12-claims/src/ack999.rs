@@ -1,0 +1,133 @@
+//! The 999 implementation acknowledgment (005010X231A1) for a received file: one AK2/IK5 per
+//! transaction set with IK3/IK4 for its segment and element errors, and AK9 per functional group.
+//! Balancing findings (SNIP 3) and later levels are not reported in a 999 (the 277CA carries
+//! claim-level results).
+
+use x12::{Delimiters, EnvelopeWriter, InterchangeHeader};
+
+use crate::validate::{Issue, validate};
+
+/// When the acknowledgment is written: (`YYMMDD`, `HHMM`) for the ISA and (`CCYYMMDD`, `HHMM`)
+/// for the GS. The library reads no clock; the caller passes the time.
+#[derive(Clone, Debug)]
+pub struct AckTime {
+    /// ISA09/ISA10.
+    pub isa: (String, String),
+    /// GS04/GS05.
+    pub gs: (String, String),
+}
+
+fn el(src: &[u8], range: (usize, usize), sep: u8, n: usize) -> String {
+    src[range.0..range.1]
+        .split(|&b| b == sep)
+        .nth(n)
+        .map(|e| String::from_utf8_lossy(e).trim().to_string())
+        .unwrap_or_default()
+}
+
+/// IK5-02..: transaction-set syntax error codes for envelope findings inside a set.
+fn ik5_code(rule: &str) -> Option<&'static str> {
+    match rule {
+        "X12-ENV-010" => Some("2"), // trailer missing
+        "X12-ENV-012" => Some("3"), // control number mismatch
+        "X12-ENV-011" => Some("4"), // segment count mismatch
+        _ => None,
+    }
+}
+
+/// IK4-03: element syntax error code for a level-2 field finding.
+fn ik4_code(rule: &str) -> &'static str {
+    if rule.ends_with("SYN-002") {
+        "8" // invalid date
+    } else if rule.ends_with("CAS-001") {
+        "7" // invalid code value
+    } else {
+        "6" // invalid character in data element
+    }
+}
+
+/// Writes the 999 for `src`. Returns `None` when the file has no interchange to acknowledge.
+pub fn ack_999(src: &[u8], time: &AckTime) -> Option<Vec<u8>> {
+    let bytes = x12::to_bytes(src);
+    let report = validate(&bytes, 2);
+    let (doc, _) = x12::parse(&bytes);
+    let ic = doc.interchanges.first()?;
+    let d = ic.delimiters;
+    let isa = doc.segments[ic.isa].bytes;
+    let header = InterchangeHeader {
+        sender: (el(&bytes, isa, d.element, 7), el(&bytes, isa, d.element, 8)),
+        receiver: (el(&bytes, isa, d.element, 5), el(&bytes, isa, d.element, 6)),
+        date_time: time.isa.clone(),
+        control: el(&bytes, isa, d.element, 13).parse().unwrap_or(1),
+        ack_requested: false,
+        usage: el(&bytes, isa, d.element, 15).chars().next().unwrap_or('P'),
+    };
+    let out_delims = Delimiters { repetition: Some(d.repetition.unwrap_or(b'^')), ..d };
+    let mut w = EnvelopeWriter::new(out_delims, &header).line_breaks(true);
+    let mut t_index = 0usize;
+    for (gi, g) in doc.interchanges.iter().flat_map(|ic| ic.groups.iter()).enumerate() {
+        let gs = doc.segments[g.gs].bytes;
+        let sender = el(&bytes, gs, d.element, 3);
+        let receiver = el(&bytes, gs, d.element, 2);
+        w.group("FA", &sender, &receiver, (&time.gs.0, &time.gs.1), gi as u32 + 1, "005010X231A1");
+        // One 999 transaction set per acknowledged group, numbered from 0001.
+        w.transaction("999", &format!("{:04}", gi + 1), "005010X231A1");
+        let (f_id, g_control, version) = (
+            el(&bytes, gs, d.element, 1),
+            el(&bytes, gs, d.element, 6),
+            el(&bytes, gs, d.element, 8),
+        );
+        w.segment(b"AK1", &[f_id.as_bytes(), g_control.as_bytes(), version.as_bytes()]);
+        let mut accepted = 0u32;
+        for _t in &g.transactions {
+            let Some(t) = report.transactions.get(t_index) else { break };
+            t_index += 1;
+            w.segment(b"AK2", &[t.set.as_bytes(), t.control.as_bytes(), t.version.as_bytes()]);
+            let syntax: Vec<&Issue> = t.issues.iter().filter(|i| i.level <= 2).collect();
+            let mut ik5_codes: Vec<&str> = Vec::new();
+            for i in &syntax {
+                if let Some(code) = ik5_code(i.finding.rule) {
+                    ik5_codes.push(code);
+                    continue;
+                }
+                if i.level != 2 {
+                    continue;
+                }
+                let f = &i.finding;
+                let index = f.pos.segment_index.to_string();
+                let loop_id = i.loop_id.unwrap_or("");
+                w.segment(
+                    b"IK3",
+                    &[f.pos.segment_id().as_bytes(), index.as_bytes(), loop_id.as_bytes(), b"8"],
+                );
+                if let Some(e) = f.pos.element {
+                    let pos = e.to_string();
+                    w.segment(b"IK4", &[pos.as_bytes(), b"", ik4_code(f.rule).as_bytes()]);
+                }
+            }
+            let status: &[u8] = if syntax.is_empty() {
+                accepted += 1;
+                b"A"
+            } else {
+                b"R"
+            };
+            let mut ik5: Vec<&[u8]> = vec![status];
+            if !syntax.is_empty() && ik5_codes.is_empty() {
+                ik5_codes.push("5"); // one or more segments in error
+            }
+            ik5.extend(ik5_codes.iter().take(5).map(|c| c.as_bytes()));
+            w.segment(b"IK5", &ik5);
+        }
+        let n = g.transactions.len() as u32;
+        let status: &[u8] = if accepted == n {
+            b"A"
+        } else if accepted == 0 {
+            b"R"
+        } else {
+            b"P"
+        };
+        let (n, acc) = (n.to_string(), accepted.to_string());
+        w.segment(b"AK9", &[status, n.as_bytes(), n.as_bytes(), acc.as_bytes()]);
+    }
+    Some(w.finish())
+}
