@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use crate::{Delimiters, Error, Position, Tokenizer};
+use crate::{Delimiters, Error, Position, Segment, Tokenizer};
 
 /// A problem found in the envelopes or the syntax, with where it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -85,6 +85,53 @@ impl Transaction {
     }
 }
 
+/// How a trailer (SE, GE, IEA) is checked.
+struct Trailer {
+    id: &'static str,
+    header: &'static str,
+    header_control: usize,
+    counted: &'static str,
+    container: &'static str,
+    note: &'static str,
+    numeric_control: bool,
+    count_rule: &'static str,
+    control_rule: &'static str,
+}
+
+const SE: Trailer = Trailer {
+    id: "SE",
+    header: "ST",
+    header_control: 2,
+    counted: "segments",
+    container: "transaction set",
+    note: " (ST through SE)",
+    numeric_control: false,
+    count_rule: "X12-ENV-011",
+    control_rule: "X12-ENV-012",
+};
+const GE: Trailer = Trailer {
+    id: "GE",
+    header: "GS",
+    header_control: 6,
+    counted: "transaction sets",
+    container: "group",
+    note: "",
+    numeric_control: true,
+    count_rule: "X12-ENV-021",
+    control_rule: "X12-ENV-022",
+};
+const IEA: Trailer = Trailer {
+    id: "IEA",
+    header: "ISA",
+    header_control: 13,
+    counted: "functional groups",
+    container: "interchange",
+    note: "",
+    numeric_control: false,
+    count_rule: "X12-ENV-031",
+    control_rule: "X12-ENV-032",
+};
+
 struct Builder<'a> {
     src: &'a [u8],
     doc: Document,
@@ -112,6 +159,50 @@ impl<'a> Builder<'a> {
         let s = self.doc.segments[i];
         let src: &'a [u8] = self.src;
         (&src[s.bytes.0..s.bytes.1], s.pos)
+    }
+
+    /// Checks a trailer's count (element 1) and control number (element 2) against what was
+    /// counted and against the header's control number.
+    fn check_trailer(
+        &mut self,
+        trailer: &Segment<'_>,
+        header_raw: &[u8],
+        actual: u64,
+        t: &Trailer,
+    ) {
+        let d = trailer.delimiters;
+        let head = elements(header_raw, &d);
+        let tail = elements(trailer.raw, &d);
+        let shown = |v: &[&[u8]], i: usize| v.get(i).map(|e| txt(e)).unwrap_or_default();
+        if tail.get(1).and_then(|e| num(e)) != Some(actual) {
+            let pos = Position { element: Some(1), ..trailer.pos };
+            let message = format!(
+                "{}01 says {:?} {} but the {} has {actual}{}",
+                t.id,
+                shown(&tail, 1),
+                t.counted,
+                t.container,
+                t.note
+            );
+            self.find(pos, t.count_rule, message);
+        }
+        let same = if t.numeric_control {
+            head.get(t.header_control).and_then(|e| num(e)) == tail.get(2).and_then(|e| num(e))
+        } else {
+            head.get(t.header_control).map(|e| txt(e)) == tail.get(2).map(|e| txt(e))
+        };
+        if !same {
+            let pos = Position { element: Some(2), ..trailer.pos };
+            let message = format!(
+                "{}02 control number {:?} does not match {}{:02} {:?}",
+                t.id,
+                shown(&tail, 2),
+                t.header,
+                t.header_control,
+                shown(&head, t.header_control)
+            );
+            self.find(pos, t.control_rule, message);
+        }
     }
 
     fn close_transaction(&mut self, at: Option<Position>) {
@@ -281,33 +372,9 @@ pub fn parse(src: &[u8]) -> (Document, Vec<Finding>) {
                 };
                 t.se = Some(idx);
                 t.segments = t.st..idx + 1;
-                let count = (idx + 1 - t.st) as u64;
-                let st = t.st;
+                let (count, st) = ((idx + 1 - t.st) as u64, t.st);
                 let (st_raw, _) = b.seg(st);
-                let st_el = elements(st_raw, &d);
-                let se_el = elements(seg.raw, &d);
-                let declared = se_el.get(1).and_then(|e| num(e));
-                if declared != Some(count) {
-                    let mut p = seg.pos;
-                    p.element = Some(1);
-                    b.find(p, "X12-ENV-011", format!(
-                        "SE01 says {} segments but the transaction set has {count} (ST through SE)",
-                        se_el.get(1).map_or("nothing".to_string(), |e| format!("{:?}", txt(e)))
-                    ));
-                }
-                if st_el.get(2).map(|e| txt(e)) != se_el.get(2).map(|e| txt(e)) {
-                    let mut p = seg.pos;
-                    p.element = Some(2);
-                    b.find(
-                        p,
-                        "X12-ENV-012",
-                        format!(
-                            "SE02 control number {:?} does not match ST02 {:?}",
-                            se_el.get(2).map(|e| txt(e)).unwrap_or_default(),
-                            st_el.get(2).map(|e| txt(e)).unwrap_or_default()
-                        ),
-                    );
-                }
+                b.check_trailer(&seg, st_raw, count, &SE);
             }
             b"GE" => {
                 if !in_gs {
@@ -326,33 +393,7 @@ pub fn parse(src: &[u8]) -> (Document, Vec<Finding>) {
                 g.ge = Some(idx);
                 let (n, gs) = (g.transactions.len() as u64, g.gs);
                 let (gs_raw, _) = b.seg(gs);
-                let gs_el = elements(gs_raw, &d);
-                let ge_el = elements(seg.raw, &d);
-                if ge_el.get(1).and_then(|e| num(e)) != Some(n) {
-                    let mut p = seg.pos;
-                    p.element = Some(1);
-                    b.find(
-                        p,
-                        "X12-ENV-021",
-                        format!(
-                            "GE01 says {} transaction sets but the group has {n}",
-                            ge_el.get(1).map(|e| txt(e)).unwrap_or_default()
-                        ),
-                    );
-                }
-                if gs_el.get(6).and_then(|e| num(e)) != ge_el.get(2).and_then(|e| num(e)) {
-                    let mut p = seg.pos;
-                    p.element = Some(2);
-                    b.find(
-                        p,
-                        "X12-ENV-022",
-                        format!(
-                            "GE02 control number {:?} does not match GS06 {:?}",
-                            ge_el.get(2).map(|e| txt(e)).unwrap_or_default(),
-                            gs_el.get(6).map(|e| txt(e)).unwrap_or_default()
-                        ),
-                    );
-                }
+                b.check_trailer(&seg, gs_raw, n, &GE);
             }
             b"IEA" => {
                 if !in_isa {
@@ -369,33 +410,7 @@ pub fn parse(src: &[u8]) -> (Document, Vec<Finding>) {
                 ic.iea = Some(idx);
                 let (n, isa) = (ic.groups.len() as u64, ic.isa);
                 let (isa_raw, _) = b.seg(isa);
-                let isa_el = elements(isa_raw, &d);
-                let iea_el = elements(seg.raw, &d);
-                if iea_el.get(1).and_then(|e| num(e)) != Some(n) {
-                    let mut p = seg.pos;
-                    p.element = Some(1);
-                    b.find(
-                        p,
-                        "X12-ENV-031",
-                        format!(
-                            "IEA01 says {} functional groups but the interchange has {n}",
-                            iea_el.get(1).map(|e| txt(e)).unwrap_or_default()
-                        ),
-                    );
-                }
-                if isa_el.get(13).map(|e| txt(e)) != iea_el.get(2).map(|e| txt(e)) {
-                    let mut p = seg.pos;
-                    p.element = Some(2);
-                    b.find(
-                        p,
-                        "X12-ENV-032",
-                        format!(
-                            "IEA02 control number {:?} does not match ISA13 {:?}",
-                            iea_el.get(2).map(|e| txt(e)).unwrap_or_default(),
-                            isa_el.get(13).map(|e| txt(e)).unwrap_or_default()
-                        ),
-                    );
-                }
+                b.check_trailer(&seg, isa_raw, n, &IEA);
             }
             _ => {
                 if !in_st {
