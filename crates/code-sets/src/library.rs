@@ -699,7 +699,7 @@ fn fill(release: &Release, idx: u32, info: &mut CodeInfo) {
         if !first {
             info.parents.push((from.clone(), release.text(a.title).to_string()));
         }
-        for n in &body.notes[a.notes_start as usize..][..a.notes_len as usize] {
+        for n in body.notes_of(a) {
             // Inclusion terms describe the code they stand under, not its descendants.
             if n.kind == NoteKind::InclusionTerm && !first {
                 continue;
@@ -833,7 +833,7 @@ fn seventh_restriction(release: &Release, parent: u32, key: &CodeKey) -> Option<
         if !defined && e.seventh != NONE {
             defined = body.seventh[e.seventh as usize].values.iter().any(|(c, _)| *c == ch);
         }
-        for n in &body.notes[e.notes_start as usize..][..e.notes_len as usize] {
+        for n in body.notes_of(e) {
             let t = release.text(n.text);
             if n.kind == NoteKind::Note && t.contains("do not apply") && note.is_none() {
                 note = Some((t.to_string(), System::Icd10Cm.display_code(&e.key)));
@@ -1000,40 +1000,32 @@ fn matched_text(release: &Release, doc: u32, field: Field, q: &Query) -> String 
             })
             .count()
     };
-    match field {
-        Field::Title => "title".to_string(),
-        Field::Inclusion => {
-            let mut best: Option<(usize, &str)> = None;
-            for n in &body.notes[e.notes_start as usize..][..e.notes_len as usize] {
-                if n.kind == NoteKind::InclusionTerm {
-                    let t = release.text(n.text);
-                    let h = hits(t);
-                    if best.is_none_or(|(b, _)| h > b) {
-                        best = Some((h, t));
-                    }
+    // The inclusion term of an entry that shares most words with the query.
+    let best_inclusion = |entry: &crate::release::Entry| -> Option<&str> {
+        let mut best: Option<(usize, &str)> = None;
+        for n in body.notes_of(entry) {
+            if n.kind == NoteKind::InclusionTerm {
+                let t = release.text(n.text);
+                let h = hits(t);
+                if best.is_none_or(|(b, _)| h > b) {
+                    best = Some((h, t));
                 }
             }
-            match best {
-                Some((_, t)) => format!("inclusion term: {t}"),
-                None if e.short.len > 0 => format!("short description: {}", release.text(e.short)),
-                None => "inclusion term".to_string(),
-            }
         }
+        best.map(|(_, t)| t)
+    };
+    match field {
+        Field::Title => "title".to_string(),
+        Field::Inclusion => match best_inclusion(e) {
+            Some(t) => format!("inclusion term: {t}"),
+            None if e.short.len > 0 => format!("short description: {}", release.text(e.short)),
+            None => "inclusion term".to_string(),
+        },
         Field::Inherited => {
             let mut cur = e.parent;
             while cur != NONE {
                 let a = &body.entries[cur as usize];
-                let mut best: Option<(usize, &str)> = None;
-                for n in &body.notes[a.notes_start as usize..][..a.notes_len as usize] {
-                    if n.kind == NoteKind::InclusionTerm {
-                        let t = release.text(n.text);
-                        let h = hits(t);
-                        if best.is_none_or(|(b, _)| h > b) {
-                            best = Some((h, t));
-                        }
-                    }
-                }
-                if let Some((_, t)) = best {
+                if let Some(t) = best_inclusion(a) {
                     return format!(
                         "inclusion term of {}: {t}",
                         release.meta.system.display_code(&a.key)

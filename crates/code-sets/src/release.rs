@@ -674,6 +674,11 @@ impl Body {
         self.arena.get(s..s + t.len as usize).unwrap_or("")
     }
 
+    /// The notes an entry carries itself (not its ancestors').
+    pub(crate) fn notes_of(&self, e: &Entry) -> &[Note] {
+        &self.notes[e.notes_start as usize..][..e.notes_len as usize]
+    }
+
     /// The title of entry `idx` (composed from its table for an ICD-10-PCS code).
     pub(crate) fn title(&self, idx: u32) -> std::borrow::Cow<'_, str> {
         let e = &self.entries[idx as usize];

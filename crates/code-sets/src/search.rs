@@ -304,7 +304,8 @@ impl SearchIndex {
         };
         let inclusion = |i: usize| -> Vec<&str> {
             let e = &body.entries[i];
-            let mut v: Vec<&str> = body.notes[e.notes_start as usize..][..e.notes_len as usize]
+            let mut v: Vec<&str> = body
+                .notes_of(e)
                 .iter()
                 .filter(|n| n.kind == NoteKind::InclusionTerm)
                 .map(|n| body.text(n.text))

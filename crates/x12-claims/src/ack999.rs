@@ -17,14 +17,6 @@ pub struct AckTime {
     pub gs: (String, String),
 }
 
-fn el(src: &[u8], range: (usize, usize), sep: u8, n: usize) -> String {
-    src[range.0..range.1]
-        .split(|&b| b == sep)
-        .nth(n)
-        .map(|e| String::from_utf8_lossy(e).trim().to_string())
-        .unwrap_or_default()
-}
-
 /// IK5-02..: transaction-set syntax error codes for envelope findings inside a set.
 fn ik5_code(rule: &str) -> Option<&'static str> {
     match rule {
@@ -53,30 +45,27 @@ pub fn ack_999(src: &[u8], time: &AckTime) -> Option<Vec<u8>> {
     let (doc, _) = x12::parse(&bytes);
     let ic = doc.interchanges.first()?;
     let d = ic.delimiters;
-    let isa = doc.segments[ic.isa].bytes;
+    let isa = doc.segments[ic.isa];
     let header = InterchangeHeader {
-        sender: (el(&bytes, isa, d.element, 7), el(&bytes, isa, d.element, 8)),
-        receiver: (el(&bytes, isa, d.element, 5), el(&bytes, isa, d.element, 6)),
+        sender: (isa.text(&bytes, &d, 7), isa.text(&bytes, &d, 8)),
+        receiver: (isa.text(&bytes, &d, 5), isa.text(&bytes, &d, 6)),
         date_time: time.isa.clone(),
-        control: el(&bytes, isa, d.element, 13).parse().unwrap_or(1),
+        control: isa.text(&bytes, &d, 13).parse().unwrap_or(1),
         ack_requested: false,
-        usage: el(&bytes, isa, d.element, 15).chars().next().unwrap_or('P'),
+        usage: isa.text(&bytes, &d, 15).chars().next().unwrap_or('P'),
     };
     let out_delims = Delimiters { repetition: Some(d.repetition.unwrap_or(b'^')), ..d };
     let mut w = EnvelopeWriter::new(out_delims, &header).line_breaks(true);
     let mut t_index = 0usize;
     for (gi, g) in doc.interchanges.iter().flat_map(|ic| ic.groups.iter()).enumerate() {
-        let gs = doc.segments[g.gs].bytes;
-        let sender = el(&bytes, gs, d.element, 3);
-        let receiver = el(&bytes, gs, d.element, 2);
+        let gs = doc.segments[g.gs];
+        let sender = gs.text(&bytes, &d, 3);
+        let receiver = gs.text(&bytes, &d, 2);
         w.group("FA", &sender, &receiver, (&time.gs.0, &time.gs.1), gi as u32 + 1, "005010X231A1");
         // One 999 transaction set per acknowledged group, numbered from 0001.
         w.transaction("999", &format!("{:04}", gi + 1), "005010X231A1");
-        let (f_id, g_control, version) = (
-            el(&bytes, gs, d.element, 1),
-            el(&bytes, gs, d.element, 6),
-            el(&bytes, gs, d.element, 8),
-        );
+        let (f_id, g_control, version) =
+            (gs.text(&bytes, &d, 1), gs.text(&bytes, &d, 6), gs.text(&bytes, &d, 8));
         w.segment(b"AK1", &[f_id.as_bytes(), g_control.as_bytes(), version.as_bytes()]);
         let mut accepted = 0u32;
         for _t in &g.transactions {

@@ -83,14 +83,14 @@ pub fn validate(src: &[u8], max_level: u8) -> Report {
     for ic in &doc.interchanges {
         for g in &ic.groups {
             let gs = doc.segments[g.gs];
-            let gs_version = segment_element(&bytes, gs.bytes, ic.delimiters.element, 8);
+            let gs_version = gs.text(&bytes, &ic.delimiters, 8);
             for t in &g.transactions {
                 let st = doc.segments[t.st];
-                let version = segment_element(&bytes, st.bytes, ic.delimiters.element, 3);
+                let version = st.text(&bytes, &ic.delimiters, 3);
                 transactions.push(TransactionReport {
                     set: String::from_utf8_lossy(t.set_id(&bytes)).into_owned(),
                     version: if version.is_empty() { gs_version.clone() } else { version },
-                    control: segment_element(&bytes, st.bytes, ic.delimiters.element, 2),
+                    control: st.text(&bytes, &ic.delimiters, 2),
                     issues: Vec::new(),
                 });
                 let span = t.segments.start.min(segs.len())..t.segments.end.min(segs.len());
@@ -116,12 +116,4 @@ pub fn validate(src: &[u8], max_level: u8) -> Report {
         }
     }
     Report { interchanges: doc.interchanges.len(), issues: outside, transactions }
-}
-
-fn segment_element(src: &[u8], bytes: (usize, usize), sep: u8, n: usize) -> String {
-    src[bytes.0..bytes.1]
-        .split(|&b| b == sep)
-        .nth(n)
-        .map(|e| String::from_utf8_lossy(e).trim().to_string())
-        .unwrap_or_default()
 }

@@ -30,6 +30,15 @@ impl SegmentRef {
     pub fn raw<'a>(&self, src: &'a [u8]) -> &'a [u8] {
         &src[self.bytes.0..self.bytes.1]
     }
+
+    /// Element `n` (0 is the segment ID) as trimmed text, or "" when absent.
+    pub fn text(&self, src: &[u8], d: &Delimiters, n: usize) -> String {
+        self.raw(src)
+            .split(|&b| b == d.element)
+            .nth(n)
+            .map(|e| String::from_utf8_lossy(e).trim().to_string())
+            .unwrap_or_default()
+    }
 }
 
 /// A parsed file: every segment in order, and the envelopes over them.
