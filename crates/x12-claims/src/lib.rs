@@ -16,6 +16,7 @@
 mod ack999;
 mod claim837;
 mod fields;
+pub mod guide;
 mod loops;
 mod remit835;
 mod validate;
