@@ -51,7 +51,7 @@ fn issue_json(i: &Issue) -> Value {
         "segment": f.pos.segment_id(),
         "loop": i.loop_id,
         "element": f.pos.element,
-        "component": Value::Null,
+        "component": f.pos.component,
         "rule": f.rule,
         "message": f.message,
     })
@@ -237,7 +237,9 @@ pub(crate) fn run(ctx: &crate::Ctx, cmd: X12Command) -> Result<Outcome> {
                         "set": t.set,
                         "version": t.version,
                         "control": t.control,
+                        "guide": t.guide,
                         "errors": t.issues.iter().map(issue_json).collect::<Vec<_>>(),
+                        "warnings": t.warnings.iter().map(issue_json).collect::<Vec<_>>(),
                     })).collect::<Vec<_>>(),
                 });
                 out!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
@@ -249,13 +251,31 @@ pub(crate) fn run(ctx: &crate::Ctx, cmd: X12Command) -> Result<Outcome> {
                     .iter()
                     .chain(report.transactions.iter().flat_map(|t| &t.issues))
                     .collect();
-                for i in &all {
+                let warnings: Vec<&Issue> =
+                    report.transactions.iter().flat_map(|t| &t.warnings).collect();
+                for (kind, list) in [("warning", &warnings), ("level", &all)] {
+                    for i in list {
+                        let loop_id = i.loop_id.map(|l| format!(" loop {l}")).unwrap_or_default();
+                        let kind = if kind == "level" {
+                            format!("level {}", i.level)
+                        } else {
+                            kind.into()
+                        };
+                        out!(
+                            "{name}: {kind} {} at {}{loop_id}: {}",
+                            i.finding.rule,
+                            i.finding.pos,
+                            i.finding.message
+                        );
+                    }
+                }
+                for t in report.transactions.iter().filter(|t| t.guide.is_none()) {
                     out!(
-                        "{name}: level {} {} at {}: {}",
-                        i.level,
-                        i.finding.rule,
-                        i.finding.pos,
-                        i.finding.message
+                        "{name}: note: transaction {} {} ({}) has no implementation-guide definition yet; \
+                         checked for syntax and envelopes only",
+                        t.set,
+                        t.control,
+                        t.version
                     );
                 }
                 out!(

@@ -483,7 +483,7 @@ const ISA_835: &str = "ISA*00*          *00*          *ZZ*PAYER          *ZZ*CLI
 fn x12_validate_contract() {
     let env = Env::new();
     let good = format!(
-        "{ISA_835}GS*HP*PAYER*CLINIC*20260115*0930*1*X*005010X221A1~ST*835*0001~BPR*I*80*C*ACH************20260115~TRN*1*EFT1*1512345678~CLP*PAT1*1*100*80*20*12*C9~CAS*PR*2*20~SE*6*0001~GE*1*1~IEA*1*000000001~"
+        "{ISA_835}GS*HP*PAYER*CLINIC*20260115*0930*1*X*005010X221A1~ST*835*0001~BPR*I*80*C*ACH************20260115~TRN*1*EFT1*1512345678~N1*PR*PAYER A~N3*1 PAYER WAY~N4*CITY*ST*12345~PER*BL*EDI*TE*5555551212~N1*PE*CLINIC*XX*1234567893~LX*1~CLP*PAT1*1*100*80*20*12*C9~CAS*PR*2*20~NM1*QC*1*DOE*JANE~SE*13*0001~GE*1*1~IEA*1*000000001~"
     );
     let p = env.file("good.835", good.as_bytes());
     let v = env.json(&["x12", "validate", p.to_str().unwrap(), "--json"], 0);
@@ -493,7 +493,7 @@ fn x12_validate_contract() {
     assert_eq!(v["transactions"][0]["version"], "005010X221A1");
     assert_eq!(v["transactions"][0]["control"], "0001");
     // Unbalanced claim and a wrong SE01: level 3 and level 1 findings with positions.
-    let bad = good.replace("CLP*PAT1*1*100*80", "CLP*PAT1*1*100*70").replace("SE*6*", "SE*7*");
+    let bad = good.replace("CLP*PAT1*1*100*80", "CLP*PAT1*1*100*70").replace("SE*13*", "SE*14*");
     let p = env.file("bad.835", bad.as_bytes());
     let v = env.json(&["x12", "validate", p.to_str().unwrap(), "--json"], 1);
     assert_eq!(v["valid"], false);
@@ -503,7 +503,7 @@ fn x12_validate_contract() {
     let bal = errors.iter().find(|e| e["rule"] == "X12-835-BAL-001").unwrap();
     assert_eq!(bal["level"], 3);
     assert_eq!(bal["segment"], "CLP");
-    assert_eq!(bal["segment_index"], 6);
+    assert_eq!(bal["segment_index"], 12);
     assert_eq!(bal["loop"], "2100");
     for field in ["loop", "element", "component", "message"] {
         assert!(bal.get(field).is_some(), "{field}");
@@ -568,7 +568,7 @@ fn x12_parse_write_round_trip() {
 fn x12_ack_writes_a_999() {
     let env = Env::new();
     let good = format!(
-        "{ISA_835}GS*HP*PAYER*CLINIC*20260115*0930*7*X*005010X221A1~ST*835*0001~BPR*I*80*C*ACH************20260115~TRN*1*EFT1*1512345678~CLP*PAT1*1*100*80*20*12*C9~CAS*PR*2*20~SE*6*0001~GE*1*7~IEA*1*000000001~"
+        "{ISA_835}GS*HP*PAYER*CLINIC*20260115*0930*7*X*005010X221A1~ST*835*0001~BPR*I*80*C*ACH************20260115~TRN*1*EFT1*1512345678~N1*PR*PAYER A~N3*1 PAYER WAY~N4*CITY*ST*12345~PER*BL*EDI*TE*5555551212~N1*PE*CLINIC*XX*1234567893~LX*1~CLP*PAT1*1*100*80*20*12*C9~CAS*PR*2*20~NM1*QC*1*DOE*JANE~SE*13*0001~GE*1*7~IEA*1*000000001~"
     );
     let p = env.file("good.835", good.as_bytes());
     let o = env.run(&["x12", "ack", p.to_str().unwrap()]);
@@ -586,7 +586,7 @@ fn x12_ack_writes_a_999() {
     let v = env.json(&["x12", "validate", a.to_str().unwrap(), "--level", "1", "--json"], 0);
     assert_eq!(v["transactions"][0]["set"], "999");
     // A wrong segment count rejects the set with IK5-02 = 4.
-    let bad = good.replace("SE*6*", "SE*9*");
+    let bad = good.replace("SE*13*", "SE*9*");
     let p = env.file("bad.835", bad.as_bytes());
     let ack = out(&env.run(&["x12", "ack", p.to_str().unwrap()]));
     assert!(ack.contains("IK5*R*4~") && ack.contains("AK9*R*1*1*0~"), "{ack}");
@@ -594,7 +594,7 @@ fn x12_ack_writes_a_999() {
     let bad = good.replace("CLP*PAT1*1*100*80", "CLP*PAT1*1*1O0*80");
     let p = env.file("bad2.835", bad.as_bytes());
     let ack = out(&env.run(&["x12", "ack", p.to_str().unwrap()]));
-    assert!(ack.contains("IK3*CLP*6*2100*8~\nIK4*3**6~"), "{ack}");
+    assert!(ack.contains("IK3*CLP*10*2100*8~\nIK4*3**6~"), "{ack}");
     // Not X12: exit 2.
     let p = env.file("junk.txt", b"hello");
     assert_eq!(env.run(&["x12", "ack", p.to_str().unwrap()]).status.code(), Some(2));

@@ -17,9 +17,9 @@ mod ack999;
 mod claim837;
 mod fields;
 pub mod guide;
-mod loops;
 mod remit835;
 mod validate;
+mod walk;
 
 /// The syntax layer, re-exported so that shells reach it through this crate.
 pub use x12;
@@ -27,4 +27,6 @@ pub use x12;
 pub use ack999::{AckTime, ack_999};
 pub use claim837::read_837;
 pub use remit835::read_835;
-pub use validate::{CHECKED_LEVELS, Issue, Report, TransactionReport, level_of, validate};
+pub use validate::{
+    CHECKED_LEVELS, Issue, Report, TransactionReport, is_warning, level_of, validate,
+};

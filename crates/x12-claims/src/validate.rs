@@ -8,6 +8,8 @@
 
 use x12::Finding;
 
+use crate::guide::{self, Guide};
+
 /// The SNIP levels this version checks.
 pub const CHECKED_LEVELS: &[u8] = &[1, 2, 3, 4];
 
@@ -31,8 +33,13 @@ pub struct TransactionReport {
     pub version: String,
     /// ST02.
     pub control: String,
-    /// Its findings.
+    /// The guide it was checked against (`None`: no guide for this transaction yet, so levels 2
+    /// and up were not checked from a guide).
+    pub guide: Option<&'static str>,
+    /// Its errors.
     pub issues: Vec<Issue>,
+    /// Its warnings (see [`is_warning`]).
+    pub warnings: Vec<Issue>,
 }
 
 /// The result of validating a file.
@@ -49,7 +56,8 @@ pub struct Report {
 impl Report {
     /// True when no finding is at or below `level`.
     pub fn valid(&self) -> bool {
-        self.issues.is_empty() && self.transactions.iter().all(|t| t.issues.is_empty())
+        self.issues.iter().all(|i| is_warning(i.finding.rule))
+            && self.transactions.iter().all(|t| t.issues.is_empty())
     }
 }
 
@@ -64,6 +72,69 @@ pub fn level_of(rule: &str) -> u8 {
     } else {
         2
     }
+}
+
+/// Rules whose findings are warnings: the file is read and checked, but something about it
+/// deserves attention (a later errata, a 4010 envelope, a guide chosen from the content).
+pub fn is_warning(rule: &str) -> bool {
+    matches!(rule, "X12-IG-014" | "X12-IG-015" | "X12-IG-017")
+}
+
+/// Chooses the guide for a transaction from ST01 and its version, and says why when the choice
+/// needed a correction.
+fn choose_guide(
+    set: &str,
+    version: &str,
+    isa12: &str,
+    segs: &[x12::Segment<'_>],
+    st: x12::Position,
+) -> (Option<&'static Guide>, Vec<Finding>) {
+    let mut notes = Vec::new();
+    let note = |rule: &'static str, message: String| Finding { pos: st, rule, message };
+    if isa12 == "00401" || version.starts_with("004010") {
+        notes.push(note(
+            "X12-IG-015",
+            format!(
+                "this file carries a 4010 envelope or version (ISA12 {isa12}, version {version}); \
+                 HIPAA requires 5010 since 2012. It is read and checked as 5010"
+            ),
+        ));
+    }
+    let mut chosen = guide::guide(set, version);
+    if set == "837" && chosen.is_none() {
+        // The version names no 837 guide (`005010`, say): CLM05-2 tells.
+        let kind = segs.iter().find(|s| s.id() == b"CLM").and_then(|s| s.components(5).nth(1));
+        let want = match kind {
+            Some(b"A") => Some("005010X223A2"),
+            Some(b"B") => Some("005010X222A1"),
+            _ => None,
+        };
+        if let Some(w) = want {
+            notes.push(note(
+                "X12-IG-017",
+                format!(
+                    "the version {} names no 837 guide; CLM05-2 says the claims are {}, so they \
+                     are checked against {w}",
+                    if version.is_empty() { "nothing" } else { version },
+                    if w == "005010X223A2" { "institutional" } else { "professional" },
+                ),
+            ));
+            chosen = guide::guide("837", w);
+        }
+    }
+    if let Some(g) = chosen
+        && g.version != version
+        && !notes.iter().any(|n| n.rule == "X12-IG-017")
+    {
+        notes.push(note(
+            "X12-IG-014",
+            format!(
+                "the version {version} is not the HIPAA-adopted {}; checked against {}",
+                g.version, g.version
+            ),
+        ));
+    }
+    (chosen, notes)
 }
 
 /// Validates `src` up to `max_level` (1–5).
@@ -81,20 +152,32 @@ pub fn validate(src: &[u8], max_level: u8) -> Report {
     let mut ranges = Vec::new();
     let mut loops: Vec<Vec<&'static str>> = Vec::new();
     for ic in &doc.interchanges {
+        let isa12 = doc.segments[ic.isa].text(&bytes, &ic.delimiters, 12);
         for g in &ic.groups {
             let gs = doc.segments[g.gs];
             let gs_version = gs.text(&bytes, &ic.delimiters, 8);
             for t in &g.transactions {
                 let st = doc.segments[t.st];
-                let version = st.text(&bytes, &ic.delimiters, 3);
-                transactions.push(TransactionReport {
-                    set: String::from_utf8_lossy(t.set_id(&bytes)).into_owned(),
-                    version: if version.is_empty() { gs_version.clone() } else { version },
-                    control: st.text(&bytes, &ic.delimiters, 2),
-                    issues: Vec::new(),
-                });
+                let st03 = st.text(&bytes, &ic.delimiters, 3);
+                let version = if st03.is_empty() { gs_version.clone() } else { st03 };
+                let set = String::from_utf8_lossy(t.set_id(&bytes)).into_owned();
                 let span = t.segments.start.min(segs.len())..t.segments.end.min(segs.len());
-                loops.push(crate::loops::loop_ids(t.set_id(&bytes), &segs[span]));
+                let (chosen, notes) =
+                    choose_guide(&set, &version, &isa12, &segs[span.clone()], st.pos);
+                findings.extend(notes);
+                let walked = chosen.map(|g| crate::walk::walk(g, &segs[span.clone()]));
+                loops.push(walked.as_ref().map(|w| w.loops.clone()).unwrap_or_default());
+                if let Some(w) = walked {
+                    findings.extend(w.findings);
+                }
+                transactions.push(TransactionReport {
+                    set,
+                    version,
+                    control: st.text(&bytes, &ic.delimiters, 2),
+                    guide: chosen.map(|g| g.version),
+                    issues: Vec::new(),
+                    warnings: Vec::new(),
+                });
                 ranges.push(t.segments.clone());
             }
         }
@@ -110,10 +193,18 @@ pub fn validate(src: &[u8], max_level: u8) -> Report {
             Some(t) => {
                 let loop_id =
                     loops[t].get(idx - ranges[t].start).copied().filter(|l| !l.is_empty());
-                transactions[t].issues.push(Issue { level, loop_id, finding: f });
+                let issue = Issue { level, loop_id, finding: f };
+                if is_warning(issue.finding.rule) {
+                    transactions[t].warnings.push(issue);
+                } else {
+                    transactions[t].issues.push(issue);
+                }
             }
             None => outside.push(Issue { level, loop_id: None, finding: f }),
         }
+    }
+    for t in &mut transactions {
+        t.issues.sort_by_key(|i| (i.finding.pos.segment_index, i.finding.pos.element));
     }
     Report { interchanges: doc.interchanges.len(), issues: outside, transactions }
 }

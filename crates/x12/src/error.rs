@@ -13,6 +13,8 @@ pub struct Position {
     pub segment_id: [u8; 3],
     /// 1-based element position, when the problem is in an element.
     pub element: Option<u16>,
+    /// 1-based component position within the element, when the problem is in a component.
+    pub component: Option<u16>,
 }
 
 impl Position {
@@ -28,6 +30,9 @@ impl fmt::Display for Position {
         write!(f, "segment {} ({}) at byte {}", self.segment_index, self.segment_id(), self.byte)?;
         if let Some(e) = self.element {
             write!(f, ", element {e}")?;
+            if let Some(c) = self.component {
+                write!(f, "-{c}")?;
+            }
         }
         Ok(())
     }

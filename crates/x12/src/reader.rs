@@ -149,6 +149,7 @@ impl<R: Read> SegmentReader<R> {
             segment_index: self.index + 1,
             segment_id: id3(rest, self.delimiters.map_or(b'*', |d| d.element)),
             element: None,
+            component: None,
         };
         if rest.starts_with(b"ISA") {
             self.delimiters = Some(Delimiters::from_isa(rest, pos)?);

@@ -128,6 +128,7 @@ impl<'a> Iterator for Tokenizer<'a> {
             segment_index: self.index + 1,
             segment_id: id3(rest, self.delimiters.map_or(b'*', |d| d.element)),
             element: None,
+            component: None,
         };
         if rest.starts_with(b"ISA") {
             match Delimiters::from_isa(rest, pos) {
