@@ -347,7 +347,7 @@ fn check_elements(s: &Segment<'_>, su: &SegmentUse, def: &LoopDef, out: &mut Vec
             component: component.map(|c| c as u16),
             ..s.pos
         };
-        let name = format!("{}{n:02}", su.id);
+        let name = || format!("{}{n:02}", su.id);
         let Some(slot) = std.slots.get(i) else {
             out.push(finding(
                 at(None),
@@ -365,7 +365,7 @@ fn check_elements(s: &Segment<'_>, su: &SegmentUse, def: &LoopDef, out: &mut Vec
                 out.push(finding(
                     at(None),
                     "X12-IG-007",
-                    format!("{name} is required in {} but is empty", loop_label(def)),
+                    format!("{} is required in {} but is empty", name(), loop_label(def)),
                 ));
             }
             continue;
@@ -374,46 +374,55 @@ fn check_elements(s: &Segment<'_>, su: &SegmentUse, def: &LoopDef, out: &mut Vec
             out.push(finding(
                 at(None),
                 "X12-IG-008",
-                format!("{name} is not used in {}; remove the value", loop_label(def)),
+                format!("{} is not used in {}; remove the value", name(), loop_label(def)),
             ));
             continue;
         }
         let Some(eu) = su.elements.get(i) else { continue };
-        let repeats = d.repetition.filter(|r| raw.contains(r));
-        let values: Vec<&[u8]> = match repeats {
-            Some(r) => raw.split(|b| *b == r).collect(),
-            None => vec![raw],
-        };
+        // Repetitions (rare): each is checked like the element.
+        let rep = d.repetition.filter(|r| raw.contains(r)).unwrap_or(0);
+        let values = raw.split(move |b| rep != 0 && *b == rep);
         for v in values {
             match slot {
                 Slot::Simple(de) => {
                     let problem = check_value(v, de, &eu.codes)
                         .or_else(|| (de.number == 1251).then(|| check_period(format, v)).flatten());
                     if let Some((rule, why)) = problem {
-                        out.push(finding(at(None), rule, format!("{name} {why}{}", where_(def))));
+                        out.push(finding(
+                            at(None),
+                            rule,
+                            format!("{} {why}{}", name(), where_(def)),
+                        ));
                     }
                     if de.number == 1250 {
                         format = v;
                     }
                 }
                 Slot::Composite(_, comps) => {
-                    let parts: Vec<&[u8]> = v.split(|b| *b == d.component).collect();
-                    if parts.len() > comps.len() {
+                    let mut parts: [&[u8]; 16] = [&[]; 16];
+                    let mut count = 0;
+                    for p in v.split(|b| *b == d.component) {
+                        if let Some(slot) = parts.get_mut(count) {
+                            *slot = p;
+                        }
+                        count += 1;
+                    }
+                    if count > comps.len() {
                         out.push(finding(
                             at(Some(comps.len() + 1)),
                             "X12-SYN-018",
-                            format!("{name} has {} components at most", comps.len()),
+                            format!("{} has {} components at most", name(), comps.len()),
                         ));
                     }
                     for (j, cu) in eu.components.iter().enumerate() {
-                        let cname = format!("{name}-{}", j + 1);
+                        let cname = || format!("{}-{}", name(), j + 1);
                         let part = parts.get(j).copied().unwrap_or_default();
                         if part.is_empty() {
                             if cu.usage == Usage::Required {
                                 out.push(finding(
                                     at(Some(j + 1)),
                                     "X12-IG-010",
-                                    format!("{cname} is required{} but is empty", where_(def)),
+                                    format!("{} is required{} but is empty", cname(), where_(def)),
                                 ));
                             }
                             continue;
@@ -422,7 +431,7 @@ fn check_elements(s: &Segment<'_>, su: &SegmentUse, def: &LoopDef, out: &mut Vec
                             out.push(finding(
                                 at(Some(j + 1)),
                                 "X12-IG-011",
-                                format!("{cname} is not used{}; remove the value", where_(def)),
+                                format!("{} is not used{}; remove the value", cname(), where_(def)),
                             ));
                             continue;
                         }
@@ -437,7 +446,7 @@ fn check_elements(s: &Segment<'_>, su: &SegmentUse, def: &LoopDef, out: &mut Vec
                             out.push(finding(
                                 at(Some(j + 1)),
                                 rule,
-                                format!("{cname} {why}{}", where_(def)),
+                                format!("{} {why}{}", cname(), where_(def)),
                             ));
                         }
                     }
