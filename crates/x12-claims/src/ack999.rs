@@ -78,7 +78,6 @@ pub fn ack_999(src: &[u8], time: &AckTime) -> Option<Vec<u8>> {
     };
     let out_delims = Delimiters { repetition: Some(d.repetition.unwrap_or(b'^')), ..d };
     let mut w = EnvelopeWriter::new(out_delims, &header).line_breaks(true);
-    let mut t_index = 0usize;
     for (gi, g) in doc.interchanges.iter().flat_map(|ic| ic.groups.iter()).enumerate() {
         let gs = doc.segments[g.gs];
         let sender = gs.text(&bytes, &d, 3);
@@ -91,8 +90,8 @@ pub fn ack_999(src: &[u8], time: &AckTime) -> Option<Vec<u8>> {
         w.segment(b"AK1", &[f_id.as_bytes(), g_control.as_bytes(), version.as_bytes()]);
         let mut accepted = 0u32;
         for doc_t in &g.transactions {
-            let Some(t) = report.transactions.get(t_index) else { break };
-            t_index += 1;
+            let first = doc_t.st as u64 + 1;
+            let Some(t) = report.transactions.iter().find(|t| t.first == first) else { continue };
             w.segment(b"AK2", &[t.set.as_bytes(), t.control.as_bytes(), t.version.as_bytes()]);
             let syntax: Vec<&Issue> = t.issues.iter().filter(|i| i.level <= 2).collect();
             let mut ik5_codes: Vec<&str> = Vec::new();

@@ -11,7 +11,7 @@ use claim_model::{
     ServiceLine, Subscriber, Units,
 };
 use code_sets::Date;
-use x12::{Finding, Position, Segment, Tokenizer};
+use x12::{Finding, Position, Segment};
 
 use crate::fields::{Fields, Set, text};
 
@@ -95,7 +95,16 @@ enum AddressTarget {
 /// Reads every 837 transaction set in `src` into claims.
 pub fn read_837(src: &[u8]) -> (Vec<Claim>, Vec<Finding>) {
     let src = x12::to_bytes(src);
-    let (_, mut findings) = x12::parse(&src);
+    let (_, mut findings, segs) = x12::parse_with_segments(&src);
+    let (claims, more) = claims_of(&segs);
+    findings.extend(more);
+    (claims, findings)
+}
+
+/// The claims of the 837 transaction sets among `segs` (a whole file's segments, in order), with
+/// the reader's own findings (not the envelope checks).
+pub(crate) fn claims_of(segs: &[Segment<'_>]) -> (Vec<Claim>, Vec<Finding>) {
+    let mut findings = Vec::new();
     let mut claims: Vec<Claim> = Vec::new();
     let mut positions: Vec<Position> = Vec::new();
     let mut r = Fields { findings: &mut findings, set: Set::Claim837 };
@@ -117,8 +126,7 @@ pub fn read_837(src: &[u8]) -> (Vec<Claim>, Vec<Finding>) {
         }
     };
 
-    for seg in Tokenizer::new(&src) {
-        let Ok(seg) = seg else { break };
+    for &seg in segs {
         let id = seg.id();
         if id == b"ST" {
             in_837 = seg.element(1) == Some(b"837");

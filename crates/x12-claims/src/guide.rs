@@ -191,6 +191,8 @@ pub struct SegmentUse {
     pub key: Option<(usize, usize)>,
     /// The line of the guide file that defines it.
     pub line: u32,
+    /// The segment in the standard dictionary.
+    pub standard: &'static StandardSegment,
 }
 
 impl SegmentUse {
@@ -221,9 +223,44 @@ pub struct LoopDef {
     pub repeat: Option<u32>,
     /// Its segments and child loops, in order.
     pub items: Vec<Item>,
+    /// Item indexes by segment ID (a child loop under its first segment's ID), sorted by ID:
+    /// where a segment can go without scanning every item.
+    pub by_id: Vec<(u32, Vec<usize>)>,
+}
+
+/// A segment ID packed into an integer for fast comparison.
+pub fn id_code(id: &[u8]) -> u32 {
+    id.iter().take(3).fold(0u32, |acc, &b| (acc << 8) | u32::from(b))
+        | ((id.len().min(4) as u32) << 24)
 }
 
 impl LoopDef {
+    /// The item indexes whose segment (or first segment) has this ID, in order.
+    pub fn items_with_id(&self, code: u32) -> &[usize] {
+        match self.by_id.binary_search_by_key(&code, |(c, _)| *c) {
+            Ok(i) => &self.by_id[i].1,
+            Err(_) => &[],
+        }
+    }
+
+    fn index(&mut self) {
+        let mut map: std::collections::BTreeMap<u32, Vec<usize>> = Default::default();
+        for (i, item) in self.items.iter_mut().enumerate() {
+            let id = match item {
+                Item::Segment(su) => su.id,
+                Item::Loop(l) => {
+                    l.index();
+                    match l.trigger() {
+                        Some(t) => t.id,
+                        None => continue,
+                    }
+                }
+            };
+            map.entry(id_code(id.as_bytes())).or_default().push(i);
+        }
+        self.by_id = map.into_iter().collect();
+    }
+
     /// The segment that opens the loop.
     pub fn trigger(&self) -> Option<&SegmentUse> {
         match self.items.first() {
@@ -436,7 +473,7 @@ fn expand(text: &'static str) -> Result<Vec<(u32, String)>, String> {
     Ok(out)
 }
 
-fn parse_guide(text: &'static str, std: &Standard) -> Result<Guide, String> {
+fn parse_guide(text: &'static str, std: &'static Standard) -> Result<Guide, String> {
     let lines = expand(text)?;
     let mut header: Option<(&'static str, &'static str, &'static str)> = None;
     // Stack of open loops; index 0 is the top level.
@@ -446,6 +483,7 @@ fn parse_guide(text: &'static str, std: &Standard) -> Result<Guide, String> {
         usage: Usage::Required,
         repeat: Some(1),
         items: Vec::new(),
+        by_id: Vec::new(),
     }];
     for (ln, line) in lines {
         let err = |m: &str| format!("line {ln}: {m}");
@@ -480,6 +518,7 @@ fn parse_guide(text: &'static str, std: &Standard) -> Result<Guide, String> {
                     usage: one_usage(usage).ok_or_else(|| err("usage R, S or N"))?,
                     repeat: repeat_count(repeat).ok_or_else(|| err("repeat: a number or >1"))?,
                     items: Vec::new(),
+                    by_id: Vec::new(),
                 });
             }
             "seg" => {
@@ -495,8 +534,9 @@ fn parse_guide(text: &'static str, std: &Standard) -> Result<Guide, String> {
         close(&mut stack);
     }
     let (set, version, name) = header.ok_or("no transaction line")?;
-    let root = stack.pop().ok_or("empty")?;
+    let mut root = stack.pop().ok_or("empty")?;
     check_loops(&root)?;
+    root.index();
     Ok(Guide { set, version, name, root })
 }
 
@@ -536,7 +576,11 @@ fn repeat_count(s: &str) -> Option<Option<u32>> {
     if s == ">1" { Some(None) } else { s.parse().ok().map(Some) }
 }
 
-fn parse_segment(words: &[&'static str], std: &Standard, line: u32) -> Result<SegmentUse, String> {
+fn parse_segment(
+    words: &[&'static str],
+    std: &'static Standard,
+    line: u32,
+) -> Result<SegmentUse, String> {
     let [id, usage, max, usages, opts @ ..] = words else {
         return Err("seg ID USAGE MAX ELEMENT-USAGES [options]".into());
     };
@@ -647,6 +691,7 @@ fn parse_segment(words: &[&'static str], std: &Standard, line: u32) -> Result<Se
         elements,
         key,
         line,
+        standard: def,
     })
 }
 

@@ -1,7 +1,7 @@
 //! 835 remittance advice → [`Remittance`].
 
 use claim_model::{Cents, ClaimPayment, LinePayment, ProviderAdjustment, Remittance};
-use x12::{Finding, Position, Segment, Tokenizer};
+use x12::{Finding, Position, Segment};
 
 use crate::fields::{Fields, Set};
 
@@ -21,7 +21,16 @@ fn procedure(seg: &Segment<'_>, n: usize) -> (String, Vec<String>) {
 /// problems (and imbalances) come back as findings, never as a panic.
 pub fn read_835(src: &[u8]) -> (Vec<Remittance>, Vec<Finding>) {
     let src = x12::to_bytes(src);
-    let (_, mut findings) = x12::parse(&src);
+    let (_, mut findings, segs) = x12::parse_with_segments(&src);
+    let (remits, more) = remittances_of(&segs);
+    findings.extend(more);
+    (remits, findings)
+}
+
+/// The remittances of the 835 transaction sets among `segs` (a whole file's segments, in order),
+/// with the reader's own findings (not the envelope checks).
+pub(crate) fn remittances_of(segs: &[Segment<'_>]) -> (Vec<Remittance>, Vec<Finding>) {
+    let mut findings = Vec::new();
     let mut remits = Vec::new();
     let mut cur: Option<Remittance> = None;
     let mut in_line = false;
@@ -30,8 +39,7 @@ pub fn read_835(src: &[u8]) -> (Vec<Remittance>, Vec<Finding>) {
     let mut ctx_findings = Vec::new();
     {
         let mut c = Fields { findings: &mut ctx_findings, set: Set::Remit835 };
-        for seg in Tokenizer::new(&src) {
-            let Ok(seg) = seg else { break };
+        for &seg in segs {
             match seg.id() {
                 b"ST" if seg.element(1) == Some(b"835") => {
                     cur = Some(Remittance {

@@ -40,6 +40,10 @@ pub struct TransactionReport {
     pub issues: Vec<Issue>,
     /// Its warnings (see [`is_warning`]).
     pub warnings: Vec<Issue>,
+    /// Segment index (in the file, 1-based) of its ST.
+    pub first: u64,
+    /// Segment index of its last segment (the SE when present).
+    pub last: u64,
 }
 
 /// The result of validating a file.
@@ -138,73 +142,139 @@ fn choose_guide(
 }
 
 /// Validates `src` up to `max_level` (1–5).
+///
+/// One pass over the segments: the envelope checks see every segment; each transaction set is
+/// collected (as borrowed segments, in a buffer reused from one set to the next), then walked
+/// through its guide and read by the claim readers, so memory beyond the input stays that of the
+/// largest transaction set and the findings.
 pub fn validate(src: &[u8], max_level: u8) -> Report {
     let bytes = x12::to_bytes(src);
-    let (doc, mut findings) = x12::parse(&bytes);
-    if max_level >= 2 {
-        let (_, f837) = crate::read_837(&bytes);
-        let (_, f835) = crate::read_835(&bytes);
-        // Both readers re-run the envelope checks: keep only their own findings.
-        findings.extend(f837.into_iter().chain(f835).filter(|f| level_of(f.rule) > 1));
-    }
-    let segs: Vec<x12::Segment<'_>> = x12::Tokenizer::new(&bytes).map_while(Result::ok).collect();
-    let mut transactions = Vec::new();
-    let mut ranges = Vec::new();
-    let mut loops: Vec<Vec<&'static str>> = Vec::new();
-    for ic in &doc.interchanges {
-        let isa12 = doc.segments[ic.isa].text(&bytes, &ic.delimiters, 12);
-        for g in &ic.groups {
-            let gs = doc.segments[g.gs];
-            let gs_version = gs.text(&bytes, &ic.delimiters, 8);
-            for t in &g.transactions {
-                let st = doc.segments[t.st];
-                let st03 = st.text(&bytes, &ic.delimiters, 3);
-                let version = if st03.is_empty() { gs_version.clone() } else { st03 };
-                let set = String::from_utf8_lossy(t.set_id(&bytes)).into_owned();
-                let span = t.segments.start.min(segs.len())..t.segments.end.min(segs.len());
-                let (chosen, notes) =
-                    choose_guide(&set, &version, &isa12, &segs[span.clone()], st.pos);
-                findings.extend(notes);
-                let walked = chosen.map(|g| crate::walk::walk(g, &segs[span.clone()]));
-                loops.push(walked.as_ref().map(|w| w.loops.clone()).unwrap_or_default());
-                if let Some(w) = walked {
-                    findings.extend(w.findings);
-                }
-                transactions.push(TransactionReport {
-                    set,
-                    version,
-                    control: st.text(&bytes, &ic.delimiters, 2),
-                    guide: chosen.map(|g| g.version),
-                    issues: Vec::new(),
-                    warnings: Vec::new(),
-                });
-                ranges.push(t.segments.clone());
-            }
-        }
-    }
+    let mut env = x12::EnvelopeParser::new(&bytes, false);
+    let mut transactions: Vec<TransactionReport> = Vec::new();
     let mut outside = Vec::new();
+    let mut buf: Vec<x12::Segment<'_>> = Vec::new();
+    let mut in_st = false;
+    // The open headers' versions: ISA12 and GS08.
+    let (mut isa12, mut gs08) = (String::new(), String::new());
+    let mut index = 0u64;
+    let mut st_index = 0u64;
+    let finish_set = |buf: &mut Vec<x12::Segment<'_>>,
+                      st_index: u64,
+                      transactions: &mut Vec<TransactionReport>,
+                      isa12: &str,
+                      gs08: &str| {
+        if buf.is_empty() {
+            return;
+        }
+        transactions.push(check_set(buf, st_index, isa12, gs08, max_level));
+        buf.clear();
+    };
+    for item in x12::Tokenizer::new(&bytes) {
+        let seg = match item {
+            Ok(s) => s,
+            Err(e) => {
+                env.error(&e);
+                break;
+            }
+        };
+        index += 1;
+        match seg.id() {
+            b"ISA" => isa12 = seg.text(12).trim().to_string(),
+            b"GS" => gs08 = seg.text(8).trim().to_string(),
+            _ => {}
+        }
+        match seg.id() {
+            b"ST" => {
+                finish_set(&mut buf, st_index, &mut transactions, &isa12, &gs08);
+                in_st = true;
+                st_index = index;
+                buf.push(seg);
+            }
+            b"SE" if in_st => {
+                buf.push(seg);
+                finish_set(&mut buf, st_index, &mut transactions, &isa12, &gs08);
+                in_st = false;
+            }
+            b"GE" | b"IEA" | b"GS" | b"ISA" => {
+                finish_set(&mut buf, st_index, &mut transactions, &isa12, &gs08);
+                in_st = false;
+            }
+            _ if in_st => buf.push(seg),
+            _ => {}
+        }
+        env.push(seg);
+    }
+    finish_set(&mut buf, st_index, &mut transactions, &isa12, &gs08);
+    let (doc, findings) = env.finish();
+    // Envelope findings: into the transaction set whose segments they fall in, else outside.
     for f in findings {
         let level = level_of(f.rule);
         if level > max_level {
             continue;
         }
-        let idx = f.pos.segment_index.saturating_sub(1) as usize;
-        match ranges.iter().position(|r| r.contains(&idx)) {
-            Some(t) => {
-                let loop_id =
-                    loops[t].get(idx - ranges[t].start).copied().filter(|l| !l.is_empty());
-                let issue = Issue { level, loop_id, finding: f };
-                if is_warning(issue.finding.rule) {
-                    transactions[t].warnings.push(issue);
-                } else {
-                    transactions[t].issues.push(issue);
-                }
-            }
-            None => outside.push(Issue { level, loop_id: None, finding: f }),
+        let at = f.pos.segment_index;
+        let issue = Issue { level, loop_id: None, finding: f };
+        match transactions.iter_mut().find(|t| (t.first..=t.last).contains(&at)) {
+            Some(t) => t.issues.push(issue),
+            None => outside.push(issue),
         }
     }
     for t in &mut transactions {
         t.issues.sort_by_key(|i| (i.finding.pos.segment_index, i.finding.pos.element));
     }
     Report { interchanges: doc.interchanges.len(), issues: outside, transactions }
+}
+
+/// Checks one transaction set (ST to SE, or to where it was cut off).
+fn check_set(
+    segs: &[x12::Segment<'_>],
+    st_index: u64,
+    isa12: &str,
+    gs08: &str,
+    max_level: u8,
+) -> TransactionReport {
+    let st = segs[0];
+    let st03 = st.text(3).trim().to_string();
+    let version = if st03.is_empty() { gs08.to_string() } else { st03 };
+    let set = st.text(1).trim().to_string();
+    let mut findings = Vec::new();
+    if max_level >= 2 {
+        findings.extend(crate::claim837::claims_of(segs).1);
+        findings.extend(crate::remit835::remittances_of(segs).1);
+    }
+    let (chosen, notes) = choose_guide(&set, &version, isa12, segs, st.pos);
+    findings.extend(notes);
+    let loops = match chosen {
+        Some(g) => {
+            let w = crate::walk::walk(g, segs);
+            findings.extend(w.findings);
+            w.loops
+        }
+        None => Vec::new(),
+    };
+    let mut report = TransactionReport {
+        set,
+        version,
+        control: st.text(2).trim().to_string(),
+        guide: chosen.map(|g| g.version),
+        issues: Vec::new(),
+        warnings: Vec::new(),
+        first: st_index,
+        last: st_index + segs.len() as u64 - 1,
+    };
+    for f in findings {
+        let level = level_of(f.rule);
+        if level > max_level {
+            continue;
+        }
+        let offset = f.pos.segment_index.wrapping_sub(st_index) as usize;
+        let loop_id = loops.get(offset).copied().filter(|l| !l.is_empty());
+        let issue = Issue { level, loop_id, finding: f };
+        if is_warning(issue.finding.rule) {
+            report.warnings.push(issue);
+        } else {
+            report.issues.push(issue);
+        }
+    }
+    report
 }

@@ -35,7 +35,7 @@ use x12::{Finding, Position, Segment};
 
 use crate::guide::{
     DataElement, DataType, Guide, Item, LoopDef, SegmentUse, Slot, StandardSegment, SyntaxNote,
-    Usage, standard,
+    Usage, id_code, standard,
 };
 
 /// The result of a walk: the loop of each segment (`""` outside any loop) and the findings.
@@ -60,7 +60,15 @@ struct Frame {
 
 impl Frame {
     fn new(def: &'static LoopDef, start: Position) -> Frame {
-        Frame { def, pos: 0, counts: vec![0; def.items.len()], start, no_children: false }
+        Frame::reuse(def, start, None)
+    }
+
+    /// A frame whose counts reuse an earlier frame's allocation.
+    fn reuse(def: &'static LoopDef, start: Position, counts: Option<Vec<u32>>) -> Frame {
+        let mut counts = counts.unwrap_or_default();
+        counts.clear();
+        counts.resize(def.items.len(), 0);
+        Frame { def, pos: 0, counts, start, no_children: false }
     }
 }
 
@@ -81,32 +89,62 @@ fn key_value<'a>(s: &Segment<'a>, key: Option<(usize, usize)>) -> &'a [u8] {
     if c == 0 { first } else { first.split(|b| *b == d.component).nth(c - 1).unwrap_or_default() }
 }
 
+/// A key (element, component) and its value in the segment.
+type KeyCache<'a> = (Option<(usize, usize)>, &'a [u8]);
+
+/// A segment being placed: its ID and the key values asked for so far, found once.
+struct Probe<'s, 'a> {
+    s: &'s Segment<'a>,
+    id: &'a [u8],
+    code: u32,
+    keys: std::cell::Cell<[KeyCache<'a>; 2]>,
+}
+
+impl<'s, 'a> Probe<'s, 'a> {
+    fn new(s: &'s Segment<'a>) -> Probe<'s, 'a> {
+        let id = s.id();
+        Probe { s, id, code: id_code(id), keys: std::cell::Cell::new([(None, b""); 2]) }
+    }
+
+    fn key(&self, key: Option<(usize, usize)>) -> &'a [u8] {
+        let mut cache = self.keys.get();
+        if let Some((_, v)) = cache.iter().find(|(k, _)| k.is_some() && *k == key) {
+            return v;
+        }
+        let v = key_value(self.s, key);
+        cache[1] = cache[0];
+        cache[0] = (key, v);
+        self.keys.set(cache);
+        v
+    }
+}
+
 /// Whether `s` is the segment `su` describes: same ID and, when `keyed`, a key code it allows.
-fn matches(su: &SegmentUse, s: &Segment<'_>, keyed: bool) -> bool {
-    su.id.as_bytes() == s.id() && (!keyed || su.key_matches(key_value(s, su.key)))
+fn matches(su: &SegmentUse, s: &Probe<'_, '_>, keyed: bool) -> bool {
+    su.id.as_bytes() == s.id && (!keyed || su.key_matches(s.key(su.key)))
 }
 
 fn find(
     def: &'static LoopDef,
     range: std::ops::Range<usize>,
-    s: &Segment<'_>,
+    s: &Probe<'_, '_>,
     keyed: bool,
 ) -> Option<(usize, Found)> {
-    def.items.iter().enumerate().skip(range.start).take(range.len()).find_map(
-        |(i, item)| match item {
+    def.items_with_id(s.code).iter().filter(|&&i| range.contains(&i)).find_map(|&i| {
+        match &def.items[i] {
             Item::Segment(su) if matches(su, s, keyed) => Some((i, Found::Segment(su))),
             Item::Loop(l) if l.trigger().is_some_and(|t| matches(t, s, keyed)) => {
                 Some((i, Found::Loop(l)))
             }
             _ => None,
-        },
-    )
+        }
+    })
 }
 
 /// Where `s` goes: the first open loop, innermost first, that has it at or after its current
 /// position. `keyed: false` ignores qualifiers (a segment with a wrong qualifier is placed where
 /// its ID fits, and its element check reports the code).
-fn search(stack: &[Frame], s: &Segment<'_>, keyed: bool) -> Option<(usize, usize, Found)> {
+fn search(stack: &[Frame], s: &Probe<'_, '_>, keyed: bool) -> Option<(usize, usize, Found)> {
     (0..stack.len()).rev().find_map(|level| {
         let f = &stack[level];
         find(f.def, f.pos..f.def.items.len(), s, keyed).map(|(i, found)| (level, i, found))
@@ -138,18 +176,20 @@ pub(crate) fn walk(guide: &'static Guide, segs: &[Segment<'_>]) -> Walk {
     let mut out = Walk { loops: Vec::with_capacity(segs.len()), findings: Vec::new() };
     let Some(first) = segs.first() else { return out };
     let mut stack = vec![Frame::new(&guide.root, first.pos)];
+    let mut spare: Vec<Vec<u32>> = Vec::new();
     for s in segs {
+        let probe = Probe::new(s);
         let mut out_of_order = None;
-        let hit = search(&stack, s, true)
+        let hit = search(&stack, &probe, true)
             .or_else(|| {
                 // Earlier in the innermost loop: out of order, but placed there.
                 let level = stack.len() - 1;
                 let f = &stack[level];
-                let h = find(f.def, 0..f.pos, s, true)?;
+                let h = find(f.def, 0..f.pos, &probe, true)?;
                 out_of_order = Some(f.pos);
                 Some((level, h.0, h.1))
             })
-            .or_else(|| search(&stack, s, false));
+            .or_else(|| search(&stack, &probe, false));
         let Some((level, idx, found)) = hit else {
             out.findings.push(misplaced(&stack, s));
             out.loops.push(stack.last().map_or("", |f| f.def.id));
@@ -158,6 +198,7 @@ pub(crate) fn walk(guide: &'static Guide, segs: &[Segment<'_>]) -> Walk {
         while stack.len() > level + 1 {
             if let Some(f) = stack.pop() {
                 close(&f, &mut out.findings);
+                spare.push(f.counts);
             }
         }
         let Some(top) = stack.last_mut() else { break };
@@ -209,7 +250,7 @@ pub(crate) fn walk(guide: &'static Guide, segs: &[Segment<'_>]) -> Walk {
                         ),
                     ));
                 }
-                let mut frame = Frame::new(l, s.pos);
+                let mut frame = Frame::reuse(l, s.pos, spare.pop());
                 frame.counts[0] = 1;
                 frame.no_children = s.id() == b"HL" && s.element(4) == Some(b"0");
                 out.loops.push(l.id);
@@ -333,7 +374,7 @@ fn close(f: &Frame, out: &mut Vec<Finding>) {
 }
 
 fn check_elements(s: &Segment<'_>, su: &SegmentUse, def: &LoopDef, out: &mut Vec<Finding>) {
-    let Some(std) = standard().segments.get(su.id) else { return };
+    let std = su.standard;
     let d = s.delimiters;
     let mut present = [false; 32];
     let mut count = 0;
@@ -477,9 +518,12 @@ fn check_syntax(
     out: &mut Vec<Finding>,
 ) {
     let has = |p: &usize| present.get(p.wrapping_sub(1)).copied().unwrap_or(false);
-    let id = String::from_utf8_lossy(s.id());
+    if std.syntax.is_empty() {
+        return;
+    }
+    let id = || String::from_utf8_lossy(s.id()).into_owned();
     let names =
-        |ps: &[usize]| ps.iter().map(|p| format!("{id}{p:02}")).collect::<Vec<_>>().join(", ");
+        |ps: &[usize]| ps.iter().map(|p| format!("{}{p:02}", id())).collect::<Vec<_>>().join(", ");
     for note in &std.syntax {
         let broken = match note {
             SyntaxNote::Paired(ps) => {
@@ -493,9 +537,9 @@ fn check_syntax(
             SyntaxNote::Exclusive(ps) => (ps.iter().filter(|p| has(p)).count() > 1)
                 .then(|| format!("only one of {} may be present", names(ps))),
             SyntaxNote::Conditional(f, ps) => (has(f) && !ps.iter().all(has))
-                .then(|| format!("when {id}{f:02} is present, {} must be too", names(ps))),
+                .then(|| format!("when {}{f:02} is present, {} must be too", id(), names(ps))),
             SyntaxNote::ListConditional(f, ps) => (has(f) && !ps.iter().any(has)).then(|| {
-                format!("when {id}{f:02} is present, at least one of {} must be too", names(ps))
+                format!("when {}{f:02} is present, at least one of {} must be too", id(), names(ps))
             }),
         };
         if let Some(why) = broken {

@@ -145,6 +145,18 @@ struct Builder<'a> {
     src: &'a [u8],
     doc: Document,
     findings: Vec<Finding>,
+    /// Keep a `SegmentRef` per segment in `doc.segments` (not when validating a stream).
+    keep_refs: bool,
+    /// Segments seen so far.
+    count: usize,
+    /// The open headers: raw bytes and position of the ISA, GS and ST.
+    isa: (&'a [u8], Position),
+    gs: (&'a [u8], Position),
+    st: (&'a [u8], Position),
+    last_pos: Option<Position>,
+    in_isa: bool,
+    in_gs: bool,
+    in_st: bool,
 }
 
 fn elements<'a>(raw: &'a [u8], d: &Delimiters) -> Vec<&'a [u8]> {
@@ -162,12 +174,6 @@ fn txt(b: &[u8]) -> String {
 impl<'a> Builder<'a> {
     fn find(&mut self, pos: Position, rule: &'static str, message: String) {
         self.findings.push(Finding { pos, rule, message });
-    }
-
-    fn seg(&self, i: usize) -> (&'a [u8], Position) {
-        let s = self.doc.segments[i];
-        let src: &'a [u8] = self.src;
-        (&src[s.bytes.0..s.bytes.1], s.pos)
     }
 
     /// Checks a trailer's count (element 1) and control number (element 2) against what was
@@ -219,9 +225,8 @@ impl<'a> Builder<'a> {
         let Some(g) = ic.groups.last_mut() else { return };
         let Some(t) = g.transactions.last_mut() else { return };
         if t.se.is_none() && t.segments.end == t.segments.start {
-            let st = t.st;
-            t.segments = st..self.doc.segments.len();
-            let pos = at.unwrap_or(self.doc.segments[st].pos);
+            t.segments = t.st..self.count;
+            let pos = at.unwrap_or(self.st.1);
             self.find(
                 pos,
                 "X12-ENV-010",
@@ -236,9 +241,8 @@ impl<'a> Builder<'a> {
         if let Some(g) = ic.groups.last_mut()
             && g.ge.is_none()
         {
-            let gs = g.gs;
             g.ge = Some(usize::MAX);
-            let pos = at.unwrap_or(self.doc.segments[gs].pos);
+            let pos = at.unwrap_or(self.gs.1);
             self.find(
                 pos,
                 "X12-ENV-020",
@@ -250,30 +254,100 @@ impl<'a> Builder<'a> {
 
 /// Parses the envelopes of `src`: never fails; problems come back as findings.
 pub fn parse(src: &[u8]) -> (Document, Vec<Finding>) {
-    let mut b = Builder { src, doc: Document::default(), findings: Vec::new() };
-    let base = src.as_ptr() as usize;
-    // Open-state: are we inside an interchange / group / transaction without its trailer?
-    let mut in_isa = false;
-    let mut in_gs = false;
-    let mut in_st = false;
+    let (doc, findings, _) = parse_inner(src, false);
+    (doc, findings)
+}
+
+/// Like [`parse`], and also returns the segments (one per `Document::segments` entry), so that
+/// a caller that needs both tokenizes the file once.
+pub fn parse_with_segments(src: &[u8]) -> (Document, Vec<Finding>, Vec<Segment<'_>>) {
+    parse_inner(src, true)
+}
+
+fn parse_inner(src: &[u8], keep: bool) -> (Document, Vec<Finding>, Vec<Segment<'_>>) {
+    let mut kept = Vec::new();
+    let mut p = EnvelopeParser::new(src, true);
     for item in Tokenizer::new(src) {
-        let seg = match item {
-            Ok(s) => s,
+        match item {
+            Ok(seg) => {
+                p.push(seg);
+                if keep {
+                    kept.push(seg);
+                }
+            }
             Err(e) => {
-                let pos = match &e {
-                    Error::NoIsa(p)
-                    | Error::BadIsa { pos: p, .. }
-                    | Error::SegmentTooLong { pos: p, .. } => *p,
-                    Error::Io(_) => Position::default(),
-                };
-                let rule = if matches!(e, Error::NoIsa(_)) { "X12-SYN-001" } else { "X12-SYN-002" };
-                b.find(pos, rule, e.to_string());
+                p.error(&e);
                 break;
             }
+        }
+    }
+    let (doc, findings) = p.finish();
+    (doc, findings, kept)
+}
+
+/// The envelope checks, fed one segment at a time, for callers that stream a file (they keep
+/// only what they need of each transaction set). [`parse`] is this over a whole slice.
+pub struct EnvelopeParser<'a> {
+    b: Builder<'a>,
+}
+
+impl<'a> EnvelopeParser<'a> {
+    /// A parser for segments of `src` (segments pushed must borrow from it). With `keep_refs`
+    /// false, `Document::segments` stays empty and memory stays constant; the envelope tree
+    /// (interchanges, groups, transaction sets with their index ranges) is still built.
+    pub fn new(src: &'a [u8], keep_refs: bool) -> EnvelopeParser<'a> {
+        let none: (&[u8], Position) = (&[], Position::default());
+        EnvelopeParser {
+            b: Builder {
+                src,
+                doc: Document::default(),
+                findings: Vec::new(),
+                keep_refs,
+                count: 0,
+                isa: none,
+                gs: none,
+                st: none,
+                last_pos: None,
+                in_isa: false,
+                in_gs: false,
+                in_st: false,
+            },
+        }
+    }
+
+    /// Records a tokenizer error (the file ends there).
+    pub fn error(&mut self, e: &Error) {
+        let pos = match e {
+            Error::NoIsa(p)
+            | Error::BadIsa { pos: p, .. }
+            | Error::SegmentTooLong { pos: p, .. } => *p,
+            Error::Io(_) => Position::default(),
         };
-        let start = seg.raw.as_ptr() as usize - base;
-        let idx = b.doc.segments.len();
-        b.doc.segments.push(SegmentRef { bytes: (start, start + seg.raw.len()), pos: seg.pos });
+        let rule = if matches!(e, Error::NoIsa(_)) { "X12-SYN-001" } else { "X12-SYN-002" };
+        self.b.find(pos, rule, e.to_string());
+    }
+
+    /// The findings so far, taken out.
+    pub fn take_findings(&mut self) -> Vec<Finding> {
+        std::mem::take(&mut self.b.findings)
+    }
+
+    /// The envelope tree so far.
+    pub fn document(&self) -> &Document {
+        &self.b.doc
+    }
+
+    /// Checks one more segment.
+    pub fn push(&mut self, seg: Segment<'a>) {
+        let b = &mut self.b;
+        let base = b.src.as_ptr() as usize;
+        let start = (seg.raw.as_ptr() as usize).wrapping_sub(base);
+        let idx = b.count;
+        b.count += 1;
+        b.last_pos = Some(seg.pos);
+        if b.keep_refs {
+            b.doc.segments.push(SegmentRef { bytes: (start, start + seg.raw.len()), pos: seg.pos });
+        }
         let d = seg.delimiters;
         let id = seg.id();
         if !(2..=3).contains(&id.len())
@@ -295,7 +369,7 @@ pub fn parse(src: &[u8]) -> (Document, Vec<Finding>) {
         }
         match id {
             b"ISA" => {
-                if in_isa {
+                if b.in_isa {
                     b.close_group(Some(seg.pos));
                     b.find(
                         seg.pos,
@@ -315,46 +389,49 @@ pub fn parse(src: &[u8]) -> (Document, Vec<Finding>) {
                         ));
                     }
                 }
+                b.isa = (seg.raw, seg.pos);
                 b.doc.interchanges.push(Interchange {
                     delimiters: d,
                     isa: idx,
                     iea: None,
                     groups: Vec::new(),
                 });
-                in_isa = true;
-                in_gs = false;
-                in_st = false;
+                b.in_isa = true;
+                b.in_gs = false;
+                b.in_st = false;
             }
             b"GS" => {
-                if !in_isa {
+                if !b.in_isa {
                     b.find(
                         seg.pos,
                         "X12-ENV-001",
                         "GS outside an interchange (no ISA before it)".into(),
                     );
-                    continue;
+                    return;
                 }
-                if in_gs {
+                if b.in_gs {
                     b.close_group(Some(seg.pos));
                 }
+                b.gs = (seg.raw, seg.pos);
                 if let Some(ic) = b.doc.interchanges.last_mut() {
                     ic.groups.push(Group { gs: idx, ge: None, transactions: Vec::new() });
                 }
-                in_gs = true;
-                in_st = false;
+                b.in_gs = true;
+                b.in_st = false;
             }
             b"ST" => {
-                if !in_gs {
+                if !b.in_gs {
                     b.find(
                         seg.pos,
                         "X12-ENV-002",
                         "ST outside a functional group (no GS before it)".into(),
                     );
-                    continue;
+                    return;
                 }
-                if in_st {
+                if b.in_st {
                     b.close_transaction(Some(seg.pos));
                 }
+                b.st = (seg.raw, seg.pos);
                 let set = seg.element(1).map_or((start, start), |e| {
                     let s = e.as_ptr() as usize - base;
                     (s, s + e.len())
@@ -362,14 +439,14 @@ pub fn parse(src: &[u8]) -> (Document, Vec<Finding>) {
                 if let Some(g) = b.doc.interchanges.last_mut().and_then(|ic| ic.groups.last_mut()) {
                     g.transactions.push(Transaction { st: idx, se: None, segments: idx..idx, set });
                 }
-                in_st = true;
+                b.in_st = true;
             }
             b"SE" => {
-                if !in_st {
+                if !b.in_st {
                     b.find(seg.pos, "X12-ENV-003", "SE without an open transaction set".into());
-                    continue;
+                    return;
                 }
-                in_st = false;
+                b.in_st = false;
                 let Some(t) = b
                     .doc
                     .interchanges
@@ -377,52 +454,52 @@ pub fn parse(src: &[u8]) -> (Document, Vec<Finding>) {
                     .and_then(|ic| ic.groups.last_mut())
                     .and_then(|g| g.transactions.last_mut())
                 else {
-                    continue;
+                    return;
                 };
                 t.se = Some(idx);
                 t.segments = t.st..idx + 1;
-                let (count, st) = ((idx + 1 - t.st) as u64, t.st);
-                let (st_raw, _) = b.seg(st);
+                let count = (idx + 1 - t.st) as u64;
+                let st_raw = b.st.0;
                 b.check_trailer(&seg, st_raw, count, &SE);
             }
             b"GE" => {
-                if !in_gs {
+                if !b.in_gs {
                     b.find(seg.pos, "X12-ENV-004", "GE without an open functional group".into());
-                    continue;
+                    return;
                 }
-                if in_st {
+                if b.in_st {
                     b.close_transaction(Some(seg.pos));
-                    in_st = false;
+                    b.in_st = false;
                 }
-                in_gs = false;
+                b.in_gs = false;
                 let Some(g) = b.doc.interchanges.last_mut().and_then(|ic| ic.groups.last_mut())
                 else {
-                    continue;
+                    return;
                 };
                 g.ge = Some(idx);
-                let (n, gs) = (g.transactions.len() as u64, g.gs);
-                let (gs_raw, _) = b.seg(gs);
+                let n = g.transactions.len() as u64;
+                let gs_raw = b.gs.0;
                 b.check_trailer(&seg, gs_raw, n, &GE);
             }
             b"IEA" => {
-                if !in_isa {
+                if !b.in_isa {
                     b.find(seg.pos, "X12-ENV-005", "IEA without an open interchange".into());
-                    continue;
+                    return;
                 }
-                if in_gs {
+                if b.in_gs {
                     b.close_group(Some(seg.pos));
-                    in_gs = false;
-                    in_st = false;
+                    b.in_gs = false;
+                    b.in_st = false;
                 }
-                in_isa = false;
-                let Some(ic) = b.doc.interchanges.last_mut() else { continue };
+                b.in_isa = false;
+                let Some(ic) = b.doc.interchanges.last_mut() else { return };
                 ic.iea = Some(idx);
-                let (n, isa) = (ic.groups.len() as u64, ic.isa);
-                let (isa_raw, _) = b.seg(isa);
+                let n = ic.groups.len() as u64;
+                let isa_raw = b.isa.0;
                 b.check_trailer(&seg, isa_raw, n, &IEA);
             }
             _ => {
-                if !in_st {
+                if !b.in_st {
                     b.find(
                         seg.pos,
                         "X12-ENV-006",
@@ -432,26 +509,35 @@ pub fn parse(src: &[u8]) -> (Document, Vec<Finding>) {
             }
         }
     }
-    let end = b.doc.segments.last().map(|s| s.pos);
-    if in_st {
-        b.close_transaction(end);
-    }
-    if in_gs {
-        b.close_group(end);
-    }
-    if in_isa {
-        let pos = end.unwrap_or_default();
-        b.find(pos, "X12-ENV-033", "the interchange has no IEA trailer (truncated file?)".into());
-    }
-    // Groups closed by a missing GE carry a placeholder; clear it.
-    for ic in &mut b.doc.interchanges {
-        for g in &mut ic.groups {
-            if g.ge == Some(usize::MAX) {
-                g.ge = None;
+
+    /// Closes what is still open and returns the tree and the findings.
+    pub fn finish(mut self) -> (Document, Vec<Finding>) {
+        let b = &mut self.b;
+        let end = b.last_pos;
+        if b.in_st {
+            b.close_transaction(end);
+        }
+        if b.in_gs {
+            b.close_group(end);
+        }
+        if b.in_isa {
+            let pos = end.unwrap_or_default();
+            b.find(
+                pos,
+                "X12-ENV-033",
+                "the interchange has no IEA trailer (truncated file?)".into(),
+            );
+        }
+        // Groups closed by a missing GE carry a placeholder; clear it.
+        for ic in &mut b.doc.interchanges {
+            for g in &mut ic.groups {
+                if g.ge == Some(usize::MAX) {
+                    g.ge = None;
+                }
             }
         }
+        (std::mem::take(&mut b.doc), std::mem::take(&mut b.findings))
     }
-    (b.doc, b.findings)
 }
 
 #[cfg(test)]

@@ -21,7 +21,9 @@ mod writer;
 
 pub use delimiters::Delimiters;
 pub use encoding::to_bytes;
-pub use envelope::{Document, Finding, Group, Interchange, Transaction, parse};
+pub use envelope::{
+    Document, EnvelopeParser, Finding, Group, Interchange, Transaction, parse, parse_with_segments,
+};
 pub use error::{Error, Position};
 pub use reader::SegmentReader;
 pub use tokenizer::{Segment, Tokenizer};
