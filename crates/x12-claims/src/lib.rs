@@ -18,6 +18,7 @@ mod claim837;
 mod fields;
 pub mod guide;
 mod remit835;
+mod situational;
 mod validate;
 mod walk;
 

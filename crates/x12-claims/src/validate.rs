@@ -79,9 +79,13 @@ pub fn level_of(rule: &str) -> u8 {
 }
 
 /// Rules whose findings are warnings: the file is read and checked, but something about it
-/// deserves attention (a later errata, a 4010 envelope, a guide chosen from the content).
+/// deserves attention (a later errata, a 4010 envelope, a guide chosen from the content, a loop
+/// sent that the guide says not to send but that payers accept).
 pub fn is_warning(rule: &str) -> bool {
-    matches!(rule, "X12-IG-014" | "X12-IG-015" | "X12-IG-017")
+    matches!(
+        rule,
+        "X12-IG-014" | "X12-IG-015" | "X12-IG-017" | "X12-837-SIT-003" | "X12-837-SIT-004"
+    )
 }
 
 /// Chooses the guide for a transaction from ST01 and its version, and says why when the choice
@@ -248,6 +252,9 @@ fn check_set(
         Some(g) => {
             let w = crate::walk::walk(g, segs);
             findings.extend(w.findings);
+            if max_level >= 4 {
+                findings.extend(crate::situational::check(set.as_bytes(), segs, &w.loops));
+            }
             w.loops
         }
         None => Vec::new(),
