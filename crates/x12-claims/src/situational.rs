@@ -155,17 +155,14 @@ fn check_837(segs: &[Segment<'_>], loops: &[&'static str], out: &mut Vec<Finding
                 finish_claim(&mut st, out);
                 st.claim = Some(Claim { clm: *s, other_payers: Vec::new(), lines: Vec::new() });
             }
-            ("2310B", b"NM1") => {
-                if !st.billing_nm109.is_empty() && el(s, 9) == st.billing_nm109 {
-                    out.push(Finding {
-                        pos: at(s, Some(9)),
-                        rule: "X12-837-SIT-004",
-                        message: "the claim-level rendering provider (loop 2310B) is the billing \
-                                  provider; send loop 2310B only when someone else rendered the \
-                                  care"
-                            .into(),
-                    });
-                }
+            ("2310B", b"NM1") if !st.billing_nm109.is_empty() && el(s, 9) == st.billing_nm109 => {
+                out.push(Finding {
+                    pos: at(s, Some(9)),
+                    rule: "X12-837-SIT-004",
+                    message: "the claim-level rendering provider (loop 2310B) is the billing \
+                              provider; send loop 2310B only when someone else rendered the care"
+                        .into(),
+                });
             }
             ("2320", b"SBR") => {
                 if let Some(c) = st.claim.as_mut() {
