@@ -30,7 +30,8 @@ pub(crate) enum X12Command {
         /// The JSON file (`-` for standard input).
         json_file: PathBuf,
     },
-    /// Validate an X12 file: envelopes, balancing and the rules checked so far, by SNIP level.
+    /// Validate an X12 file by SNIP level: 1 syntax and envelopes, 2 implementation guide, 3
+    /// balancing, 4 situational rules, 5 code sets (against the installed releases), NPIs, POS.
     Validate {
         /// The file.
         file: PathBuf,
@@ -225,7 +226,13 @@ pub(crate) fn run(ctx: &crate::Ctx, cmd: X12Command) -> Result<Outcome> {
             }
             let src =
                 std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-            let report = x12_claims::validate(&src, level);
+            // Level 5 checks codes against the installed releases (none installed: warnings).
+            let library = if level >= 5 {
+                releases::DataDir::new(&ctx.data_dir).open_for_lookup(None).ok()
+            } else {
+                None
+            };
+            let report = x12_claims::validate_with(&src, level, library.as_ref());
             let valid = report.valid();
             if as_json {
                 let v = json!({

@@ -15,6 +15,7 @@
 
 mod ack999;
 mod claim837;
+mod external;
 mod fields;
 pub mod guide;
 mod remit835;
@@ -29,5 +30,5 @@ pub use ack999::{AckTime, ack_999};
 pub use claim837::read_837;
 pub use remit835::read_835;
 pub use validate::{
-    CHECKED_LEVELS, Issue, Report, TransactionReport, is_warning, level_of, validate,
+    CHECKED_LEVELS, Issue, Report, TransactionReport, is_warning, level_of, validate, validate_with,
 };

@@ -1,17 +1,17 @@
 //! Validation of a whole file: envelopes, and the checks of each transaction set it knows, with
 //! each finding placed in its transaction and given its SNIP level.
 //!
-//! Levels checked so far: 1 (syntax and envelopes), 2 (amounts, dates, quantities and CAS group
-//! codes where the readers meet them), 3 (balancing: 835 claims, lines and BPR02; 837 CLM02), and
-//! from level 4 the rule that a replacement or void carries REF*F8. The implementation-guide
-//! definitions (the rest of level 2) and level 5 come later.
+//! Levels: 1 syntax and envelopes (`X12-SYN-…`, `X12-ENV-…`); 2 the implementation guide
+//! (`X12-IG-…` from the guide walk, and the readers' field checks); 3 balancing (`…-BAL-…`);
+//! 4 situational rules across segments (`…-SIT-…`); 5 external code sets (`X12-CODE-…`).
 
+use code_sets::Library;
 use x12::Finding;
 
 use crate::guide::{self, Guide};
 
 /// The SNIP levels this version checks.
-pub const CHECKED_LEVELS: &[u8] = &[1, 2, 3, 4];
+pub const CHECKED_LEVELS: &[u8] = &[1, 2, 3, 4, 5];
 
 /// One finding with its level.
 #[derive(Clone, Debug)]
@@ -73,6 +73,8 @@ pub fn level_of(rule: &str) -> u8 {
         3
     } else if rule.contains("-SIT-") {
         4
+    } else if rule.starts_with("X12-CODE") {
+        5
     } else {
         2
     }
@@ -84,7 +86,13 @@ pub fn level_of(rule: &str) -> u8 {
 pub fn is_warning(rule: &str) -> bool {
     matches!(
         rule,
-        "X12-IG-014" | "X12-IG-015" | "X12-IG-017" | "X12-837-SIT-003" | "X12-837-SIT-004"
+        "X12-IG-014"
+            | "X12-IG-015"
+            | "X12-IG-017"
+            | "X12-837-SIT-003"
+            | "X12-837-SIT-004"
+            | "X12-CODE-010"
+            | "X12-CODE-011"
     )
 }
 
@@ -152,6 +160,13 @@ fn choose_guide(
 /// through its guide and read by the claim readers, so memory beyond the input stays that of the
 /// largest transaction set and the findings.
 pub fn validate(src: &[u8], max_level: u8) -> Report {
+    validate_with(src, max_level, None)
+}
+
+/// Validates `src` up to `max_level`, checking codes at level 5 against `codes` (the installed
+/// releases). Without a library, level 5 says, once per code system and transaction set, that
+/// the codes were not checked (a warning).
+pub fn validate_with(src: &[u8], max_level: u8, codes: Option<&Library>) -> Report {
     let bytes = x12::to_bytes(src);
     let mut env = x12::EnvelopeParser::new(&bytes, false);
     let mut transactions: Vec<TransactionReport> = Vec::new();
@@ -170,7 +185,7 @@ pub fn validate(src: &[u8], max_level: u8) -> Report {
         if buf.is_empty() {
             return;
         }
-        transactions.push(check_set(buf, st_index, isa12, gs08, max_level));
+        transactions.push(check_set(buf, st_index, isa12, gs08, max_level, codes));
         buf.clear();
     };
     for item in x12::Tokenizer::new(&bytes) {
@@ -236,6 +251,7 @@ fn check_set(
     isa12: &str,
     gs08: &str,
     max_level: u8,
+    codes: Option<&Library>,
 ) -> TransactionReport {
     let st = segs[0];
     let st03 = st.text(3).trim().to_string();
@@ -254,6 +270,9 @@ fn check_set(
             findings.extend(w.findings);
             if max_level >= 4 {
                 findings.extend(crate::situational::check(set.as_bytes(), segs, &w.loops));
+            }
+            if max_level >= 5 {
+                findings.extend(crate::external::check(set.as_bytes(), segs, &w.loops, codes));
             }
             w.loops
         }
