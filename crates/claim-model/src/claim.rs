@@ -1,11 +1,13 @@
 //! Professional (837P) and institutional (837I) claims as plain values.
 
 use code_sets::Date;
+use serde::{Deserialize, Serialize};
 
 use crate::{Cents, Npi};
 
 /// A person's or an organization's name.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Name {
     /// A person (NM102 = 1).
     Person {
@@ -23,7 +25,7 @@ pub enum Name {
 }
 
 /// A postal address (N3/N4).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Address {
     /// Street lines.
     pub lines: Vec<String>,
@@ -38,7 +40,7 @@ pub struct Address {
 }
 
 /// A provider or other party on a claim.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Party {
     /// Name.
     pub name: Name,
@@ -53,7 +55,8 @@ pub struct Party {
 }
 
 /// The role a provider plays on a claim.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ProviderRole {
     /// Billing provider (2010AA).
     Billing,
@@ -74,13 +77,14 @@ pub enum ProviderRole {
 }
 
 /// Subscriber or patient demographics.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
     /// Name.
     pub name: Name,
     /// Member ID (NM109 with MI), for a subscriber.
     pub member_id: String,
     /// Birth date.
+    #[serde(with = "crate::json::date")]
     pub birth_date: Option<Date>,
     /// `M`, `F` or `U`.
     pub sex: char,
@@ -89,7 +93,7 @@ pub struct Person {
 }
 
 /// The subscriber's coverage with the payer of this claim (loop 2000B SBR).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Subscriber {
     /// The person.
     pub person: Person,
@@ -106,7 +110,7 @@ pub struct Subscriber {
 }
 
 /// The payer (2010BB).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Payer {
     /// Payer name.
     pub name: String,
@@ -117,7 +121,8 @@ pub struct Payer {
 }
 
 /// How a diagnosis code is qualified in HI.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum DiagnosisKind {
     /// Principal or first-listed (ABK / BK for ICD-9).
     Principal,
@@ -147,7 +152,7 @@ pub enum Poa {
 }
 
 /// A diagnosis on a claim.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnosis {
     /// The ICD-10-CM code, without its dot as X12 carries it.
     pub code: String,
@@ -158,13 +163,14 @@ pub struct Diagnosis {
 }
 
 /// An ICD-10-PCS procedure on an institutional claim (HI BBR/BBQ).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Procedure {
     /// The seven-character code.
     pub code: String,
     /// Principal (BBR) or other (BBQ).
     pub principal: bool,
     /// The date it was performed.
+    #[serde(with = "crate::json::date")]
     pub date: Option<Date>,
 }
 
@@ -182,13 +188,15 @@ pub enum Frequency {
 }
 
 /// A code with an optional date or amount (condition, occurrence and value codes, 837I).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CodedValue {
     /// The code.
     pub code: String,
     /// Occurrence date or span start.
+    #[serde(with = "crate::json::date")]
     pub from: Option<Date>,
     /// Span end.
+    #[serde(with = "crate::json::date")]
     pub to: Option<Date>,
     /// Value amount.
     pub amount: Option<Cents>,
@@ -199,7 +207,7 @@ pub struct CodedValue {
 pub struct Units(pub i64);
 
 /// One service line.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceLine {
     /// LX01.
     pub number: u32,
@@ -222,8 +230,10 @@ pub struct ServiceLine {
     /// National Drug Code (LIN03), with quantity.
     pub ndc: Option<(String, String)>,
     /// Service date or span.
+    #[serde(with = "crate::json::date")]
     pub date_from: Option<Date>,
     /// End of the span.
+    #[serde(with = "crate::json::date")]
     pub date_to: Option<Date>,
     /// Rendering provider, when it differs from the claim's.
     pub rendering: Option<Party>,
@@ -232,7 +242,7 @@ pub struct ServiceLine {
 }
 
 /// A prior payer's adjudication of one line (loop 2430 SVD/CAS/DTP).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineAdjudication {
     /// The other payer's ID.
     pub payer_id: String,
@@ -241,11 +251,12 @@ pub struct LineAdjudication {
     /// Its adjustments.
     pub adjustments: Vec<crate::Adjustment>,
     /// Adjudication date.
+    #[serde(with = "crate::json::date")]
     pub date: Option<Date>,
 }
 
 /// Another payer on the claim and what it did (loops 2320/2330).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OtherPayer {
     /// The subscriber's coverage with that payer.
     pub subscriber: Subscriber,
@@ -260,7 +271,8 @@ pub struct OtherPayer {
 }
 
 /// Professional or institutional.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ClaimKind {
     /// 837P.
     Professional,
@@ -269,7 +281,7 @@ pub enum ClaimKind {
 }
 
 /// A claim.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Claim {
     /// 837P or 837I.
     pub kind: ClaimKind,
@@ -286,10 +298,12 @@ pub struct Claim {
     /// REF*F8: the payer's number of the claim this one replaces or voids.
     pub original_claim_number: String,
     /// Providers by role.
+    #[serde(with = "crate::json::providers")]
     pub providers: Vec<(ProviderRole, Party)>,
     /// Subscriber and coverage with this claim's payer.
     pub subscriber: Subscriber,
-    /// The patient, when not the subscriber (loop 2000C).
+    /// The patient, when not the subscriber (loop 2000C), with the relationship code (PAT01).
+    #[serde(with = "crate::json::patient")]
     pub patient: Option<(Person, String)>,
     /// The payer.
     pub payer: Payer,
@@ -298,12 +312,16 @@ pub struct Claim {
     /// ICD-10-PCS procedures (837I).
     pub procedures: Vec<Procedure>,
     /// Service or statement period start.
+    #[serde(with = "crate::json::date")]
     pub from: Option<Date>,
     /// Service or statement period end.
+    #[serde(with = "crate::json::date")]
     pub to: Option<Date>,
     /// Admission date (837I).
+    #[serde(with = "crate::json::date")]
     pub admission: Option<Date>,
     /// Discharge date (837I; drives the MS-DRG version).
+    #[serde(with = "crate::json::date")]
     pub discharge: Option<Date>,
     /// Patient discharge status (837I CL103).
     pub discharge_status: String,

@@ -13,6 +13,7 @@
 
 mod claim;
 mod ids;
+mod json;
 mod money;
 mod remit;
 

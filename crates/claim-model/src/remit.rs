@@ -1,6 +1,7 @@
 //! Remittances (835) and acknowledgments as plain values.
 
 use code_sets::Date;
+use serde::{Deserialize, Serialize};
 
 use crate::Cents;
 
@@ -49,7 +50,7 @@ impl AdjustmentGroup {
 }
 
 /// One reason/amount/quantity of a CAS segment.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Adjustment {
     /// Group.
     pub group: AdjustmentGroup,
@@ -62,7 +63,7 @@ pub struct Adjustment {
 }
 
 /// One service line of a claim payment (SVC).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinePayment {
     /// The procedure as adjudicated (SVC01).
     pub procedure: String,
@@ -77,6 +78,7 @@ pub struct LinePayment {
     /// Units paid.
     pub units: Option<crate::Units>,
     /// Service date.
+    #[serde(with = "crate::json::date")]
     pub date: Option<Date>,
     /// Adjustments.
     pub adjustments: Vec<Adjustment>,
@@ -85,7 +87,7 @@ pub struct LinePayment {
 }
 
 /// One claim in a remittance (CLP).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClaimPayment {
     /// CLP01, the patient control number from the claim.
     pub patient_control_number: String,
@@ -124,11 +126,12 @@ impl ClaimPayment {
 }
 
 /// A provider-level adjustment (PLB): positive amounts reduce the payment.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProviderAdjustment {
     /// Provider identifier (PLB01).
     pub provider: String,
     /// Fiscal period date.
+    #[serde(with = "crate::json::date")]
     pub date: Option<Date>,
     /// Reason code (`WO` recoupment, `FB` forward balance, `L6` interest…).
     pub reason: String,
@@ -139,13 +142,14 @@ pub struct ProviderAdjustment {
 }
 
 /// A remittance advice (one 835 transaction).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Remittance {
     /// BPR02, the total actual provider payment.
     pub payment: Cents,
     /// BPR04 method (`ACH`, `CHK`, `NON`).
     pub method: String,
     /// BPR16 payment date.
+    #[serde(with = "crate::json::date")]
     pub date: Option<Date>,
     /// TRN02 trace number (check or EFT number).
     pub trace: String,

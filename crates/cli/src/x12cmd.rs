@@ -98,11 +98,29 @@ fn parse_json(src: &[u8]) -> Value {
                 "groups": ic.groups.iter().map(|g| json!({
                     "gs": g.gs,
                     "ge": g.ge,
-                    "transactions": g.transactions.iter().map(|t| json!({
-                        "set": latin1(t.set_id(&bytes)),
-                        "st": t.st,
-                        "se": t.se,
-                    })).collect::<Vec<_>>(),
+                    "transactions": g.transactions.iter().map(|t| {
+                        let span = t.segments.start.min(segs.len())..t.segments.end.min(segs.len());
+                        let mut v = json!({
+                            "set": latin1(t.set_id(&bytes)),
+                            "st": t.st,
+                            "se": t.se,
+                        });
+                        // The claim-model view of the set (docs/claim-json.md); `x12 write`
+                        // ignores it and writes the segments.
+                        match t.set_id(&bytes) {
+                            b"837" => {
+                                v["claims"] = serde_json::to_value(x12_claims::claims_of(&segs[span]).0)
+                                    .unwrap_or(Value::Null);
+                            }
+                            b"835" => {
+                                v["remittances"] =
+                                    serde_json::to_value(x12_claims::remittances_of(&segs[span]).0)
+                                        .unwrap_or(Value::Null);
+                            }
+                            _ => {}
+                        }
+                        v
+                    }).collect::<Vec<_>>(),
                 })).collect::<Vec<_>>(),
                 "segments": (ic.isa..end.min(segs.len())).map(seg_json).collect::<Vec<_>>(),
             })

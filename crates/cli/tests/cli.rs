@@ -488,6 +488,12 @@ fn x12_validate_contract() {
     let p = env.file("good.835", good.as_bytes());
     let v = env.json(&["x12", "validate", p.to_str().unwrap(), "--json"], 0);
     assert_eq!(v["valid"], true);
+    // The parse JSON carries the remittance in the claim model's JSON form (docs/claim-json.md).
+    let parsed = env.json(&["x12", "parse", p.to_str().unwrap(), "--json"], 0);
+    let remit = &parsed["interchanges"][0]["groups"][0]["transactions"][0]["remittances"][0];
+    assert_eq!(remit["payment"], 8000, "{remit}");
+    assert_eq!(remit["claims"][0]["patient_control_number"], "PAT1");
+    assert_eq!(remit["claims"][0]["adjustments"][0]["group"], "PR");
     assert_eq!(v["interchanges"], 1);
     assert_eq!(v["transactions"][0]["set"], "835");
     assert_eq!(v["transactions"][0]["version"], "005010X221A1");

@@ -101,9 +101,9 @@ pub fn read_837(src: &[u8]) -> (Vec<Claim>, Vec<Finding>) {
     (claims, findings)
 }
 
-/// The claims of the 837 transaction sets among `segs` (a whole file's segments, in order), with
-/// the reader's own findings (not the envelope checks).
-pub(crate) fn claims_of(segs: &[Segment<'_>]) -> (Vec<Claim>, Vec<Finding>) {
+/// The claims of the 837 transaction sets among `segs` (a file's or one transaction set's
+/// segments, in order), with the reader's own findings (not the envelope checks).
+pub fn claims_of(segs: &[Segment<'_>]) -> (Vec<Claim>, Vec<Finding>) {
     let mut findings = Vec::new();
     let mut claims: Vec<Claim> = Vec::new();
     let mut positions: Vec<Position> = Vec::new();

@@ -27,8 +27,8 @@ mod walk;
 pub use x12;
 
 pub use ack999::{AckTime, ack_999};
-pub use claim837::read_837;
-pub use remit835::read_835;
+pub use claim837::{claims_of, read_837};
+pub use remit835::{read_835, remittances_of};
 pub use validate::{
     CHECKED_LEVELS, Issue, Report, TransactionReport, is_warning, level_of, validate, validate_with,
 };

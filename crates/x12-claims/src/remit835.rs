@@ -27,9 +27,9 @@ pub fn read_835(src: &[u8]) -> (Vec<Remittance>, Vec<Finding>) {
     (remits, findings)
 }
 
-/// The remittances of the 835 transaction sets among `segs` (a whole file's segments, in order),
-/// with the reader's own findings (not the envelope checks).
-pub(crate) fn remittances_of(segs: &[Segment<'_>]) -> (Vec<Remittance>, Vec<Finding>) {
+/// The remittances of the 835 transaction sets among `segs` (a file's or one transaction set's
+/// segments, in order), with the reader's own findings (not the envelope checks).
+pub fn remittances_of(segs: &[Segment<'_>]) -> (Vec<Remittance>, Vec<Finding>) {
     let mut findings = Vec::new();
     let mut remits = Vec::new();
     let mut cur: Option<Remittance> = None;
