@@ -11,12 +11,14 @@
 //! assert!("1234567893".parse::<Npi>().is_ok());
 //! ```
 
+mod ack;
 mod claim;
 mod ids;
 mod json;
 mod money;
 mod remit;
 
+pub use ack::{ClaimAck, GroupAck, SegmentError, SetAck};
 pub use claim::{
     Address, Claim, ClaimKind, CodedValue, Diagnosis, DiagnosisKind, Frequency, LineAdjudication,
     Name, OtherPayer, Party, Payer, Person, Poa, Procedure, ProviderRole, ServiceLine, Subscriber,

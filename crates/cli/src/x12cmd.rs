@@ -20,10 +20,14 @@ pub(crate) enum X12Command {
         #[arg(long)]
         json: bool,
     },
-    /// Write the 999 implementation acknowledgment for a received file to standard output.
+    /// Write the 999 implementation acknowledgment for a received file to standard output, or
+    /// with --277ca the claim acknowledgment (each claim accepted or rejected, levels 3-5).
     Ack {
         /// The received file.
         file: PathBuf,
+        /// Write the 277CA claim acknowledgment instead of the 999.
+        #[arg(long = "277ca")]
+        claim_ack: bool,
     },
     /// Write X12 from the JSON that `x12 parse --json` printed.
     Write {
@@ -183,7 +187,7 @@ fn write_from_json(v: &Value) -> Result<Vec<u8>> {
 
 pub(crate) fn run(ctx: &crate::Ctx, cmd: X12Command) -> Result<Outcome> {
     match cmd {
-        X12Command::Ack { file } => {
+        X12Command::Ack { file, claim_ack } => {
             let src =
                 std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
             let d = ctx.today;
@@ -193,8 +197,21 @@ pub(crate) fn run(ctx: &crate::Ctx, cmd: X12Command) -> Result<Outcome> {
                 isa: (format!("{:02}{:02}{:02}", d.year() % 100, d.month(), d.day()), hhmm.clone()),
                 gs: (format!("{:04}{:02}{:02}", d.year(), d.month(), d.day()), hhmm),
             };
-            let Some(ack) = x12_claims::ack_999(&src, &time) else {
-                bail!("{}: no interchange to acknowledge (not an X12 file?)", file.display());
+            let ack = if claim_ack {
+                let library = releases::DataDir::new(&ctx.data_dir).open_for_lookup(None).ok();
+                let Some(ack) = x12_claims::ack_277ca(&src, &time, library.as_ref()) else {
+                    bail!(
+                        "{}: no 837 claims that pass syntax and guide checks to acknowledge \
+                         (see superbill x12 ack without --277ca for the 999)",
+                        file.display()
+                    );
+                };
+                ack
+            } else {
+                let Some(ack) = x12_claims::ack_999(&src, &time) else {
+                    bail!("{}: no interchange to acknowledge (not an X12 file?)", file.display());
+                };
+                ack
             };
             use std::io::Write as _;
             let mut stdout = std::io::stdout().lock();

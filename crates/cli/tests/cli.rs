@@ -604,4 +604,23 @@ fn x12_ack_writes_a_999() {
     // Not X12: exit 2.
     let p = env.file("junk.txt", b"hello");
     assert_eq!(env.run(&["x12", "ack", p.to_str().unwrap()]).status.code(), Some(2));
+    // --277ca on an 835: nothing to acknowledge, exit 2 with a reason.
+    let p = env.file("good2.835", good.as_bytes());
+    let o = env.run(&["x12", "ack", "--277ca", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("no 837 claims"), "{}", err(&o));
+    // --277ca on an 837: one 2200D per claim, accepted.
+    let claim = "ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*PAYER          *260101*1200*^*00501*000000042*0*T*:~\
+GS*HC*SUBMITTER*PAYER*20260101*1200*7*X*005010X222A1~ST*837*0001*005010X222A1~BHT*0019*00*BATCH1*20260101*1200*CH~\
+NM1*41*2*BILLING SVC*****46*S1~PER*IC*DESK*TE*5555551212~NM1*40*2*PAYER A*****46*P1~\
+HL*1**20*1~NM1*85*2*CLINIC*****XX*1234567893~N3*1 MAIN ST~N4*CITY*ST*12345~REF*EI*123456789~\
+HL*2*1*22*0~SBR*P*18*******CI~NM1*IL*1*DOE*JANE****MI*M1~NM1*PR*2*PAYER A*****PI*P1~\
+CLM*C1*100***11:B:1*Y*A*Y*Y~HI*ABK:J109~LX*1~SV1*HC:99213*100*UN*1***1~DTP*472*D8*20260101~\
+SE*20*0001~GE*1*7~IEA*1*000000042~";
+    let p = env.file("claim.837", claim.as_bytes());
+    let o = env.run(&["x12", "ack", "--277ca", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let ack = out(&o);
+    assert!(ack.contains("ST*277*0001*005010X214~") && ack.contains("TRN*2*C1~"), "{ack}");
+    assert!(ack.contains("STC*A1:20:PR*"), "{ack}");
 }

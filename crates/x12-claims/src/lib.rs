@@ -14,6 +14,7 @@
 //! ```
 
 mod ack999;
+mod acks;
 mod claim837;
 mod external;
 mod fields;
@@ -27,6 +28,7 @@ mod walk;
 pub use x12;
 
 pub use ack999::{AckTime, ack_999};
+pub use acks::{ack_277ca, read_277ca, read_999};
 pub use claim837::{claims_of, read_837};
 pub use remit835::{read_835, remittances_of};
 pub use validate::{
