@@ -231,6 +231,11 @@ pub fn claims_of(segs: &[Segment<'_>]) -> (Vec<Claim>, Vec<Finding>) {
                             "DQ" => Some(ProviderRole::Supervising),
                             _ => None,
                         };
+                        if role.is_none() {
+                            // Ambulance locations, ordering and purchased-service providers: not
+                            // in the model; their N3/N4 must not land on the last provider.
+                            target = AddressTarget::None;
+                        }
                         if let (Some(role), Some(c)) = (role, claim.as_mut()) {
                             if lp == Loop::Line && role == ProviderRole::Rendering {
                                 if let Some(l) = c.lines.last_mut() {

@@ -23,6 +23,7 @@ mod remit835;
 mod situational;
 mod validate;
 mod walk;
+mod write837;
 
 /// The syntax layer, re-exported so that shells reach it through this crate.
 pub use x12;
@@ -34,3 +35,4 @@ pub use remit835::{read_835, remittances_of};
 pub use validate::{
     CHECKED_LEVELS, Issue, Report, TransactionReport, is_warning, level_of, validate, validate_with,
 };
+pub use write837::{Submission, write_837};
