@@ -25,6 +25,29 @@ fn benches(c: &mut Criterion) {
         });
     }
     g.finish();
+    // Reading claims into the model, and writing them back as X12.
+    let (claims, _) = x12_claims::read_837(&data);
+    let sub = x12_claims::Submission {
+        sender: ("ZZ".into(), "SUBMITTER".into()),
+        receiver: ("ZZ".into(), "PAYER".into()),
+        application_ids: ("SUBMITTER".into(), "PAYER".into()),
+        control: 1,
+        date_time: ("20260102".into(), "0800".into()),
+        usage: 'T',
+        submitter: ("BILLING SVC".into(), "S1".into(), "DESK".into(), "5555551212".into()),
+        receiver_name: ("PAYER A".into(), "P1".into()),
+        batch_id: "B1".into(),
+    };
+    let written = x12_claims::write_837(&claims, &sub, x12::Delimiters::default());
+    let mut g = c.benchmark_group("claims_16MB_837P");
+    g.sample_size(10);
+    g.throughput(Throughput::Bytes(data.len() as u64));
+    g.bench_function("read_837_typed", |b| b.iter(|| x12_claims::read_837(black_box(&data)).0.len()));
+    g.throughput(Throughput::Bytes(written.len() as u64));
+    g.bench_function("write_837", |b| {
+        b.iter(|| x12_claims::write_837(black_box(&claims), &sub, x12::Delimiters::default()).len())
+    });
+    g.finish();
 }
 
 criterion_group!(group, benches);
