@@ -259,15 +259,30 @@ pub(crate) fn run(ctx: &crate::Ctx, cmd: X12Command) -> Result<Outcome> {
             if !(1..=5).contains(&level) {
                 bail!("--level must be 1 to 5");
             }
-            let src =
-                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
             // Level 5 checks codes against the installed releases (none installed: warnings).
             let library = if level >= 5 {
                 releases::DataDir::new(&ctx.data_dir).open_for_lookup(None).ok()
             } else {
                 None
             };
-            let report = x12_claims::validate_with(&src, level, library.as_ref());
+            // Streamed from disk in constant memory; a UTF-16 file is converted in memory.
+            let mut f = std::fs::File::open(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let mut head = [0u8; 6];
+            let n = std::io::Read::read(&mut f, &mut head)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let utf16 = head[..n].starts_with(b"\xff\xfe")
+                || head[..n].starts_with(b"\xfe\xff")
+                || head[..n].starts_with(b"I\0S\0A\0");
+            let report = if utf16 {
+                let src =
+                    std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+                x12_claims::validate_with(&src, level, library.as_ref())
+            } else {
+                let stream = std::io::Read::chain(&head[..n], f);
+                x12_claims::validate_reader(stream, level, library.as_ref())
+                    .with_context(|| format!("reading {}", file.display()))?
+            };
             let valid = report.valid();
             if as_json {
                 let v = json!({

@@ -42,7 +42,9 @@ fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("claims_16MB_837P");
     g.sample_size(10);
     g.throughput(Throughput::Bytes(data.len() as u64));
-    g.bench_function("read_837_typed", |b| b.iter(|| x12_claims::read_837(black_box(&data)).0.len()));
+    g.bench_function("read_837_typed", |b| {
+        b.iter(|| x12_claims::read_837(black_box(&data)).0.len())
+    });
     g.throughput(Throughput::Bytes(written.len() as u64));
     g.bench_function("write_837", |b| {
         b.iter(|| x12_claims::write_837(black_box(&claims), &sub, x12::Delimiters::default()).len())

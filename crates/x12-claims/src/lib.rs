@@ -33,6 +33,7 @@ pub use acks::{ack_277ca, read_277ca, read_999};
 pub use claim837::{claims_of, read_837};
 pub use remit835::{read_835, remittances_of};
 pub use validate::{
-    CHECKED_LEVELS, Issue, Report, TransactionReport, is_warning, level_of, validate, validate_with,
+    CHECKED_LEVELS, Issue, Report, TransactionReport, is_warning, level_of, validate,
+    validate_reader, validate_with,
 };
 pub use write837::{Submission, write_837};

@@ -168,35 +168,44 @@ pub fn validate(src: &[u8], max_level: u8) -> Report {
 /// the codes were not checked (a warning).
 pub fn validate_with(src: &[u8], max_level: u8, codes: Option<&Library>) -> Report {
     let bytes = x12::to_bytes(src);
-    let mut env = x12::EnvelopeParser::new(&bytes, false);
+    // Reading from memory cannot fail.
+    validate_reader(&*bytes, max_level, codes).unwrap_or_else(|_| Report {
+        interchanges: 0,
+        issues: Vec::new(),
+        transactions: Vec::new(),
+    })
+}
+
+/// Validates what `input` yields, streaming: the envelope checks see every segment as it comes;
+/// each transaction set is copied into a buffer reused from one set to the next, checked there,
+/// and dropped. Memory stays that of the largest transaction set (plus the findings), whatever
+/// the size of the file. Fails only when `input` fails to read.
+pub fn validate_reader<R: std::io::Read>(
+    input: R,
+    max_level: u8,
+    codes: Option<&Library>,
+) -> Result<Report, std::io::Error> {
+    let mut reader = x12::SegmentReader::new(input);
+    let mut env = x12::EnvelopeParser::new(&[], false);
     let mut transactions: Vec<TransactionReport> = Vec::new();
     let mut outside = Vec::new();
-    let mut buf: Vec<x12::Segment<'_>> = Vec::new();
-    let mut in_st = false;
+    let mut set = SetBuffer::default();
     // The open headers' versions: ISA12 and GS08.
     let (mut isa12, mut gs08) = (String::new(), String::new());
-    let mut index = 0u64;
-    let mut st_index = 0u64;
-    let finish_set = |buf: &mut Vec<x12::Segment<'_>>,
-                      st_index: u64,
-                      transactions: &mut Vec<TransactionReport>,
-                      isa12: &str,
-                      gs08: &str| {
-        if buf.is_empty() {
-            return;
+    let mut finish = |set: &mut SetBuffer, isa12: &str, gs08: &str| {
+        if let Some(report) = set.check(isa12, gs08, max_level, codes) {
+            transactions.push(report);
         }
-        transactions.push(check_set(buf, st_index, isa12, gs08, max_level, codes));
-        buf.clear();
     };
-    for item in x12::Tokenizer::new(&bytes) {
+    while let Some(item) = reader.next() {
         let seg = match item {
             Ok(s) => s,
+            Err(x12::Error::Io(e)) => return Err(std::io::Error::other(e)),
             Err(e) => {
                 env.error(&e);
                 break;
             }
         };
-        index += 1;
         match seg.id() {
             b"ISA" => isa12 = seg.text(12).trim().to_string(),
             b"GS" => gs08 = seg.text(8).trim().to_string(),
@@ -204,26 +213,20 @@ pub fn validate_with(src: &[u8], max_level: u8, codes: Option<&Library>) -> Repo
         }
         match seg.id() {
             b"ST" => {
-                finish_set(&mut buf, st_index, &mut transactions, &isa12, &gs08);
-                in_st = true;
-                st_index = index;
-                buf.push(seg);
+                finish(&mut set, &isa12, &gs08);
+                set.push(&seg);
             }
-            b"SE" if in_st => {
-                buf.push(seg);
-                finish_set(&mut buf, st_index, &mut transactions, &isa12, &gs08);
-                in_st = false;
+            b"SE" if set.open() => {
+                set.push(&seg);
+                finish(&mut set, &isa12, &gs08);
             }
-            b"GE" | b"IEA" | b"GS" | b"ISA" => {
-                finish_set(&mut buf, st_index, &mut transactions, &isa12, &gs08);
-                in_st = false;
-            }
-            _ if in_st => buf.push(seg),
+            b"GE" | b"IEA" | b"GS" | b"ISA" => finish(&mut set, &isa12, &gs08),
+            _ if set.open() => set.push(&seg),
             _ => {}
         }
         env.push(seg);
     }
-    finish_set(&mut buf, st_index, &mut transactions, &isa12, &gs08);
+    finish(&mut set, &isa12, &gs08);
     let (doc, findings) = env.finish();
     // Envelope findings: into the transaction set whose segments they fall in, else outside.
     for f in findings {
@@ -241,7 +244,56 @@ pub fn validate_with(src: &[u8], max_level: u8, codes: Option<&Library>) -> Repo
     for t in &mut transactions {
         t.issues.sort_by_key(|i| (i.finding.pos.segment_index, i.finding.pos.element));
     }
-    Report { interchanges: doc.interchanges.len(), issues: outside, transactions }
+    Ok(Report { interchanges: doc.interchanges.len(), issues: outside, transactions })
+}
+
+/// One transaction set's segments, copied out of the stream.
+#[derive(Default)]
+struct SetBuffer {
+    bytes: Vec<u8>,
+    /// Per segment: byte range in `bytes`, position in the file, delimiters, terminated.
+    segs: Vec<(std::ops::Range<usize>, x12::Position, x12::Delimiters, bool)>,
+}
+
+impl SetBuffer {
+    fn open(&self) -> bool {
+        !self.segs.is_empty()
+    }
+
+    fn push(&mut self, s: &x12::Segment<'_>) {
+        let start = self.bytes.len();
+        self.bytes.extend_from_slice(s.raw);
+        self.segs.push((start..self.bytes.len(), s.pos, s.delimiters, s.terminated));
+    }
+
+    /// Checks the buffered set (if any) and empties the buffer.
+    fn check(
+        &mut self,
+        isa12: &str,
+        gs08: &str,
+        max_level: u8,
+        codes: Option<&Library>,
+    ) -> Option<TransactionReport> {
+        if self.segs.is_empty() {
+            return None;
+        }
+        let segs: Vec<x12::Segment<'_>> = self
+            .segs
+            .iter()
+            .map(|(r, pos, delimiters, terminated)| x12::Segment {
+                raw: &self.bytes[r.clone()],
+                pos: *pos,
+                delimiters: *delimiters,
+                terminated: *terminated,
+            })
+            .collect();
+        let st_index = segs[0].pos.segment_index;
+        let report = check_set(&segs, st_index, isa12, gs08, max_level, codes);
+        drop(segs);
+        self.bytes.clear();
+        self.segs.clear();
+        Some(report)
+    }
 }
 
 /// Checks one transaction set (ST to SE, or to where it was cut off).

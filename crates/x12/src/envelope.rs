@@ -90,7 +90,7 @@ pub struct Transaction {
 impl Transaction {
     /// ST01 (`837`, `835`, `999`…).
     pub fn set_id<'a>(&self, src: &'a [u8]) -> &'a [u8] {
-        &src[self.set.0..self.set.1]
+        src.get(self.set.0..self.set.1).unwrap_or_default()
     }
 }
 
@@ -149,10 +149,11 @@ struct Builder<'a> {
     keep_refs: bool,
     /// Segments seen so far.
     count: usize,
-    /// The open headers: raw bytes and position of the ISA, GS and ST.
-    isa: (&'a [u8], Position),
-    gs: (&'a [u8], Position),
-    st: (&'a [u8], Position),
+    /// The open headers: raw bytes (copied: segments may come from a stream) and position of
+    /// the ISA, GS and ST.
+    isa: (Vec<u8>, Position),
+    gs: (Vec<u8>, Position),
+    st: (Vec<u8>, Position),
     last_pos: Option<Position>,
     in_isa: bool,
     in_gs: bool,
@@ -296,7 +297,7 @@ impl<'a> EnvelopeParser<'a> {
     /// false, `Document::segments` stays empty and memory stays constant; the envelope tree
     /// (interchanges, groups, transaction sets with their index ranges) is still built.
     pub fn new(src: &'a [u8], keep_refs: bool) -> EnvelopeParser<'a> {
-        let none: (&[u8], Position) = (&[], Position::default());
+        let none = || (Vec::new(), Position::default());
         EnvelopeParser {
             b: Builder {
                 src,
@@ -304,9 +305,9 @@ impl<'a> EnvelopeParser<'a> {
                 findings: Vec::new(),
                 keep_refs,
                 count: 0,
-                isa: none,
-                gs: none,
-                st: none,
+                isa: none(),
+                gs: none(),
+                st: none(),
                 last_pos: None,
                 in_isa: false,
                 in_gs: false,
@@ -337,8 +338,9 @@ impl<'a> EnvelopeParser<'a> {
         &self.b.doc
     }
 
-    /// Checks one more segment.
-    pub fn push(&mut self, seg: Segment<'a>) {
+    /// Checks one more segment. It may borrow from anywhere (a stream's buffer); with
+    /// `keep_refs`, it must borrow from the `src` the parser was made with.
+    pub fn push(&mut self, seg: Segment<'_>) {
         let b = &mut self.b;
         let base = b.src.as_ptr() as usize;
         let start = (seg.raw.as_ptr() as usize).wrapping_sub(base);
@@ -389,7 +391,7 @@ impl<'a> EnvelopeParser<'a> {
                         ));
                     }
                 }
-                b.isa = (seg.raw, seg.pos);
+                b.isa = (seg.raw.to_vec(), seg.pos);
                 b.doc.interchanges.push(Interchange {
                     delimiters: d,
                     isa: idx,
@@ -412,7 +414,7 @@ impl<'a> EnvelopeParser<'a> {
                 if b.in_gs {
                     b.close_group(Some(seg.pos));
                 }
-                b.gs = (seg.raw, seg.pos);
+                b.gs = (seg.raw.to_vec(), seg.pos);
                 if let Some(ic) = b.doc.interchanges.last_mut() {
                     ic.groups.push(Group { gs: idx, ge: None, transactions: Vec::new() });
                 }
@@ -431,9 +433,9 @@ impl<'a> EnvelopeParser<'a> {
                 if b.in_st {
                     b.close_transaction(Some(seg.pos));
                 }
-                b.st = (seg.raw, seg.pos);
+                b.st = (seg.raw.to_vec(), seg.pos);
                 let set = seg.element(1).map_or((start, start), |e| {
-                    let s = e.as_ptr() as usize - base;
+                    let s = (e.as_ptr() as usize).wrapping_sub(base);
                     (s, s + e.len())
                 });
                 if let Some(g) = b.doc.interchanges.last_mut().and_then(|ic| ic.groups.last_mut()) {
@@ -459,8 +461,9 @@ impl<'a> EnvelopeParser<'a> {
                 t.se = Some(idx);
                 t.segments = t.st..idx + 1;
                 let count = (idx + 1 - t.st) as u64;
-                let st_raw = b.st.0;
-                b.check_trailer(&seg, st_raw, count, &SE);
+                let st_raw = std::mem::take(&mut b.st.0);
+                b.check_trailer(&seg, &st_raw, count, &SE);
+                b.st.0 = st_raw;
             }
             b"GE" => {
                 if !b.in_gs {
@@ -478,8 +481,9 @@ impl<'a> EnvelopeParser<'a> {
                 };
                 g.ge = Some(idx);
                 let n = g.transactions.len() as u64;
-                let gs_raw = b.gs.0;
-                b.check_trailer(&seg, gs_raw, n, &GE);
+                let gs_raw = std::mem::take(&mut b.gs.0);
+                b.check_trailer(&seg, &gs_raw, n, &GE);
+                b.gs.0 = gs_raw;
             }
             b"IEA" => {
                 if !b.in_isa {
@@ -495,8 +499,9 @@ impl<'a> EnvelopeParser<'a> {
                 let Some(ic) = b.doc.interchanges.last_mut() else { return };
                 ic.iea = Some(idx);
                 let n = ic.groups.len() as u64;
-                let isa_raw = b.isa.0;
-                b.check_trailer(&seg, isa_raw, n, &IEA);
+                let isa_raw = std::mem::take(&mut b.isa.0);
+                b.check_trailer(&seg, &isa_raw, n, &IEA);
+                b.isa.0 = isa_raw;
             }
             _ => {
                 if !b.in_st {
