@@ -48,6 +48,12 @@ pub(crate) enum X12Command {
     },
 }
 
+fn print_issue(name: &str, kind: &str, i: &Issue) {
+    let loop_id = i.loop_id.map(|l| format!(" loop {l}")).unwrap_or_default();
+    let kind = if kind == "level" { format!("level {}", i.level) } else { kind.to_string() };
+    out!("{name}: {kind} {} at {}{loop_id}: {}", i.finding.rule, i.finding.pos, i.finding.message);
+}
+
 fn issue_json(i: &Issue) -> Value {
     let f = &i.finding;
     json!({
@@ -274,72 +280,78 @@ pub(crate) fn run(ctx: &crate::Ctx, cmd: X12Command) -> Result<Outcome> {
             let utf16 = head[..n].starts_with(b"\xff\xfe")
                 || head[..n].starts_with(b"\xfe\xff")
                 || head[..n].starts_with(b"I\0S\0A\0");
-            let report = if utf16 {
-                let src =
-                    std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-                x12_claims::validate_with(&src, level, library.as_ref())
-            } else {
-                let stream = std::io::Read::chain(&head[..n], f);
-                x12_claims::validate_reader(stream, level, library.as_ref())
-                    .with_context(|| format!("reading {}", file.display()))?
-            };
-            let valid = report.valid();
-            if as_json {
-                let v = json!({
-                    "valid": valid,
-                    "interchanges": report.interchanges,
-                    "checked_levels": x12_claims::CHECKED_LEVELS.iter().filter(|l| **l <= level).collect::<Vec<_>>(),
-                    "errors": report.issues.iter().map(issue_json).collect::<Vec<_>>(),
-                    "transactions": report.transactions.iter().map(|t| json!({
+            // Each set's report is printed as soon as it is checked: nothing grows with the
+            // number of sets, so a multi-gigabyte file validates in constant memory.
+            let name = file.display().to_string();
+            let mut sets = 0usize;
+            let mut errors = 0usize;
+            let mut on_set = |t: x12_claims::TransactionReport| {
+                if as_json {
+                    let v = json!({
                         "set": t.set,
                         "version": t.version,
                         "control": t.control,
                         "guide": t.guide,
                         "errors": t.issues.iter().map(issue_json).collect::<Vec<_>>(),
                         "warnings": t.warnings.iter().map(issue_json).collect::<Vec<_>>(),
-                    })).collect::<Vec<_>>(),
-                });
-                out!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
-            } else {
-                let name = file.display();
-                let sets = report.transactions.len();
-                let all: Vec<&Issue> = report
-                    .issues
-                    .iter()
-                    .chain(report.transactions.iter().flat_map(|t| &t.issues))
-                    .collect();
-                let warnings: Vec<&Issue> =
-                    report.transactions.iter().flat_map(|t| &t.warnings).collect();
-                for (kind, list) in [("warning", &warnings), ("level", &all)] {
-                    for i in list {
-                        let loop_id = i.loop_id.map(|l| format!(" loop {l}")).unwrap_or_default();
-                        let kind = if kind == "level" {
-                            format!("level {}", i.level)
-                        } else {
-                            kind.into()
-                        };
+                    });
+                    let text = serde_json::to_string_pretty(&v).unwrap_or_default();
+                    let sep = if sets == 0 { "" } else { "," };
+                    out!("{sep}    {}", text.replace('\n', "\n    "));
+                } else {
+                    for (kind, list) in [("warning", &t.warnings), ("level", &t.issues)] {
+                        for i in list {
+                            print_issue(&name, kind, i);
+                        }
+                    }
+                    if t.guide.is_none() {
                         out!(
-                            "{name}: {kind} {} at {}{loop_id}: {}",
-                            i.finding.rule,
-                            i.finding.pos,
-                            i.finding.message
+                            "{name}: note: transaction {} {} ({}) has no implementation-guide \
+                             definition yet; checked for syntax and envelopes only",
+                            t.set,
+                            t.control,
+                            t.version
                         );
                     }
                 }
-                for t in report.transactions.iter().filter(|t| t.guide.is_none()) {
-                    out!(
-                        "{name}: note: transaction {} {} ({}) has no implementation-guide definition yet; \
-                         checked for syntax and envelopes only",
-                        t.set,
-                        t.control,
-                        t.version
-                    );
+                sets += 1;
+                errors += t.issues.len();
+            };
+            if as_json {
+                out!("{{\n  \"transactions\": [");
+            }
+            let (interchanges, outside) = if utf16 {
+                let src =
+                    std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+                let bytes = x12::to_bytes(&src);
+                x12_claims::validate_each(&*bytes, level, library.as_ref(), &mut on_set)
+            } else {
+                let stream = std::io::Read::chain(&head[..n], f);
+                x12_claims::validate_each(stream, level, library.as_ref(), &mut on_set)
+            }
+            .with_context(|| format!("reading {}", file.display()))?;
+            let outside_errors: Vec<&Issue> =
+                outside.iter().filter(|i| !x12_claims::is_warning(i.finding.rule)).collect();
+            let valid = errors == 0 && outside_errors.is_empty();
+            if as_json {
+                let levels: Vec<&u8> =
+                    x12_claims::CHECKED_LEVELS.iter().filter(|l| **l <= level).collect();
+                let errors_json =
+                    serde_json::to_string(&outside.iter().map(issue_json).collect::<Vec<_>>())
+                        .unwrap_or_default();
+                out!(
+                    "  ],\n  \"errors\": {errors_json},\n  \"interchanges\": {interchanges},\n  \
+                     \"checked_levels\": {},\n  \"valid\": {valid}\n}}",
+                    serde_json::to_string(&levels).unwrap_or_default()
+                );
+            } else {
+                for i in &outside {
+                    print_issue(&name, "level", i);
                 }
                 out!(
-                    "{name}: {} — {} interchange(s), {sets} transaction set(s), {} finding(s)",
+                    "{name}: {} — {interchanges} interchange(s), {sets} transaction set(s), {} finding(s)",
                     if valid { "valid" } else { "NOT valid" },
-                    report.interchanges,
-                    all.len()
+                    errors + outside.len()
                 );
             }
             Ok(if valid { Outcome::Yes } else { Outcome::No })

@@ -34,6 +34,6 @@ pub use claim837::{claims_of, read_837};
 pub use remit835::{read_835, remittances_of};
 pub use validate::{
     CHECKED_LEVELS, Issue, Report, TransactionReport, is_warning, level_of, validate,
-    validate_reader, validate_with,
+    validate_each, validate_reader, validate_with,
 };
 pub use write837::{Submission, write_837};

@@ -185,17 +185,46 @@ pub fn validate_reader<R: std::io::Read>(
     max_level: u8,
     codes: Option<&Library>,
 ) -> Result<Report, std::io::Error> {
+    let mut transactions = Vec::new();
+    let (interchanges, issues) = validate_each(input, max_level, codes, |t| transactions.push(t))?;
+    Ok(Report { interchanges, issues, transactions })
+}
+
+/// Like [`validate_reader`], handing each transaction set's report to `on_set` as soon as the set
+/// is checked, so that nothing grows with the number of sets: a caller that prints or writes the
+/// reports as they come validates any file in constant memory. Returns the number of
+/// interchanges and the findings outside any transaction set.
+pub fn validate_each<R: std::io::Read>(
+    input: R,
+    max_level: u8,
+    codes: Option<&Library>,
+    mut on_set: impl FnMut(TransactionReport),
+) -> Result<(usize, Vec<Issue>), std::io::Error> {
     let mut reader = x12::SegmentReader::new(input);
     let mut env = x12::EnvelopeParser::new(&[], false);
-    let mut transactions: Vec<TransactionReport> = Vec::new();
-    let mut outside = Vec::new();
     let mut set = SetBuffer::default();
+    // Envelope findings not yet given to a set.
+    let mut pending: Vec<Finding> = Vec::new();
     // The open headers' versions: ISA12 and GS08.
     let (mut isa12, mut gs08) = (String::new(), String::new());
-    let mut finish = |set: &mut SetBuffer, isa12: &str, gs08: &str| {
-        if let Some(report) = set.check(isa12, gs08, max_level, codes) {
-            transactions.push(report);
+    let mut finish = |set: &mut SetBuffer, pending: &mut Vec<Finding>, isa12: &str, gs08: &str| {
+        let Some(mut report) = set.check(isa12, gs08, max_level, codes) else { return };
+        // Envelope findings inside the set's segments are the set's.
+        let mut k = 0;
+        while k < pending.len() {
+            let at = pending[k].pos.segment_index;
+            if (report.first..=report.last).contains(&at) {
+                let f = pending.swap_remove(k);
+                let level = level_of(f.rule);
+                if level <= max_level {
+                    report.issues.push(Issue { level, loop_id: None, finding: f });
+                }
+            } else {
+                k += 1;
+            }
         }
+        report.issues.sort_by_key(|i| (i.finding.pos.segment_index, i.finding.pos.element));
+        on_set(report);
     };
     while let Some(item) = reader.next() {
         let seg = match item {
@@ -206,6 +235,8 @@ pub fn validate_reader<R: std::io::Read>(
                 break;
             }
         };
+        env.push(seg);
+        pending.extend(env.take_findings());
         match seg.id() {
             b"ISA" => isa12 = seg.text(12).trim().to_string(),
             b"GS" => gs08 = seg.text(8).trim().to_string(),
@@ -213,38 +244,28 @@ pub fn validate_reader<R: std::io::Read>(
         }
         match seg.id() {
             b"ST" => {
-                finish(&mut set, &isa12, &gs08);
+                finish(&mut set, &mut pending, &isa12, &gs08);
                 set.push(&seg);
             }
             b"SE" if set.open() => {
                 set.push(&seg);
-                finish(&mut set, &isa12, &gs08);
+                finish(&mut set, &mut pending, &isa12, &gs08);
             }
-            b"GE" | b"IEA" | b"GS" | b"ISA" => finish(&mut set, &isa12, &gs08),
+            b"GE" | b"IEA" | b"GS" | b"ISA" => finish(&mut set, &mut pending, &isa12, &gs08),
             _ if set.open() => set.push(&seg),
             _ => {}
         }
-        env.push(seg);
     }
-    finish(&mut set, &isa12, &gs08);
-    let (doc, findings) = env.finish();
-    // Envelope findings: into the transaction set whose segments they fall in, else outside.
-    for f in findings {
-        let level = level_of(f.rule);
-        if level > max_level {
-            continue;
-        }
-        let at = f.pos.segment_index;
-        let issue = Issue { level, loop_id: None, finding: f };
-        match transactions.iter_mut().find(|t| (t.first..=t.last).contains(&at)) {
-            Some(t) => t.issues.push(issue),
-            None => outside.push(issue),
-        }
-    }
-    for t in &mut transactions {
-        t.issues.sort_by_key(|i| (i.finding.pos.segment_index, i.finding.pos.element));
-    }
-    Ok(Report { interchanges: doc.interchanges.len(), issues: outside, transactions })
+    let (doc, rest) = env.finish();
+    pending.extend(rest);
+    finish(&mut set, &mut pending, &isa12, &gs08);
+    let mut outside: Vec<Issue> = pending
+        .into_iter()
+        .filter(|f| level_of(f.rule) <= max_level)
+        .map(|f| Issue { level: level_of(f.rule), loop_id: None, finding: f })
+        .collect();
+    outside.sort_by_key(|i| i.finding.pos.segment_index);
+    Ok((doc.interchanges.len(), outside))
 }
 
 /// One transaction set's segments, copied out of the stream.
