@@ -53,6 +53,7 @@ fn ik4_code(rule: &str) -> &'static str {
         "X12-SYN-014" => "8",               // invalid date
         "X12-SYN-015" => "9",               // invalid time
         "X12-SYN-018" => "13",              // too many components
+        "X12-SYN-021" => "6",               // a separator inside a simple element
         "X12-IG-008" | "X12-IG-011" => "I10", // implementation "not used" element present
         r if r.ends_with("SYN-002") => "8",
         r if r.ends_with("CAS-001") => "7",

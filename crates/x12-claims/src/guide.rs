@@ -299,6 +299,10 @@ const GUIDES: &[(&str, &str)] = &[
     ("835.def", include_str!("../guides/835.def")),
     ("999.def", include_str!("../guides/999.def")),
     ("277ca.def", include_str!("../guides/277ca.def")),
+    ("270.def", include_str!("../guides/270.def")),
+    ("271.def", include_str!("../guides/271.def")),
+    ("276.def", include_str!("../guides/276.def")),
+    ("277.def", include_str!("../guides/277.def")),
 ];
 
 const STANDARD: &str = include_str!("../guides/standard.def");

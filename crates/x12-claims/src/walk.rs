@@ -18,6 +18,7 @@
 //! | X12-SYN-018 | more components than the composite has |
 //! | X12-SYN-019 | segment ID not in the X12 standard |
 //! | X12-SYN-020 | syntax note of the segment broken (paired, required, exclusive, conditional) |
+//! | X12-SYN-021 | component separator inside a simple element |
 //! | X12-IG-001 | segment the guide does not use in this transaction |
 //! | X12-IG-002 | segment out of place (the guide has it, but not here or not in this order) |
 //! | X12-IG-003 | required segment missing |
@@ -147,7 +148,10 @@ fn find(
 fn search(stack: &[Frame], s: &Probe<'_, '_>, keyed: bool) -> Option<(usize, usize, Found)> {
     (0..stack.len()).rev().find_map(|level| {
         let f = &stack[level];
-        find(f.def, f.pos..f.def.items.len(), s, keyed).map(|(i, found)| (level, i, found))
+        // A loop's first segment is never repeated inside an iteration: it opens the next one
+        // (found in the parent).
+        let from = if level > 0 { f.pos.max(1) } else { f.pos };
+        find(f.def, from..f.def.items.len(), s, keyed).map(|(i, found)| (level, i, found))
     })
 }
 
@@ -185,7 +189,8 @@ pub(crate) fn walk(guide: &'static Guide, segs: &[Segment<'_>]) -> Walk {
                 // Earlier in the innermost loop: out of order, but placed there.
                 let level = stack.len() - 1;
                 let f = &stack[level];
-                let h = find(f.def, 0..f.pos, &probe, true)?;
+                let first = usize::from(level > 0);
+                let h = find(f.def, first..f.pos, &probe, true)?;
                 out_of_order = Some(f.pos);
                 Some((level, h.0, h.1))
             })
@@ -425,6 +430,23 @@ fn check_elements(s: &Segment<'_>, su: &SegmentUse, def: &LoopDef, out: &mut Vec
         let values = raw.split(move |b| rep != 0 && *b == rep);
         for v in values {
             match slot {
+                Slot::Simple(_) if v.contains(&d.component) => {
+                    let why = if d.repetition.is_none() {
+                        " (this interchange's ISA11 names no repetition separator of its own, so \
+                         repeats cannot be sent)"
+                    } else {
+                        ""
+                    };
+                    out.push(finding(
+                        at(None),
+                        "X12-SYN-021",
+                        format!(
+                            "{} is a simple element but contains the component separator {:?}{why}",
+                            name(),
+                            char::from(d.component)
+                        ),
+                    ));
+                }
                 Slot::Simple(de) => {
                     let problem = check_value(v, de, &eu.codes)
                         .or_else(|| (de.number == 1251).then(|| check_period(format, v)).flatten());
@@ -740,6 +762,7 @@ CLM*A1*100***11:B:1*Y*A*Y*Y~HI*ABK:J109~LX*1~SV1*HC:99213*100*UN*1***1~DTP*472*D
             ("N4*CITY*ST*12345~", "N4*CITY*ST*12345~ZZZ*1~", "X12-SYN-019"),
             ("PER*IC*DESK*TE*5555551212~", "PER*IC*DESK*TE~", "X12-SYN-020"),
             ("N3*1 MAIN ST~", "N3*1 MAIN\x01ST~", "X12-SYN-016"),
+            ("N3*1 MAIN ST~", "N3*1 MAIN:ST~", "X12-SYN-021"),
         ];
         for (from, to, rule) in cases {
             assert!(GOOD.contains(from), "{from}");
