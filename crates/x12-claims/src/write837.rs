@@ -34,17 +34,14 @@ pub struct Submission {
     pub batch_id: String,
 }
 
-/// Segment elements with trailing empty elements dropped, as X12 requires.
-struct Seg {
+/// A segment's ID and elements, borrowed (written with trailing empty elements dropped, as X12
+/// requires).
+struct Seg<'a> {
     id: &'static [u8],
-    el: Vec<String>,
+    el: &'a [&'a str],
 }
 
-fn seg(id: &'static [u8], el: &[&str]) -> Seg {
-    let mut el: Vec<String> = el.iter().map(|s| s.to_string()).collect();
-    while el.last().is_some_and(String::is_empty) {
-        el.pop();
-    }
+fn seg<'a>(id: &'static [u8], el: &'a [&'a str]) -> Seg<'a> {
     Seg { id, el }
 }
 
@@ -73,12 +70,20 @@ fn units(u: Units) -> String {
 struct Out<'a> {
     w: &'a mut EnvelopeWriter,
     d: Delimiters,
+    /// The segment being built, reused.
+    line: Vec<u8>,
 }
 
 impl Out<'_> {
-    fn put(&mut self, s: Seg) {
-        let refs: Vec<&[u8]> = s.el.iter().map(|e| e.as_bytes()).collect();
-        self.w.segment(s.id, &refs);
+    fn put(&mut self, s: Seg<'_>) {
+        let n = s.el.iter().rposition(|e| !e.is_empty()).map_or(0, |i| i + 1);
+        self.line.clear();
+        self.line.extend_from_slice(s.id);
+        for e in &s.el[..n] {
+            self.line.push(self.d.element);
+            self.line.extend_from_slice(e.as_bytes());
+        }
+        self.w.segment_joined(&self.line);
     }
 
     /// NM1 for a party: entity code, its name, and its NPI (or none).
@@ -176,7 +181,7 @@ pub fn write_837(claims: &[Claim], sub: &Submission, delimiters: Delimiters) -> 
             version,
         );
         w.transaction("837", &format!("{group:04}"), version);
-        let mut out = Out { w: &mut w, d: delimiters };
+        let mut out = Out { w: &mut w, d: delimiters, line: Vec::with_capacity(256) };
         write_set(&mut out, &of_kind, sub, kind);
     }
     w.finish()

@@ -235,6 +235,22 @@ impl EnvelopeWriter {
         }
     }
 
+    /// Writes a segment already joined with this writer's element (and component) separators,
+    /// without its terminator, inside the open transaction set: the fast path for writers that
+    /// build segments in a reused buffer.
+    pub fn segment_joined(&mut self, body: &[u8]) {
+        self.out.extend_from_slice(body);
+        self.w.end(&mut self.out);
+        if let Some(t) = self.transaction.as_mut() {
+            t.1 += 1;
+        }
+    }
+
+    /// The delimiters it writes with.
+    pub fn delimiters(&self) -> Delimiters {
+        self.w.delimiters()
+    }
+
     /// Writes a segment inside the open transaction set.
     pub fn segment(&mut self, id: &[u8], elements: &[&[u8]]) {
         self.w.segment(&mut self.out, id, elements);
