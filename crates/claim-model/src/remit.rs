@@ -101,6 +101,12 @@ pub struct ClaimPayment {
     pub patient_responsibility: Cents,
     /// CLP07, the payer's claim control number.
     pub payer_claim_number: String,
+    /// CLP06, the claim filing indicator (`MB`, `MC`, `CI`, `12`…).
+    #[serde(default)]
+    pub filing_indicator: String,
+    /// The patient as the payer names them (NM1*QC).
+    #[serde(default)]
+    pub patient: Option<crate::Name>,
     /// Claim-level adjustments.
     pub adjustments: Vec<Adjustment>,
     /// Lines.
@@ -157,6 +163,12 @@ pub struct Remittance {
     pub payer: (String, String),
     /// Payee name and NPI or tax ID.
     pub payee: (String, String),
+    /// Payer address (1000A N3/N4).
+    #[serde(default)]
+    pub payer_address: Option<crate::Address>,
+    /// Payee address (1000B N3/N4).
+    #[serde(default)]
+    pub payee_address: Option<crate::Address>,
     /// Claim payments.
     pub claims: Vec<ClaimPayment>,
     /// Provider-level adjustments.
@@ -194,6 +206,8 @@ mod tests {
             paid: Cents(8000),
             patient_responsibility: Cents(2000),
             payer_claim_number: "X".into(),
+            filing_indicator: "MB".into(),
+            patient: None,
             adjustments: vec![adj("PR", "1", 2000)],
             lines: vec![LinePayment {
                 procedure: "99213".into(),
@@ -216,6 +230,8 @@ mod tests {
             trace: "T".into(),
             payer: ("P".into(), "1".into()),
             payee: ("C".into(), "2".into()),
+            payer_address: None,
+            payee_address: None,
             claims: vec![claim],
             provider_adjustments: vec![ProviderAdjustment {
                 provider: "2".into(),

@@ -23,6 +23,7 @@ mod remit835;
 mod situational;
 mod validate;
 mod walk;
+mod write835;
 mod write837;
 
 /// The syntax layer, re-exported so that shells reach it through this crate.
@@ -36,4 +37,5 @@ pub use validate::{
     CHECKED_LEVELS, Issue, Report, TransactionReport, is_warning, level_of, validate,
     validate_each, validate_reader, validate_with,
 };
+pub use write835::write_835;
 pub use write837::{Submission, write_837};

@@ -17,6 +17,13 @@ fn procedure(seg: &Segment<'_>, n: usize) -> (String, Vec<String>) {
     (code, modifiers)
 }
 
+#[derive(Clone, Copy)]
+enum Party835 {
+    None,
+    Payer,
+    Payee,
+}
+
 /// Reads every 835 transaction set in `src`. Segments of other transaction sets are ignored;
 /// problems (and imbalances) come back as findings, never as a panic.
 pub fn read_835(src: &[u8]) -> (Vec<Remittance>, Vec<Finding>) {
@@ -39,6 +46,8 @@ pub fn remittances_of(segs: &[Segment<'_>]) -> (Vec<Remittance>, Vec<Finding>) {
     let mut ctx_findings = Vec::new();
     {
         let mut c = Fields { findings: &mut ctx_findings, set: Set::Remit835 };
+        // Whose address the next N3/N4 is.
+        let mut party = Party835::None;
         for &seg in segs {
             match seg.id() {
                 b"ST" if seg.element(1) == Some(b"835") => {
@@ -49,6 +58,8 @@ pub fn remittances_of(segs: &[Segment<'_>]) -> (Vec<Remittance>, Vec<Finding>) {
                         trace: String::new(),
                         payer: Default::default(),
                         payee: Default::default(),
+                        payer_address: None,
+                        payee_address: None,
                         claims: Vec::new(),
                         provider_adjustments: Vec::new(),
                     });
@@ -73,14 +84,53 @@ pub fn remittances_of(segs: &[Segment<'_>]) -> (Vec<Remittance>, Vec<Finding>) {
                 b"TRN" => r.trace = seg.text(2).trim().to_string(),
                 b"N1" => {
                     let who = (seg.text(2).trim().to_string(), seg.text(4).trim().to_string());
-                    match &*seg.text(1) {
-                        "PR" => r.payer = who,
-                        "PE" => r.payee = who,
-                        _ => {}
+                    party = match &*seg.text(1) {
+                        "PR" => {
+                            r.payer = who;
+                            Party835::Payer
+                        }
+                        "PE" => {
+                            r.payee = who;
+                            Party835::Payee
+                        }
+                        _ => Party835::None,
+                    };
+                }
+                b"N3" | b"N4" => {
+                    let slot = match party {
+                        Party835::Payer => &mut r.payer_address,
+                        Party835::Payee => &mut r.payee_address,
+                        Party835::None => continue,
+                    };
+                    let a = slot.get_or_insert_with(claim_model::Address::default);
+                    let t = |n| seg.text(n).trim().to_string();
+                    if seg.id() == b"N3" {
+                        a.lines = [t(1), t(2)].into_iter().filter(|l| !l.is_empty()).collect();
+                    } else {
+                        a.city = t(1);
+                        a.state = t(2);
+                        a.postal_code = t(3);
+                        a.country = t(4);
+                    }
+                }
+                b"NM1" if seg.element(1) == Some(b"QC") => {
+                    if let Some(claim) = r.claims.last_mut() {
+                        let t = |n| seg.text(n).trim().to_string();
+                        claim.patient = Some(if seg.element(2) == Some(b"2") {
+                            claim_model::Name::Organization(t(3))
+                        } else {
+                            claim_model::Name::Person {
+                                last: t(3),
+                                first: t(4),
+                                middle: t(5),
+                                suffix: t(7),
+                            }
+                        });
                     }
                 }
                 b"CLP" => {
                     in_line = false;
+                    party = Party835::None;
                     clp_pos.push((seg.pos, Vec::new()));
                     r.claims.push(ClaimPayment {
                         patient_control_number: seg.text(1).trim().to_string(),
@@ -89,6 +139,8 @@ pub fn remittances_of(segs: &[Segment<'_>]) -> (Vec<Remittance>, Vec<Finding>) {
                         paid: c.money(&seg, 4),
                         patient_responsibility: c.money(&seg, 5),
                         payer_claim_number: seg.text(7).trim().to_string(),
+                        filing_indicator: seg.text(6).trim().to_string(),
+                        patient: None,
                         adjustments: Vec::new(),
                         lines: Vec::new(),
                     });
