@@ -53,7 +53,8 @@ pub struct GroupAck {
     pub sets: Vec<SetAck>,
 }
 
-/// A 277CA's verdict on one claim (loop 2200D).
+/// A 277CA's verdict on one claim (loop 2200D), or a 277 status response's answer about one
+/// (loops 2200D/2200E).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClaimAck {
     /// TRN02, the claim's patient control number (CLM01).
@@ -68,6 +69,9 @@ pub struct ClaimAck {
     pub accepted: bool,
     /// STC04 total charge.
     pub charge: Option<Cents>,
+    /// STC05 amount paid (claim status responses), when given.
+    #[serde(default)]
+    pub paid: Option<Cents>,
     /// STC02 status date.
     #[serde(with = "crate::json::date")]
     pub date: Option<Date>,

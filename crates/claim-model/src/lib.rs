@@ -13,6 +13,7 @@
 
 mod ack;
 mod claim;
+mod eligibility;
 mod ids;
 mod json;
 mod money;
@@ -24,6 +25,7 @@ pub use claim::{
     Name, OtherPayer, Party, Payer, Person, Poa, Procedure, ProviderRole, ServiceLine, Subscriber,
     Units,
 };
+pub use eligibility::{Benefit, EligibilityRequest, EligibilityResponse};
 pub use ids::{Npi, NpiError};
 pub use money::{Cents, MoneyError};
 pub use remit::{

@@ -92,7 +92,9 @@ pub fn read_999(src: &[u8]) -> (Vec<GroupAck>, Vec<Finding>) {
     (out, findings)
 }
 
-/// Reads every 277CA in `src`: one [`ClaimAck`] per claim (loop 2200D).
+/// Reads every 277 in `src` — claim acknowledgments (277CA, 005010X214) and claim status
+/// responses (005010X212) alike: one [`ClaimAck`] per claim (loop 2200D, or 2200E for a
+/// dependent), with its first status.
 pub fn read_277ca(src: &[u8]) -> (Vec<ClaimAck>, Vec<Finding>) {
     let src = x12::to_bytes(src);
     let (_, findings, segs) = x12::parse_with_segments(&src);
@@ -110,7 +112,10 @@ pub fn read_277ca(src: &[u8]) -> (Vec<ClaimAck>, Vec<Finding>) {
                 level = text(s, 3);
                 in_claim = false;
             }
-            b"TRN" if level == "PT" && s.element(1) == Some(b"2") => {
+            // The claim level: PT in a 277CA, subscriber (22) or dependent (23) in a 277.
+            b"TRN"
+                if matches!(level.as_str(), "PT" | "22" | "23") && s.element(1) == Some(b"2") =>
+            {
                 in_claim = true;
                 status_seen = false;
                 out.push(ClaimAck {
@@ -120,6 +125,7 @@ pub fn read_277ca(src: &[u8]) -> (Vec<ClaimAck>, Vec<Finding>) {
                     entity: String::new(),
                     accepted: false,
                     charge: None,
+                    paid: None,
                     date: None,
                     payer_claim_number: String::new(),
                     message: String::new(),
@@ -139,6 +145,7 @@ pub fn read_277ca(src: &[u8]) -> (Vec<ClaimAck>, Vec<Finding>) {
                     a.accepted = ClaimAck::category_accepts(&a.category);
                     a.date = Date::from_yyyymmdd(&text(s, 2));
                     a.charge = text(s, 4).parse::<Cents>().ok();
+                    a.paid = text(s, 5).parse::<Cents>().ok();
                     a.message = text(s, 12);
                 }
             }

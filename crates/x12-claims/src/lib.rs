@@ -19,6 +19,7 @@ mod claim837;
 mod external;
 mod fields;
 pub mod guide;
+mod inquiry;
 mod remit835;
 mod situational;
 mod validate;
@@ -30,8 +31,11 @@ mod write837;
 pub use x12;
 
 pub use ack999::{AckTime, ack_999};
+/// Reads 277 claim status responses (005010X212): the same reader as the 277CA's.
+pub use acks::read_277ca as read_277;
 pub use acks::{ack_277ca, read_277ca, read_999};
 pub use claim837::{claims_of, read_837};
+pub use inquiry::{read_271, write_270, write_276};
 pub use remit835::{read_835, remittances_of};
 pub use validate::{
     CHECKED_LEVELS, Issue, Report, TransactionReport, is_warning, level_of, validate,
