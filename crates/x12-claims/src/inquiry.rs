@@ -9,28 +9,10 @@ use code_sets::Date;
 use x12::{Delimiters, EnvelopeWriter, Finding, InterchangeHeader, Segment};
 
 use crate::Submission;
+use crate::out::{name_parts, put, ymd};
 
 fn text(s: &Segment<'_>, n: usize) -> String {
     s.text(n).trim().to_string()
-}
-
-fn put(w: &mut EnvelopeWriter, line: &mut Vec<u8>, id: &[u8], el: &[&str]) {
-    let d = w.delimiters();
-    let n = el.iter().rposition(|e| !e.is_empty()).map_or(0, |i| i + 1);
-    line.clear();
-    line.extend_from_slice(id);
-    for e in &el[..n] {
-        line.push(d.element);
-        line.extend_from_slice(e.as_bytes());
-    }
-    w.segment_joined(line);
-}
-
-fn name_parts(n: &Name) -> (&'static str, &str, &str, &str, &str) {
-    match n {
-        Name::Person { last, first, middle, suffix } => ("1", last, first, middle, suffix),
-        Name::Organization(o) => ("2", o, "", "", ""),
-    }
 }
 
 fn person_of(s: &Segment<'_>) -> Person {
@@ -66,10 +48,6 @@ fn envelope(
         version,
     );
     w
-}
-
-fn ymd(d: Date) -> String {
-    format!("{:08}", d.as_yyyymmdd())
 }
 
 /// Writes 270 inquiries, one transaction set each.

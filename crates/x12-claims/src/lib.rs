@@ -20,6 +20,7 @@ mod external;
 mod fields;
 pub mod guide;
 mod inquiry;
+mod out;
 mod remit835;
 mod situational;
 mod validate;

@@ -7,26 +7,7 @@ use claim_model::{Adjustment, Cents, Name, Remittance};
 use x12::{Delimiters, EnvelopeWriter, InterchangeHeader};
 
 use crate::Submission;
-
-fn trim<'a>(el: &'a [&'a str]) -> &'a [&'a str] {
-    let n = el.iter().rposition(|e| !e.is_empty()).map_or(0, |i| i + 1);
-    &el[..n]
-}
-
-fn put(w: &mut EnvelopeWriter, line: &mut Vec<u8>, id: &[u8], el: &[&str]) {
-    let d = w.delimiters();
-    line.clear();
-    line.extend_from_slice(id);
-    for e in trim(el) {
-        line.push(d.element);
-        line.extend_from_slice(e.as_bytes());
-    }
-    w.segment_joined(line);
-}
-
-fn comp(d: &Delimiters, parts: &[&str]) -> String {
-    trim(parts).join(&char::from(d.component).to_string())
-}
+use crate::out::{comp, put, units};
 
 fn cas(w: &mut EnvelopeWriter, line: &mut Vec<u8>, adjustments: &[Adjustment]) {
     let mut groups: Vec<&str> = Vec::new();
@@ -47,15 +28,6 @@ fn cas(w: &mut EnvelopeWriter, line: &mut Vec<u8>, adjustments: &[Adjustment]) {
             let refs: Vec<&str> = el.iter().map(String::as_str).collect();
             put(w, line, b"CAS", &refs);
         }
-    }
-}
-
-fn units(u: claim_model::Units) -> String {
-    if u.0 % 1000 == 0 {
-        (u.0 / 1000).to_string()
-    } else {
-        let s = format!("{}.{:03}", u.0 / 1000, (u.0 % 1000).abs());
-        s.trim_end_matches('0').to_string()
     }
 }
 

@@ -5,11 +5,12 @@
 //! from [`Submission`] or takes the usual value (`Y`).
 
 use claim_model::{
-    Adjustment, Claim, ClaimKind, DiagnosisKind, Frequency, Name, OtherPayer, Party, Person,
-    ProviderRole, ServiceLine, Subscriber, Units,
+    Adjustment, Claim, ClaimKind, DiagnosisKind, Frequency, OtherPayer, Party, Person,
+    ProviderRole, ServiceLine, Subscriber,
 };
-use code_sets::Date;
 use x12::{Delimiters, EnvelopeWriter, InterchangeHeader};
+
+use crate::out::{comp, name_parts, units, ymd};
 
 /// Who sends the batch to whom, and when.
 #[derive(Clone, Debug)]
@@ -45,28 +46,6 @@ fn seg<'a>(id: &'static [u8], el: &'a [&'a str]) -> Seg<'a> {
     Seg { id, el }
 }
 
-/// Joins components with the component separator, dropping trailing empty ones.
-fn comp(d: &Delimiters, parts: &[&str]) -> String {
-    let mut p: Vec<&str> = parts.to_vec();
-    while p.last().is_some_and(|s| s.is_empty()) {
-        p.pop();
-    }
-    p.join(&char::from(d.component).to_string())
-}
-
-fn ymd(d: Date) -> String {
-    format!("{:08}", d.as_yyyymmdd())
-}
-
-fn units(u: Units) -> String {
-    if u.0 % 1000 == 0 {
-        (u.0 / 1000).to_string()
-    } else {
-        let s = format!("{}.{:03}", u.0 / 1000, (u.0 % 1000).abs());
-        s.trim_end_matches('0').to_string()
-    }
-}
-
 struct Out<'a> {
     w: &'a mut EnvelopeWriter,
     d: Delimiters,
@@ -76,14 +55,7 @@ struct Out<'a> {
 
 impl Out<'_> {
     fn put(&mut self, s: Seg<'_>) {
-        let n = s.el.iter().rposition(|e| !e.is_empty()).map_or(0, |i| i + 1);
-        self.line.clear();
-        self.line.extend_from_slice(s.id);
-        for e in &s.el[..n] {
-            self.line.push(self.d.element);
-            self.line.extend_from_slice(e.as_bytes());
-        }
-        self.w.segment_joined(&self.line);
+        crate::out::put(self.w, &mut self.line, s.id, s.el);
     }
 
     /// NM1 for a party: entity code, its name, and its NPI (or none).
@@ -91,16 +63,13 @@ impl Out<'_> {
         let (kind, last, first, middle, suffix) = name_parts(&p.name);
         let npi = p.npi.map(|n| n.to_string()).unwrap_or_default();
         let q = if npi.is_empty() { "" } else { "XX" };
-        self.put(seg(b"NM1", &[entity, kind, &last, &first, &middle, "", &suffix, q, &npi]));
+        self.put(seg(b"NM1", &[entity, kind, last, first, middle, "", suffix, q, &npi]));
     }
 
     fn nm1_person(&mut self, entity: &str, p: &Person, id_qualifier: &str) {
         let (kind, last, first, middle, suffix) = name_parts(&p.name);
         let q = if p.member_id.is_empty() { "" } else { id_qualifier };
-        self.put(seg(
-            b"NM1",
-            &[entity, kind, &last, &first, &middle, "", &suffix, q, &p.member_id],
-        ));
+        self.put(seg(b"NM1", &[entity, kind, last, first, middle, "", suffix, q, &p.member_id]));
     }
 
     fn address(&mut self, a: &Option<claim_model::Address>) {
@@ -140,15 +109,6 @@ impl Out<'_> {
                 self.put(seg(b"CAS", &refs));
             }
         }
-    }
-}
-
-fn name_parts(n: &Name) -> (&'static str, String, String, String, String) {
-    match n {
-        Name::Person { last, first, middle, suffix } => {
-            ("1", last.clone(), first.clone(), middle.clone(), suffix.clone())
-        }
-        Name::Organization(o) => ("2", o.clone(), String::new(), String::new(), String::new()),
     }
 }
 
@@ -221,7 +181,7 @@ fn write_set(o: &mut Out<'_>, claims: &[&Claim], sub: &Submission, kind: ClaimKi
             }
             if let Some(p) = c.provider(ProviderRole::PayTo) {
                 let (kind, name, ..) = name_parts(&p.name);
-                o.put(seg(b"NM1", &["87", kind, &name]));
+                o.put(seg(b"NM1", &["87", kind, name]));
                 o.address(&p.address);
             }
             last_billing = billing;
@@ -473,17 +433,5 @@ fn line(o: &mut Out<'_>, c: &Claim, l: &ServiceLine) {
         if let Some(date) = a.date {
             o.put(seg(b"DTP", &["573", "D8", &ymd(date)]));
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn units_are_written_as_x12_decimals() {
-        assert_eq!(units(Units(1000)), "1");
-        assert_eq!(units(Units(1500)), "1.5");
-        assert_eq!(units(Units(125)), "0.125");
     }
 }
