@@ -115,6 +115,14 @@ fn parse_json(src: &[u8]) -> Value {
                             "st": t.st,
                             "se": t.se,
                         });
+                        // Where each segment sits in the implementation guide, aligned with the
+                        // set's segments (ST first).
+                        let isa12 = doc.segments[ic.isa].text(&bytes, &ic.delimiters, 12);
+                        let gs08 = doc.segments[g.gs].text(&bytes, &ic.delimiters, 8);
+                        if let Some((guide, loops)) = x12_claims::loops_of(&segs[span.clone()], &isa12, &gs08) {
+                            v["guide"] = json!(guide);
+                            v["loops"] = json!(loops);
+                        }
                         // The claim-model view of the set (docs/claim-json.md); `x12 write`
                         // ignores it and writes the segments.
                         match t.set_id(&bytes) {

@@ -494,6 +494,12 @@ fn x12_validate_contract() {
     assert_eq!(remit["payment"], 8000, "{remit}");
     assert_eq!(remit["claims"][0]["patient_control_number"], "PAT1");
     assert_eq!(remit["claims"][0]["adjustments"][0]["group"], "PR");
+    // ... and each segment's loop in the implementation guide, aligned with the set's segments.
+    let t = &parsed["interchanges"][0]["groups"][0]["transactions"][0];
+    assert_eq!(t["guide"], "005010X221A1");
+    assert_eq!(t["loops"].as_array().map(Vec::len), Some(13));
+    assert_eq!(t["loops"][3], "1000A");
+    assert_eq!(t["loops"][9], "2100");
     assert_eq!(v["interchanges"], 1);
     assert_eq!(v["transactions"][0]["set"], "835");
     assert_eq!(v["transactions"][0]["version"], "005010X221A1");

@@ -39,7 +39,7 @@ pub use claim837::{claims_of, read_837};
 pub use inquiry::{read_271, write_270, write_276};
 pub use remit835::{read_835, remittances_of};
 pub use validate::{
-    CHECKED_LEVELS, Issue, Report, TransactionReport, is_warning, level_of, validate,
+    CHECKED_LEVELS, Issue, Report, TransactionReport, is_warning, level_of, loops_of, validate,
     validate_each, validate_reader, validate_with,
 };
 pub use write835::write_835;

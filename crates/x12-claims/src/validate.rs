@@ -377,3 +377,20 @@ fn check_set(
     }
     report
 }
+
+/// The implementation-guide loop of each segment of one transaction set (`segs` from ST to SE),
+/// and the guide used; `None` when no guide covers the set. `isa12` and `gs08` are the
+/// interchange's version and the group's (for sets whose ST03 is empty).
+pub fn loops_of(
+    segs: &[x12::Segment<'_>],
+    isa12: &str,
+    gs08: &str,
+) -> Option<(&'static str, Vec<&'static str>)> {
+    let st = segs.first()?;
+    let st03 = st.text(3).trim().to_string();
+    let version = if st03.is_empty() { gs08.to_string() } else { st03 };
+    let set = st.text(1).trim().to_string();
+    let (chosen, _) = choose_guide(&set, &version, isa12, segs, st.pos);
+    let g = chosen?;
+    Some((g.version, crate::walk::walk(g, segs).loops))
+}
