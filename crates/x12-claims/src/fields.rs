@@ -74,7 +74,8 @@ impl Fields<'_> {
 
     /// A CCYYMMDD date (the first eight characters, so DT date-times read too); blank is none.
     pub(crate) fn date(&mut self, seg: &Segment<'_>, n: usize) -> Option<Date> {
-        let t = text(seg, n);
+        let raw = seg.text(n);
+        let t = raw.trim();
         if t.is_empty() {
             return None;
         }
@@ -92,22 +93,25 @@ impl Fields<'_> {
 
     /// A quantity with up to three decimals, in thousandths; blank is none.
     pub(crate) fn units(&mut self, seg: &Segment<'_>, n: usize) -> Option<Units> {
-        let t = text(seg, n);
+        let raw = seg.text(n);
+        let t = raw.trim();
         if t.is_empty() {
             return None;
         }
         let (neg, body) = match t.strip_prefix('-') {
             Some(b) => (true, b),
-            None => (false, t.as_str()),
+            None => (false, t),
         };
         let (w, f) = body.split_once('.').unwrap_or((body, ""));
         let ok = !w.is_empty() || !f.is_empty();
         let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-        let f3 = format!("{f:0<3}");
-        let parsed = (ok && digits(w) && digits(f) && f.trim_end_matches('0').len() <= 3)
+        let f = f.trim_end_matches('0');
+        let parsed = (ok && digits(w) && digits(f) && f.len() <= 3)
             .then(|| {
                 let w: i64 = if w.is_empty() { 0 } else { w.parse().ok()? };
-                let f: i64 = f3.get(..3)?.parse().ok()?;
+                // Thousandths from up to three decimals, without allocating.
+                let frac = f.bytes().chain(std::iter::repeat(b'0')).take(3);
+                let f: i64 = frac.fold(0, |acc, b| acc * 10 + i64::from(b - b'0'));
                 w.checked_mul(1000)?.checked_add(f)
             })
             .flatten();
