@@ -383,6 +383,9 @@ fn check_elements(s: &Segment<'_>, su: &SegmentUse, def: &LoopDef, out: &mut Vec
     let d = s.delimiters;
     let mut present = [false; 32];
     let mut count = 0;
+    // Most segments carry no component separator at all: one scan of the segment spares a scan
+    // of each of its simple elements.
+    let has_component = s.raw.contains(&d.component);
     // The last date/time format qualifier (element 1250) seen, for the period (1251) after it.
     let mut format: &[u8] = b"";
     for (i, raw) in s.elements().enumerate() {
@@ -430,7 +433,7 @@ fn check_elements(s: &Segment<'_>, su: &SegmentUse, def: &LoopDef, out: &mut Vec
         let values = raw.split(move |b| rep != 0 && *b == rep);
         for v in values {
             match slot {
-                Slot::Simple(_) if v.contains(&d.component) => {
+                Slot::Simple(_) if has_component && v.contains(&d.component) => {
                     let why = if d.repetition.is_none() {
                         " (this interchange's ISA11 names no repetition separator of its own, so \
                          repeats cannot be sent)"
