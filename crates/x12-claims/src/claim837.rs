@@ -104,6 +104,16 @@ pub fn read_837(src: &[u8]) -> (Vec<Claim>, Vec<Finding>) {
 /// The claims of the 837 transaction sets among `segs` (a file's or one transaction set's
 /// segments, in order), with the reader's own findings (not the envelope checks).
 pub fn claims_of(segs: &[Segment<'_>]) -> (Vec<Claim>, Vec<Finding>) {
+    read_claims(segs, false)
+}
+
+/// The reader's findings alone, for validation: the claims are built without copies of their
+/// billing provider, subscriber, patient and payer (which the checks do not look at).
+pub(crate) fn claim_findings(segs: &[Segment<'_>]) -> Vec<Finding> {
+    read_claims(segs, true).1
+}
+
+fn read_claims(segs: &[Segment<'_>], checks_only: bool) -> (Vec<Claim>, Vec<Finding>) {
     let mut findings = Vec::new();
     let mut claims: Vec<Claim> = Vec::new();
     let mut positions: Vec<Position> = Vec::new();
@@ -334,8 +344,10 @@ pub fn claims_of(segs: &[Segment<'_>]) -> (Vec<Claim>, Vec<Finding>) {
                     },
                 );
                 let mut providers = Vec::new();
-                if let Some(b) = billing.clone() {
-                    providers.push((ProviderRole::Billing, b));
+                if let Some(b) = billing.as_ref() {
+                    if !checks_only {
+                        providers.push((ProviderRole::Billing, b.clone()));
+                    }
                 } else {
                     r.find(
                         seg.pos,
@@ -344,8 +356,8 @@ pub fn claims_of(segs: &[Segment<'_>]) -> (Vec<Claim>, Vec<Finding>) {
                         "claim without a billing provider (loop 2010AA)".into(),
                     );
                 }
-                if let Some(p) = pay_to.clone() {
-                    providers.push((ProviderRole::PayTo, p));
+                if let Some(p) = pay_to.as_ref().filter(|_| !checks_only) {
+                    providers.push((ProviderRole::PayTo, p.clone()));
                 }
                 claim = Some(Claim {
                     kind,
@@ -364,9 +376,13 @@ pub fn claims_of(segs: &[Segment<'_>]) -> (Vec<Claim>, Vec<Finding>) {
                     frequency: freq,
                     original_claim_number: String::new(),
                     providers,
-                    subscriber: subscriber.clone(),
-                    patient: patient.clone(),
-                    payer: payer.clone(),
+                    subscriber: if checks_only { empty_subscriber() } else { subscriber.clone() },
+                    patient: if checks_only { None } else { patient.clone() },
+                    payer: if checks_only {
+                        Payer { name: String::new(), id: String::new(), address: None }
+                    } else {
+                        payer.clone()
+                    },
                     diagnoses: Vec::new(),
                     procedures: Vec::new(),
                     from: None,

@@ -332,7 +332,7 @@ fn check_set(
     let set = st.text(1).trim().to_string();
     let mut findings = Vec::new();
     if max_level >= 2 {
-        findings.extend(crate::claim837::claims_of(segs).1);
+        findings.extend(crate::claim837::claim_findings(segs));
         findings.extend(crate::remit835::remittances_of(segs).1);
     }
     let (chosen, notes) = choose_guide(&set, &version, isa12, segs, st.pos);
