@@ -141,8 +141,67 @@ pub(crate) fn run(ctx: &Ctx) -> Result<Outcome> {
         }
     }
 
+    x12_steps(&lib);
+
     out!();
     out!("The sample release is installed in {}.", ctx.data_dir.display());
     out!("Import the full official releases with `superbill data import PATH…` (see README).");
     Ok(Outcome::Yes)
+}
+
+/// A synthetic 837P batch: one clean claim, one whose total does not match its lines and whose
+/// diagnosis is a category. Fictional names and numbers only.
+const DEMO_837: &str = "ISA*00*          *00*          *ZZ*DEMOCLINIC     *ZZ*DEMOPAYER      *260516*0900*^*00501*000000001*0*T*:~\n\
+GS*HC*DEMOCLINIC*DEMOPAYER*20260516*0900*1*X*005010X222A1~\n\
+ST*837*0001*005010X222A1~\nBHT*0019*00*DEMO1*20260516*0900*CH~\n\
+NM1*41*2*DEMO BILLING*****46*S1~\nPER*IC*DESK*TE*5555551212~\nNM1*40*2*DEMO PAYER*****46*P1~\n\
+HL*1**20*1~\nPRV*BI*PXC*207Q00000X~\nNM1*85*2*DEMO CLINIC*****XX*1234567893~\nN3*1 MAIN ST~\nN4*ANYTOWN*PA*17111~\nREF*EI*123456789~\n\
+HL*2*1*22*0~\nSBR*P*18*******CI~\nNM1*IL*1*DOE*JANE****MI*M123~\nDMG*D8*19800101*F~\nNM1*PR*2*DEMO PAYER*****PI*P1~\n\
+CLM*GOOD1*150***11:B:1*Y*A*Y*Y~\nHI*ABK:E119*ABF:I10~\n\
+LX*1~\nSV1*HC:G0439*150*UN*1***1:2~\nDTP*472*D8*20260515~\n\
+CLM*BAD2*300***11:B:1*Y*A*Y*Y~\nHI*ABK:E11~\n\
+LX*1~\nSV1*HC:G0439*150*UN*1***1~\nDTP*472*D8*20260515~\n\
+SE*27*0001~\nGE*1*1~\nIEA*1*000000001~\n";
+
+fn x12_steps(lib: &code_sets::Library) {
+    step(
+        "Validate an 837 by SNIP level, codes checked on the date of service",
+        "superbill x12 validate claims.837 --level 5",
+    );
+    let report = x12_claims::validate_with(DEMO_837.as_bytes(), 5, Some(lib));
+    for t in &report.transactions {
+        for i in t.issues.iter().chain(&t.warnings) {
+            let loop_id = i.loop_id.map(|l| format!(" loop {l}")).unwrap_or_default();
+            out!(
+                "level {} {} at segment {} ({}){loop_id}: {}",
+                i.level,
+                i.finding.rule,
+                i.finding.pos.segment_index,
+                i.finding.pos.segment_id(),
+                i.finding.message
+            );
+        }
+    }
+    out!("{}", if report.valid() { "valid" } else { "NOT valid" });
+
+    step(
+        "The payer's claim acknowledgment: each claim accepted or rejected",
+        "superbill x12 ack claims.837 --277ca",
+    );
+    let time = x12_claims::AckTime {
+        isa: ("260516".into(), "0905".into()),
+        gs: ("20260516".into(), "0905".into()),
+    };
+    if let Some(ack) = x12_claims::ack_277ca(DEMO_837.as_bytes(), &time, Some(lib)) {
+        for a in x12_claims::read_277ca(&ack).0 {
+            out!(
+                "claim {:<6} {} ({}:{}) {}",
+                a.patient_control_number,
+                if a.accepted { "accepted" } else { "REJECTED" },
+                a.category,
+                a.status,
+                a.message
+            );
+        }
+    }
 }
