@@ -464,6 +464,12 @@ fn demo_runs_on_a_fresh_data_dir() {
         "{text}"
     );
     assert!(text.contains("does not apply"), "{text}");
+    // The X12 part: a balancing error and a category as diagnosis, then the 277CA verdicts.
+    assert!(text.contains("X12-837-BAL-001") && text.contains("X12-CODE-002"), "{text}");
+    assert!(
+        text.contains("claim GOOD1  accepted") && text.contains("claim BAD2   REJECTED"),
+        "{text}"
+    );
     // And it leaves a usable data directory behind.
     env.json(&["codes", "show", "E11.9", "--json"], 0);
 }
