@@ -3,8 +3,6 @@
 //! Balancing findings (SNIP 3) and later levels are not reported in a 999 (the 277CA carries
 //! claim-level results).
 
-use x12::{Delimiters, EnvelopeWriter, InterchangeHeader};
-
 use crate::validate::{Issue, validate};
 
 /// When the acknowledgment is written: (`YYMMDD`, `HHMM`) for the ISA and (`CCYYMMDD`, `HHMM`)
@@ -66,19 +64,9 @@ pub fn ack_999(src: &[u8], time: &AckTime) -> Option<Vec<u8>> {
     let bytes = x12::to_bytes(src);
     let report = validate(&bytes, 2);
     let (doc, _) = x12::parse(&bytes);
-    let ic = doc.interchanges.first()?;
-    let d = ic.delimiters;
-    let isa = doc.segments[ic.isa];
-    let header = InterchangeHeader {
-        sender: (isa.text(&bytes, &d, 7), isa.text(&bytes, &d, 8)),
-        receiver: (isa.text(&bytes, &d, 5), isa.text(&bytes, &d, 6)),
-        date_time: time.isa.clone(),
-        control: isa.text(&bytes, &d, 13).parse().unwrap_or(1),
-        ack_requested: false,
-        usage: isa.text(&bytes, &d, 15).chars().next().unwrap_or('P'),
-    };
-    let out_delims = Delimiters { repetition: Some(d.repetition.unwrap_or(b'^')), ..d };
-    let mut w = EnvelopeWriter::new(out_delims, &header).line_breaks(true);
+    let mut w = crate::out::reply_writer(&bytes, &doc, time)?;
+    let d = doc.interchanges.first()?.delimiters;
+    let out_delims = w.delimiters();
     for (gi, g) in doc.interchanges.iter().flat_map(|ic| ic.groups.iter()).enumerate() {
         let gs = doc.segments[g.gs];
         let sender = gs.text(&bytes, &d, 3);

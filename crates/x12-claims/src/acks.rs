@@ -3,7 +3,7 @@
 
 use claim_model::{Cents, ClaimAck, GroupAck, SegmentError, SetAck};
 use code_sets::{Date, Library};
-use x12::{Delimiters, EnvelopeWriter, Finding, InterchangeHeader, Segment};
+use x12::{Delimiters, EnvelopeWriter, Finding, Segment};
 
 use crate::AckTime;
 
@@ -169,19 +169,9 @@ pub fn ack_277ca(src: &[u8], time: &AckTime, codes: Option<&Library>) -> Option<
     let bytes = x12::to_bytes(src);
     let report = crate::validate_with(&bytes, 5, codes);
     let (doc, _, segs) = x12::parse_with_segments(&bytes);
-    let ic = doc.interchanges.first()?;
-    let d = ic.delimiters;
-    let isa = doc.segments[ic.isa];
-    let header = InterchangeHeader {
-        sender: (isa.text(&bytes, &d, 7), isa.text(&bytes, &d, 8)),
-        receiver: (isa.text(&bytes, &d, 5), isa.text(&bytes, &d, 6)),
-        date_time: time.isa.clone(),
-        control: isa.text(&bytes, &d, 13).parse().unwrap_or(1),
-        ack_requested: false,
-        usage: isa.text(&bytes, &d, 15).chars().next().unwrap_or('P'),
-    };
-    let out_delims = Delimiters { repetition: Some(d.repetition.unwrap_or(b'^')), ..d };
-    let mut w = EnvelopeWriter::new(out_delims, &header).line_breaks(true);
+    let mut w = crate::out::reply_writer(&bytes, &doc, time)?;
+    let d = doc.interchanges.first()?.delimiters;
+    let out_delims = w.delimiters();
     let today = time.gs.0.clone();
     let mut n_sets = 0u32;
     for (gi, g) in doc.interchanges.iter().flat_map(|ic| ic.groups.iter()).enumerate() {

@@ -6,13 +6,24 @@ use claim_model::{
     ProviderRole,
 };
 use code_sets::Date;
-use x12::{Delimiters, EnvelopeWriter, Finding, InterchangeHeader, Segment};
+use x12::{Delimiters, EnvelopeWriter, Finding, Segment};
 
 use crate::Submission;
 use crate::out::{name_parts, put, ymd};
 
 fn text(s: &Segment<'_>, n: usize) -> String {
     s.text(n).trim().to_string()
+}
+
+/// A person not named in the file.
+fn nobody() -> Person {
+    Person {
+        name: Name::Organization(String::new()),
+        member_id: String::new(),
+        birth_date: None,
+        sex: 'U',
+        address: None,
+    }
 }
 
 fn person_of(s: &Segment<'_>) -> Person {
@@ -30,23 +41,8 @@ fn envelope(
     functional: &str,
     version: &str,
 ) -> EnvelopeWriter {
-    let header = InterchangeHeader {
-        sender: sub.sender.clone(),
-        receiver: sub.receiver.clone(),
-        date_time: (sub.date_time.0.get(2..).unwrap_or("").to_string(), sub.date_time.1.clone()),
-        control: sub.control,
-        ack_requested: false,
-        usage: sub.usage,
-    };
-    let mut w = EnvelopeWriter::new(delimiters, &header).line_breaks(true);
-    w.group(
-        functional,
-        &sub.application_ids.0,
-        &sub.application_ids.1,
-        (&sub.date_time.0, &sub.date_time.1),
-        sub.control % 1_000_000_000,
-        version,
-    );
+    let mut w = crate::out::interchange(sub, delimiters);
+    crate::out::group(&mut w, sub, functional, sub.control, version);
     w
 }
 
@@ -148,13 +144,7 @@ pub fn read_271(src: &[u8]) -> (Vec<EligibilityResponse>, Vec<Finding>) {
                     out.push(EligibilityResponse {
                         traces: Vec::new(),
                         payer: payer.clone(),
-                        subscriber: subscriber.clone().unwrap_or_else(|| Person {
-                            name: Name::Organization(String::new()),
-                            member_id: String::new(),
-                            birth_date: None,
-                            sex: 'U',
-                            address: None,
-                        }),
+                        subscriber: subscriber.clone().unwrap_or_else(nobody),
                         dependent: None,
                         rejections: std::mem::take(&mut pending_rejections),
                         benefits: Vec::new(),
@@ -244,13 +234,7 @@ pub fn read_271(src: &[u8]) -> (Vec<EligibilityResponse>, Vec<Finding>) {
             None => out.push(EligibilityResponse {
                 traces: Vec::new(),
                 payer,
-                subscriber: subscriber.unwrap_or_else(|| Person {
-                    name: Name::Organization(String::new()),
-                    member_id: String::new(),
-                    birth_date: None,
-                    sex: 'U',
-                    address: None,
-                }),
+                subscriber: subscriber.unwrap_or_else(nobody),
                 dependent: None,
                 rejections: pending_rejections,
                 benefits: Vec::new(),

@@ -3,33 +3,11 @@
 //! [`Remittance`]; the envelope comes from a [`Submission`] (its `submitter` contact and phone
 //! become the payer's business contact, PER*BL).
 
-use claim_model::{Adjustment, Cents, Name, Remittance};
-use x12::{Delimiters, EnvelopeWriter, InterchangeHeader};
+use claim_model::{Cents, Name, Remittance};
+use x12::{Delimiters, EnvelopeWriter};
 
 use crate::Submission;
-use crate::out::{comp, put, units};
-
-fn cas(w: &mut EnvelopeWriter, line: &mut Vec<u8>, adjustments: &[Adjustment]) {
-    let mut groups: Vec<&str> = Vec::new();
-    for a in adjustments {
-        if !groups.contains(&a.group.code()) {
-            groups.push(a.group.code());
-        }
-    }
-    for g in groups {
-        let of: Vec<&Adjustment> = adjustments.iter().filter(|a| a.group.code() == g).collect();
-        for chunk in of.chunks(6) {
-            let mut el: Vec<String> = vec![g.to_string()];
-            for a in chunk {
-                el.push(a.reason.clone());
-                el.push(a.amount.to_x12());
-                el.push(a.quantity.map(units).unwrap_or_default());
-            }
-            let refs: Vec<&str> = el.iter().map(String::as_str).collect();
-            put(w, line, b"CAS", &refs);
-        }
-    }
-}
+use crate::out::{cas, comp, put, units};
 
 fn address(w: &mut EnvelopeWriter, line: &mut Vec<u8>, a: &Option<claim_model::Address>) {
     let Some(a) = a else { return };
@@ -42,23 +20,8 @@ fn address(w: &mut EnvelopeWriter, line: &mut Vec<u8>, a: &Option<claim_model::A
 /// Writes `remits` as one interchange with one functional group (HP) and a transaction set per
 /// remittance.
 pub fn write_835(remits: &[Remittance], sub: &Submission, delimiters: Delimiters) -> Vec<u8> {
-    let header = InterchangeHeader {
-        sender: sub.sender.clone(),
-        receiver: sub.receiver.clone(),
-        date_time: (sub.date_time.0.get(2..).unwrap_or("").to_string(), sub.date_time.1.clone()),
-        control: sub.control,
-        ack_requested: false,
-        usage: sub.usage,
-    };
-    let mut w = EnvelopeWriter::new(delimiters, &header).line_breaks(true);
-    w.group(
-        "HP",
-        &sub.application_ids.0,
-        &sub.application_ids.1,
-        (&sub.date_time.0, &sub.date_time.1),
-        sub.control % 1_000_000_000,
-        "005010X221A1",
-    );
+    let mut w = crate::out::interchange(sub, delimiters);
+    crate::out::group(&mut w, sub, "HP", sub.control, "005010X221A1");
     let mut line = Vec::with_capacity(256);
     for (n, r) in remits.iter().enumerate() {
         w.transaction("835", &format!("{:04}", n + 1), "");

@@ -8,7 +8,7 @@ use claim_model::{
     Adjustment, Claim, ClaimKind, DiagnosisKind, Frequency, OtherPayer, Party, Person,
     ProviderRole, ServiceLine, Subscriber,
 };
-use x12::{Delimiters, EnvelopeWriter, InterchangeHeader};
+use x12::{Delimiters, EnvelopeWriter};
 
 use crate::out::{comp, name_parts, units, ymd};
 
@@ -89,40 +89,13 @@ impl Out<'_> {
     }
 
     fn cas(&mut self, adjustments: &[Adjustment]) {
-        // One CAS per group, up to six reason/amount/quantity triplets each.
-        let mut groups: Vec<&str> = Vec::new();
-        for a in adjustments {
-            if !groups.contains(&a.group.code()) {
-                groups.push(a.group.code());
-            }
-        }
-        for g in groups {
-            let of: Vec<&Adjustment> = adjustments.iter().filter(|a| a.group.code() == g).collect();
-            for chunk in of.chunks(6) {
-                let mut el: Vec<String> = vec![g.to_string()];
-                for a in chunk {
-                    el.push(a.reason.clone());
-                    el.push(a.amount.to_x12());
-                    el.push(a.quantity.map(units).unwrap_or_default());
-                }
-                let refs: Vec<&str> = el.iter().map(String::as_str).collect();
-                self.put(seg(b"CAS", &refs));
-            }
-        }
+        crate::out::cas(self.w, &mut self.line, adjustments);
     }
 }
 
 /// Writes `claims` as an interchange: 837P claims in one group, 837I claims in another.
 pub fn write_837(claims: &[Claim], sub: &Submission, delimiters: Delimiters) -> Vec<u8> {
-    let header = InterchangeHeader {
-        sender: sub.sender.clone(),
-        receiver: sub.receiver.clone(),
-        date_time: (sub.date_time.0.get(2..).unwrap_or("").to_string(), sub.date_time.1.clone()),
-        control: sub.control,
-        ack_requested: false,
-        usage: sub.usage,
-    };
-    let mut w = EnvelopeWriter::new(delimiters, &header).line_breaks(true);
+    let mut w = crate::out::interchange(sub, delimiters);
     let mut group = 0u32;
     for (kind, version) in
         [(ClaimKind::Professional, "005010X222A1"), (ClaimKind::Institutional, "005010X223A2")]
@@ -132,14 +105,8 @@ pub fn write_837(claims: &[Claim], sub: &Submission, delimiters: Delimiters) -> 
             continue;
         }
         group += 1;
-        w.group(
-            "HC",
-            &sub.application_ids.0,
-            &sub.application_ids.1,
-            (&sub.date_time.0, &sub.date_time.1),
-            sub.control.wrapping_mul(10).wrapping_add(group) % 1_000_000_000,
-            version,
-        );
+        let control = sub.control.wrapping_mul(10).wrapping_add(group);
+        crate::out::group(&mut w, sub, "HC", control, version);
         w.transaction("837", &format!("{group:04}"), version);
         let mut out = Out { w: &mut w, d: delimiters, line: Vec::with_capacity(256) };
         write_set(&mut out, &of_kind, sub, kind);
