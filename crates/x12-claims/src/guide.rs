@@ -654,10 +654,12 @@ fn parse_segment(
             Some((e, c)) => (e, Some(c.parse::<usize>().map_err(|_| format!("option {opt}"))?)),
             None => (lhs, None),
         };
-        if e == "*" {
-            // `*.9=…`: that component of every composite element.
+        if e == "*" || e == "+" {
+            // `*.9=…`: that component of every composite element; `+.1=…`: of every composite
+            // element after the first.
             let c = c.ok_or(format!("option {opt}: *.C=…"))?;
-            for el in elements.iter_mut().filter(|el| !el.components.is_empty()) {
+            let skip = usize::from(e == "+");
+            for el in elements.iter_mut().filter(|el| !el.components.is_empty()).skip(skip) {
                 el.components
                     .get_mut(c.wrapping_sub(1))
                     .ok_or(format!("{opt}: no component"))?

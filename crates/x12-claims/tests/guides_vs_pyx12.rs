@@ -353,6 +353,9 @@ fn compare_codes(ours: &[&str], theirs: &BTreeSet<String>, pos: &str, d: &mut Di
     let o: BTreeSet<String> = ours.iter().map(|s| s.to_string()).collect();
     if o.is_empty() && !theirs.is_empty() {
         d.codes_not_checked += 1;
+        if std::env::var_os("SHOW_UNCHECKED").is_some() {
+            eprintln!("unchecked {pos}: {theirs:?}");
+        }
     } else if !o.is_empty() && o != *theirs {
         let extra: Vec<_> = o.difference(theirs).collect();
         let missing: Vec<_> = theirs.difference(&o).collect();
