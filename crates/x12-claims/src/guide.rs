@@ -169,10 +169,19 @@ pub struct StandardSegment {
 pub struct ElementUse {
     /// Usage.
     pub usage: Usage,
-    /// The codes the guide allows (empty: any value the type allows).
+    /// The codes the guide allows, in the guide's order (empty: any value the type allows).
     pub codes: Vec<&'static str>,
+    /// The same codes sorted, for lookups.
+    pub sorted: Vec<&'static str>,
     /// For a composite: how each component is used (empty for simple elements).
     pub components: Vec<ElementUse>,
+}
+
+impl ElementUse {
+    /// Whether the guide allows `value` here (any value when it lists no codes).
+    pub fn allows(&self, value: &[u8]) -> bool {
+        self.sorted.is_empty() || has_code(&self.sorted, value)
+    }
 }
 
 /// A segment in a loop of a guide.
@@ -205,9 +214,16 @@ impl SegmentUse {
 
     /// True when `value` (the key element's value) selects this segment definition.
     pub fn key_matches(&self, value: &[u8]) -> bool {
-        let codes = self.key_codes();
-        codes.is_empty() || codes.iter().any(|c| c.as_bytes() == value)
+        let Some((e, c)) = self.key else { return true };
+        let Some(el) = self.elements.get(e - 1) else { return true };
+        let el = if c == 0 { Some(el) } else { el.components.get(c - 1) };
+        el.is_none_or(|el| el.allows(value))
     }
+}
+
+/// Whether `codes` (sorted, as the guides keep them) holds `value`.
+pub fn has_code(codes: &[&str], value: &[u8]) -> bool {
+    codes.binary_search_by(|c| c.as_bytes().cmp(value)).is_ok()
 }
 
 /// A loop (or the transaction's top level, with an empty ID).
@@ -226,6 +242,9 @@ pub struct LoopDef {
     /// Item indexes by segment ID (a child loop under its first segment's ID), sorted by ID:
     /// where a segment can go without scanning every item.
     pub by_id: Vec<(u32, Vec<usize>)>,
+    /// The items whose absence closing an iteration can report: required segments and loops,
+    /// and the claim loop (2300).
+    pub checked: Vec<usize>,
 }
 
 /// A segment ID packed into an integer for fast comparison.
@@ -244,6 +263,12 @@ impl LoopDef {
     }
 
     fn index(&mut self) {
+        self.checked = (0..self.items.len())
+            .filter(|&i| match &self.items[i] {
+                Item::Segment(su) => su.usage == Usage::Required,
+                Item::Loop(l) => l.usage == Usage::Required || l.id == "2300",
+            })
+            .collect();
         let mut map: std::collections::BTreeMap<u32, Vec<usize>> = Default::default();
         for (i, item) in self.items.iter_mut().enumerate() {
             let id = match item {
@@ -488,6 +513,7 @@ fn parse_guide(text: &'static str, std: &'static Standard) -> Result<Guide, Stri
         repeat: Some(1),
         items: Vec::new(),
         by_id: Vec::new(),
+        checked: Vec::new(),
     }];
     for (ln, line) in lines {
         let err = |m: &str| format!("line {ln}: {m}");
@@ -523,6 +549,7 @@ fn parse_guide(text: &'static str, std: &'static Standard) -> Result<Guide, Stri
                     repeat: repeat_count(repeat).ok_or_else(|| err("repeat: a number or >1"))?,
                     items: Vec::new(),
                     by_id: Vec::new(),
+                    checked: Vec::new(),
                 });
             }
             "seg" => {
@@ -602,6 +629,7 @@ fn parse_segment(
                     // Unless told otherwise: first component required, the rest situational.
                     (0..comps.len())
                         .map(|i| ElementUse {
+                            sorted: Vec::new(),
                             usage: if i == 0 { Usage::Required } else { Usage::Situational },
                             codes: Vec::new(),
                             components: Vec::new(),
@@ -610,7 +638,7 @@ fn parse_segment(
                 }
                 Slot::Simple(_) => Vec::new(),
             };
-            Ok(ElementUse { usage, codes: Vec::new(), components })
+            Ok(ElementUse { usage, codes: Vec::new(), sorted: Vec::new(), components })
         })
         .collect::<Result<Vec<_>, String>>()?;
     let mut key = None;
@@ -677,6 +705,15 @@ fn parse_segment(
                     .ok_or(format!("{opt}: no component"))?
                     .codes = codes
             }
+        }
+    }
+    // A sorted copy of each code list for binary search; the written order stays for messages.
+    for el in &mut elements {
+        el.sorted = el.codes.clone();
+        el.sorted.sort_unstable();
+        for c in &mut el.components {
+            c.sorted = c.codes.clone();
+            c.sorted.sort_unstable();
         }
     }
     if key.is_none() {

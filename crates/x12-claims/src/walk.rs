@@ -35,8 +35,8 @@
 use x12::{Finding, Position, Segment};
 
 use crate::guide::{
-    DataElement, DataType, Guide, Item, LoopDef, SegmentUse, Slot, StandardSegment, SyntaxNote,
-    Usage, id_code, standard,
+    DataElement, DataType, ElementUse, Guide, Item, LoopDef, SegmentUse, Slot, StandardSegment,
+    SyntaxNote, Usage, id_code, standard,
 };
 
 /// The result of a walk: the loop of each segment (`""` outside any loop) and the findings.
@@ -342,11 +342,11 @@ fn list(codes: &[&str]) -> String {
 }
 
 fn close(f: &Frame, out: &mut Vec<Finding>) {
-    for (i, item) in f.def.items.iter().enumerate() {
+    for &i in &f.def.checked {
         if f.counts[i] > 0 {
             continue;
         }
-        match item {
+        match &f.def.items[i] {
             Item::Segment(su) if su.usage == Usage::Required && su.id != "SE" && su.id != "ST" => {
                 out.push(finding(
                     f.start,
@@ -451,7 +451,7 @@ fn check_elements(s: &Segment<'_>, su: &SegmentUse, def: &LoopDef, out: &mut Vec
                     ));
                 }
                 Slot::Simple(de) => {
-                    let problem = check_value(v, de, &eu.codes)
+                    let problem = check_value(v, de, eu)
                         .or_else(|| (de.number == 1251).then(|| check_period(format, v)).flatten());
                     if let Some((rule, why)) = problem {
                         out.push(finding(
@@ -505,7 +505,7 @@ fn check_elements(s: &Segment<'_>, su: &SegmentUse, def: &LoopDef, out: &mut Vec
                         if de.number == 1250 {
                             format = part;
                         }
-                        let problem = check_value(part, de, &cu.codes).or_else(|| {
+                        let problem = check_value(part, de, cu).or_else(|| {
                             (de.number == 1251).then(|| check_period(format, part)).flatten()
                         });
                         if let Some((rule, why)) = problem {
@@ -574,13 +574,14 @@ fn check_syntax(
 }
 
 /// Checks one value against its data element and the guide's codes.
-fn check_value(v: &[u8], de: &DataElement, codes: &[&str]) -> Option<(&'static str, String)> {
+fn check_value(v: &[u8], de: &DataElement, eu: &ElementUse) -> Option<(&'static str, String)> {
+    let codes = &eu.codes;
     let shown = || String::from_utf8_lossy(v).into_owned();
     if v.iter().any(|&b| b < 0x20 || b == 0x7f) {
         return Some(("X12-SYN-016", "contains a control character".to_string()));
     }
     if !codes.is_empty() {
-        return (!codes.iter().any(|c| c.as_bytes() == v))
+        return (!eu.allows(v))
             .then(|| ("X12-IG-009", format!("is '{}'; allowed here: {}", shown(), list(codes))));
     }
     let len = match de.data_type {
