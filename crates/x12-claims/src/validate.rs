@@ -317,6 +317,13 @@ impl SetBuffer {
     }
 }
 
+/// ST01, and ST03 or (when it is empty) GS08.
+fn set_and_version(st: &x12::Segment<'_>, gs08: &str) -> (String, String) {
+    let st03 = st.text(3).trim().to_string();
+    let version = if st03.is_empty() { gs08.to_string() } else { st03 };
+    (st.text(1).trim().to_string(), version)
+}
+
 /// Checks one transaction set (ST to SE, or to where it was cut off).
 fn check_set(
     segs: &[x12::Segment<'_>],
@@ -327,9 +334,7 @@ fn check_set(
     codes: Option<&Library>,
 ) -> TransactionReport {
     let st = segs[0];
-    let st03 = st.text(3).trim().to_string();
-    let version = if st03.is_empty() { gs08.to_string() } else { st03 };
-    let set = st.text(1).trim().to_string();
+    let (set, version) = set_and_version(&st, gs08);
     let mut findings = Vec::new();
     if max_level >= 2 {
         findings.extend(crate::claim837::claim_findings(segs));
@@ -387,9 +392,7 @@ pub fn loops_of(
     gs08: &str,
 ) -> Option<(&'static str, Vec<&'static str>)> {
     let st = segs.first()?;
-    let st03 = st.text(3).trim().to_string();
-    let version = if st03.is_empty() { gs08.to_string() } else { st03 };
-    let set = st.text(1).trim().to_string();
+    let (set, version) = set_and_version(st, gs08);
     let (chosen, _) = choose_guide(&set, &version, isa12, segs, st.pos);
     let g = chosen?;
     Some((g.version, crate::walk::walk(g, segs).loops))
