@@ -336,9 +336,13 @@ fn check_set(
     let st = segs[0];
     let (set, version) = set_and_version(&st, gs08);
     let mut findings = Vec::new();
+    // Each reader only for its own transaction set (it would skip the others segment by segment).
     if max_level >= 2 {
-        findings.extend(crate::claim837::claim_findings(segs));
-        findings.extend(crate::remit835::remittances_of(segs).1);
+        match set.as_str() {
+            "837" => findings.extend(crate::claim837::claim_findings(segs)),
+            "835" => findings.extend(crate::remit835::remittances_of(segs).1),
+            _ => {}
+        }
     }
     let (chosen, notes) = choose_guide(&set, &version, isa12, segs, st.pos);
     findings.extend(notes);
