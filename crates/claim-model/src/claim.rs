@@ -3,7 +3,7 @@
 use code_sets::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::{Cents, Npi};
+use crate::{Cents, Npi, Text};
 
 /// A person's or an organization's name.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -12,31 +12,31 @@ pub enum Name {
     /// A person (NM102 = 1).
     Person {
         /// Last name.
-        last: String,
+        last: Text,
         /// First name.
-        first: String,
+        first: Text,
         /// Middle name or initial.
-        middle: String,
+        middle: Text,
         /// Suffix (Jr, III).
-        suffix: String,
+        suffix: Text,
     },
     /// An organization (NM102 = 2).
-    Organization(String),
+    Organization(Text),
 }
 
 /// A postal address (N3/N4).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Address {
     /// Street lines.
-    pub lines: Vec<String>,
+    pub lines: Vec<Text>,
     /// City.
-    pub city: String,
+    pub city: Text,
     /// State or province code.
-    pub state: String,
+    pub state: Text,
     /// ZIP code (5 or 9 digits).
-    pub postal_code: String,
+    pub postal_code: Text,
     /// Country code, when not the United States.
-    pub country: String,
+    pub country: Text,
 }
 
 /// A provider or other party on a claim.
@@ -47,9 +47,9 @@ pub struct Party {
     /// NPI, when the party has one.
     pub npi: Option<Npi>,
     /// Employer identification number or SSN used as tax ID (REF*EI / REF*SY).
-    pub tax_id: String,
+    pub tax_id: Text,
     /// Provider taxonomy code (PRV03).
-    pub taxonomy: String,
+    pub taxonomy: Text,
     /// Address.
     pub address: Option<Address>,
 }
@@ -82,7 +82,7 @@ pub struct Person {
     /// Name.
     pub name: Name,
     /// Member ID (NM109 with MI), for a subscriber.
-    pub member_id: String,
+    pub member_id: Text,
     /// Birth date.
     #[serde(with = "crate::json::date")]
     pub birth_date: Option<Date>,
@@ -100,22 +100,22 @@ pub struct Subscriber {
     /// SBR01: `P` primary, `S` secondary, `T` tertiary…
     pub payer_responsibility: char,
     /// SBR02: relationship of the patient to the subscriber (`18` self), blank when a patient loop follows.
-    pub relationship: String,
+    pub relationship: Text,
     /// SBR03: group or policy number.
-    pub group_number: String,
+    pub group_number: Text,
     /// SBR05: insurance type code (required when Medicare is secondary).
-    pub insurance_type: String,
+    pub insurance_type: Text,
     /// SBR09: claim filing indicator (`MB` Medicare Part B, `CI` commercial, `MC` Medicaid…).
-    pub filing_indicator: String,
+    pub filing_indicator: Text,
 }
 
 /// The payer (2010BB).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Payer {
     /// Payer name.
-    pub name: String,
+    pub name: Text,
     /// Payer ID (NM109 with PI).
-    pub id: String,
+    pub id: Text,
     /// Address.
     pub address: Option<Address>,
 }
@@ -155,7 +155,7 @@ pub enum Poa {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnosis {
     /// The ICD-10-CM code, without its dot as X12 carries it.
-    pub code: String,
+    pub code: Text,
     /// How it is qualified.
     pub kind: DiagnosisKind,
     /// POA, institutional claims.
@@ -166,7 +166,7 @@ pub struct Diagnosis {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Procedure {
     /// The seven-character code.
-    pub code: String,
+    pub code: Text,
     /// Principal (BBR) or other (BBQ).
     pub principal: bool,
     /// The date it was performed.
@@ -191,7 +191,7 @@ pub enum Frequency {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CodedValue {
     /// The code.
-    pub code: String,
+    pub code: Text,
     /// Occurrence date or span start.
     #[serde(with = "crate::json::date")]
     pub from: Option<Date>,
@@ -212,23 +212,23 @@ pub struct ServiceLine {
     /// LX01.
     pub number: u32,
     /// HCPCS or CPT code (SV101-2 / SV202-2).
-    pub procedure: String,
+    pub procedure: Text,
     /// Up to four modifiers.
-    pub modifiers: Vec<String>,
+    pub modifiers: Vec<Text>,
     /// Line charge.
     pub charge: Cents,
     /// Units of service.
     pub units: Units,
     /// `UN` units or `MJ` minutes.
-    pub unit_basis: String,
+    pub unit_basis: Text,
     /// Place of service, when it differs from the claim's (professional).
-    pub place_of_service: String,
+    pub place_of_service: Text,
     /// 1-based pointers into the claim's diagnoses (professional, up to four).
     pub diagnosis_pointers: Vec<u8>,
     /// Revenue code (institutional SV201).
-    pub revenue_code: String,
+    pub revenue_code: Text,
     /// National Drug Code (LIN03), with quantity.
-    pub ndc: Option<(String, String)>,
+    pub ndc: Option<(Text, Text)>,
     /// Service date or span.
     #[serde(with = "crate::json::date")]
     pub date_from: Option<Date>,
@@ -245,7 +245,7 @@ pub struct ServiceLine {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineAdjudication {
     /// The other payer's ID.
-    pub payer_id: String,
+    pub payer_id: Text,
     /// Amount it paid.
     pub paid: Cents,
     /// Its adjustments.
@@ -267,7 +267,7 @@ pub struct OtherPayer {
     /// Claim-level adjustments (2320 CAS).
     pub adjustments: Vec<crate::Adjustment>,
     /// That payer's claim control number.
-    pub claim_control_number: String,
+    pub claim_control_number: Text,
 }
 
 /// Professional or institutional.
@@ -286,17 +286,17 @@ pub struct Claim {
     /// 837P or 837I.
     pub kind: ClaimKind,
     /// CLM01, the patient control number the remittance echoes back.
-    pub patient_control_number: String,
+    pub patient_control_number: Text,
     /// CLM02, total charge (equals the sum of line charges).
     pub total_charge: Cents,
     /// Place of service (837P CLM05-1).
-    pub place_of_service: String,
+    pub place_of_service: Text,
     /// Type of bill (837I: facility type CLM05-1 + frequency).
-    pub facility_type: String,
+    pub facility_type: Text,
     /// CLM05-3.
     pub frequency: Frequency,
     /// REF*F8: the payer's number of the claim this one replaces or voids.
-    pub original_claim_number: String,
+    pub original_claim_number: Text,
     /// Providers by role.
     #[serde(with = "crate::json::providers")]
     pub providers: Vec<(ProviderRole, Party)>,
@@ -304,7 +304,7 @@ pub struct Claim {
     pub subscriber: Subscriber,
     /// The patient, when not the subscriber (loop 2000C), with the relationship code (PAT01).
     #[serde(with = "crate::json::patient")]
-    pub patient: Option<(Person, String)>,
+    pub patient: Option<(Person, Text)>,
     /// The payer.
     pub payer: Payer,
     /// Diagnoses in order (the first is principal).
@@ -324,9 +324,9 @@ pub struct Claim {
     #[serde(with = "crate::json::date")]
     pub discharge: Option<Date>,
     /// Patient discharge status (837I CL103).
-    pub discharge_status: String,
+    pub discharge_status: Text,
     /// Condition codes (837I HI BG).
-    pub condition_codes: Vec<String>,
+    pub condition_codes: Vec<Text>,
     /// Occurrence codes and spans (837I HI BH/BI).
     pub occurrences: Vec<CodedValue>,
     /// Value codes (837I HI BE).

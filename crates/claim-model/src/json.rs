@@ -214,11 +214,11 @@ pub(crate) mod providers {
     }
 }
 
-/// `Option<(Person, String)>` as `{"person": {...}, "relationship": "19"}` or `null`.
+/// `Option<(Person, Text)>` as `{"person": {...}, "relationship": "19"}` or `null`.
 pub(crate) mod patient {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-    use crate::Person;
+    use crate::{Person, Text};
 
     #[derive(Serialize)]
     struct Out<'a> {
@@ -229,11 +229,11 @@ pub(crate) mod patient {
     #[derive(Deserialize)]
     struct In {
         person: Person,
-        relationship: String,
+        relationship: Text,
     }
 
     pub(crate) fn serialize<S: Serializer>(
-        v: &Option<(Person, String)>,
+        v: &Option<(Person, Text)>,
         s: S,
     ) -> Result<S::Ok, S::Error> {
         match v {
@@ -244,7 +244,7 @@ pub(crate) mod patient {
 
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
         d: D,
-    ) -> Result<Option<(Person, String)>, D::Error> {
+    ) -> Result<Option<(Person, Text)>, D::Error> {
         Ok(Option::<In>::deserialize(d)?.map(|i| (i.person, i.relationship)))
     }
 }

@@ -25,6 +25,10 @@ pub use claim::{
     Name, OtherPayer, Party, Payer, Person, Poa, Procedure, ProviderRole, ServiceLine, Subscriber,
     Units,
 };
+/// Text in the model: codes, names and identifiers are short, so they are kept inline (up to 24
+/// bytes) instead of on the heap; it derefs to `&str` and serializes as a JSON string.
+pub type Text = compact_str::CompactString;
+
 pub use eligibility::{Benefit, EligibilityRequest, EligibilityResponse};
 pub use ids::{Npi, NpiError};
 pub use money::{Cents, MoneyError};

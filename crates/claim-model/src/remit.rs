@@ -3,7 +3,7 @@
 use code_sets::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::Cents;
+use crate::{Cents, Text};
 
 /// CAS01: who an adjustment is charged to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -55,7 +55,7 @@ pub struct Adjustment {
     /// Group.
     pub group: AdjustmentGroup,
     /// Claim adjustment reason code (CARC), kept as sent: the list changes several times a year.
-    pub reason: String,
+    pub reason: Text,
     /// Amount (positive reduces payment).
     pub amount: Cents,
     /// Quantity, when given.
@@ -66,11 +66,11 @@ pub struct Adjustment {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinePayment {
     /// The procedure as adjudicated (SVC01).
-    pub procedure: String,
+    pub procedure: Text,
     /// Modifiers as adjudicated.
-    pub modifiers: Vec<String>,
+    pub modifiers: Vec<Text>,
     /// The procedure as billed, when the payer changed it (SVC06).
-    pub billed_procedure: Option<String>,
+    pub billed_procedure: Option<Text>,
     /// Charge.
     pub charge: Cents,
     /// Paid.
@@ -83,16 +83,16 @@ pub struct LinePayment {
     /// Adjustments.
     pub adjustments: Vec<Adjustment>,
     /// Remark codes (LQ, RARC).
-    pub remarks: Vec<String>,
+    pub remarks: Vec<Text>,
 }
 
 /// One claim in a remittance (CLP).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClaimPayment {
     /// CLP01, the patient control number from the claim.
-    pub patient_control_number: String,
+    pub patient_control_number: Text,
     /// CLP02 status (`1` processed as primary, `4` denied, `22` reversal…).
-    pub status: String,
+    pub status: Text,
     /// CLP03 charge.
     pub charge: Cents,
     /// CLP04 paid.
@@ -100,10 +100,10 @@ pub struct ClaimPayment {
     /// CLP05 patient responsibility.
     pub patient_responsibility: Cents,
     /// CLP07, the payer's claim control number.
-    pub payer_claim_number: String,
+    pub payer_claim_number: Text,
     /// CLP06, the claim filing indicator (`MB`, `MC`, `CI`, `12`…).
     #[serde(default)]
-    pub filing_indicator: String,
+    pub filing_indicator: Text,
     /// The patient as the payer names them (NM1*QC).
     #[serde(default)]
     pub patient: Option<crate::Name>,
@@ -135,14 +135,14 @@ impl ClaimPayment {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProviderAdjustment {
     /// Provider identifier (PLB01).
-    pub provider: String,
+    pub provider: Text,
     /// Fiscal period date.
     #[serde(with = "crate::json::date")]
     pub date: Option<Date>,
     /// Reason code (`WO` recoupment, `FB` forward balance, `L6` interest…).
-    pub reason: String,
+    pub reason: Text,
     /// Reference (often the old claim's number).
-    pub reference: String,
+    pub reference: Text,
     /// Amount.
     pub amount: Cents,
 }
@@ -153,16 +153,16 @@ pub struct Remittance {
     /// BPR02, the total actual provider payment.
     pub payment: Cents,
     /// BPR04 method (`ACH`, `CHK`, `NON`).
-    pub method: String,
+    pub method: Text,
     /// BPR16 payment date.
     #[serde(with = "crate::json::date")]
     pub date: Option<Date>,
     /// TRN02 trace number (check or EFT number).
-    pub trace: String,
+    pub trace: Text,
     /// Payer name and ID.
-    pub payer: (String, String),
+    pub payer: (Text, Text),
     /// Payee name and NPI or tax ID.
-    pub payee: (String, String),
+    pub payee: (Text, Text),
     /// Payer address (1000A N3/N4).
     #[serde(default)]
     pub payer_address: Option<crate::Address>,
@@ -237,7 +237,7 @@ mod tests {
                 provider: "2".into(),
                 date: None,
                 reason: "L6".into(),
-                reference: String::new(),
+                reference: Text::default(),
                 amount: Cents(-25),
             }],
         };

@@ -1,7 +1,7 @@
 //! Acknowledgments: reading a 999 (005010X231A1) and a 277CA (005010X214) into the claim
 //! model, and writing the 277CA for a received 837 (the payer side of the exchange).
 
-use claim_model::{Cents, ClaimAck, GroupAck, SegmentError, SetAck};
+use claim_model::{Cents, ClaimAck, GroupAck, SegmentError, SetAck, Text};
 use code_sets::{Date, Library};
 use x12::{Delimiters, EnvelopeWriter, Finding, Segment};
 
@@ -324,7 +324,7 @@ fn write_set(
         let person = claim.patient.as_ref().map_or(&claim.subscriber.person, |(p, _)| p);
         let (last, first) = match &person.name {
             claim_model::Name::Person { last, first, .. } => (last.clone(), first.clone()),
-            claim_model::Name::Organization(o) => (o.clone(), String::new()),
+            claim_model::Name::Organization(o) => (o.clone(), Text::default()),
         };
         let member = claim.subscriber.person.member_id.clone();
         w.segment(

@@ -8,7 +8,7 @@
 use claim_model::{
     Address, Cents, Claim, ClaimKind, CodedValue, Diagnosis, DiagnosisKind, Frequency,
     LineAdjudication, Name, OtherPayer, Party, Payer, Person, Poa, Procedure, ProviderRole,
-    ServiceLine, Subscriber, Units,
+    ServiceLine, Subscriber, Text, Units,
 };
 use code_sets::Date;
 use x12::{Finding, Position, Segment};
@@ -27,8 +27,8 @@ enum Loop {
     LineAdjudication,
 }
 
-fn comps(seg: &Segment<'_>, n: usize) -> Vec<String> {
-    seg.components(n).map(|c| String::from_utf8_lossy(c).trim().to_string()).collect()
+fn comps(seg: &Segment<'_>, n: usize) -> Vec<Text> {
+    seg.components(n).map(|c| Text::from(String::from_utf8_lossy(c).trim())).collect()
 }
 
 fn name(seg: &Segment<'_>) -> Name {
@@ -46,7 +46,13 @@ fn name(seg: &Segment<'_>) -> Name {
 
 fn party(seg: &Segment<'_>) -> Party {
     let npi = (seg.text(8).trim() == "XX").then(|| seg.text(9).trim().parse().ok()).flatten();
-    Party { name: name(seg), npi, tax_id: String::new(), taxonomy: String::new(), address: None }
+    Party {
+        name: name(seg),
+        npi,
+        tax_id: Text::default(),
+        taxonomy: Text::default(),
+        address: None,
+    }
 }
 
 fn person(seg: &Segment<'_>) -> Person {
@@ -56,17 +62,17 @@ fn person(seg: &Segment<'_>) -> Person {
 fn empty_subscriber() -> Subscriber {
     Subscriber {
         person: Person {
-            name: Name::Organization(String::new()),
-            member_id: String::new(),
+            name: Name::Organization(Text::default()),
+            member_id: Text::default(),
             birth_date: None,
             sex: 'U',
             address: None,
         },
         payer_responsibility: ' ',
-        relationship: String::new(),
-        group_number: String::new(),
-        insurance_type: String::new(),
-        filing_indicator: String::new(),
+        relationship: Text::default(),
+        group_number: Text::default(),
+        insurance_type: Text::default(),
+        filing_indicator: Text::default(),
     }
 }
 
@@ -125,8 +131,8 @@ fn read_claims(segs: &[Segment<'_>], checks_only: bool) -> (Vec<Claim>, Vec<Find
     let mut billing: Option<Party> = None;
     let mut pay_to: Option<Party> = None;
     let mut subscriber = empty_subscriber();
-    let mut payer = Payer { name: String::new(), id: String::new(), address: None };
-    let mut patient: Option<(Person, String)> = None;
+    let mut payer = Payer { name: Text::default(), id: Text::default(), address: None };
+    let mut patient: Option<(Person, Text)> = None;
     let mut target = AddressTarget::None;
     let mut claim: Option<Claim> = None;
 
@@ -185,10 +191,10 @@ fn read_claims(segs: &[Segment<'_>], checks_only: bool) -> (Vec<Claim>, Vec<Find
                 if let Some(c) = claim.as_mut() {
                     c.other_payers.push(OtherPayer {
                         subscriber: sbr(&seg),
-                        payer: Payer { name: String::new(), id: String::new(), address: None },
+                        payer: Payer { name: Text::default(), id: Text::default(), address: None },
                         paid: None,
                         adjustments: Vec::new(),
-                        claim_control_number: String::new(),
+                        claim_control_number: Text::default(),
                     });
                 }
             }
@@ -366,20 +372,20 @@ fn read_claims(segs: &[Segment<'_>], checks_only: bool) -> (Vec<Claim>, Vec<Find
                     place_of_service: if kind == ClaimKind::Professional {
                         facility.first().cloned().unwrap_or_default()
                     } else {
-                        String::new()
+                        Text::default()
                     },
                     facility_type: if kind == ClaimKind::Institutional {
                         facility.first().cloned().unwrap_or_default()
                     } else {
-                        String::new()
+                        Text::default()
                     },
                     frequency: freq,
-                    original_claim_number: String::new(),
+                    original_claim_number: Text::default(),
                     providers,
                     subscriber: if checks_only { empty_subscriber() } else { subscriber.clone() },
                     patient: if checks_only { None } else { patient.clone() },
                     payer: if checks_only {
-                        Payer { name: String::new(), id: String::new(), address: None }
+                        Payer { name: Text::default(), id: Text::default(), address: None }
                     } else {
                         payer.clone()
                     },
@@ -389,7 +395,7 @@ fn read_claims(segs: &[Segment<'_>], checks_only: bool) -> (Vec<Claim>, Vec<Find
                     to: None,
                     admission: None,
                     discharge: None,
-                    discharge_status: String::new(),
+                    discharge_status: Text::default(),
                     condition_codes: Vec::new(),
                     occurrences: Vec::new(),
                     values: Vec::new(),
@@ -512,14 +518,14 @@ fn read_claims(segs: &[Segment<'_>], checks_only: bool) -> (Vec<Claim>, Vec<Find
                         let number = text(&seg, 1).parse().unwrap_or(c.lines.len() as u32 + 1);
                         c.lines.push(ServiceLine {
                             number,
-                            procedure: String::new(),
+                            procedure: Text::default(),
                             modifiers: Vec::new(),
                             charge: Cents::ZERO,
                             units: Units(0),
-                            unit_basis: String::new(),
-                            place_of_service: String::new(),
+                            unit_basis: Text::default(),
+                            place_of_service: Text::default(),
                             diagnosis_pointers: Vec::new(),
-                            revenue_code: String::new(),
+                            revenue_code: Text::default(),
                             ndc: None,
                             date_from: None,
                             date_to: None,
@@ -558,12 +564,12 @@ fn read_claims(segs: &[Segment<'_>], checks_only: bool) -> (Vec<Claim>, Vec<Find
                     }
                     b"LIN" => {
                         if let Some(l) = c.lines.last_mut() {
-                            l.ndc = Some((text(&seg, 3), String::new()));
+                            l.ndc = Some((text(&seg, 3), Text::default()));
                         }
                     }
                     b"CTP" => {
                         if let Some((_, q)) = c.lines.last_mut().and_then(|l| l.ndc.as_mut()) {
-                            *q = format!(
+                            *q = compact_str::format_compact!(
                                 "{} {}",
                                 text(&seg, 4),
                                 comps(&seg, 5).first().cloned().unwrap_or_default()

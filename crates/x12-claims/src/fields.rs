@@ -1,7 +1,7 @@
 //! Reading typed values out of elements, with a finding (never a panic) when one is malformed.
 //! Shared by the 837 and 835 readers; the rule IDs name the transaction set.
 
-use claim_model::{Adjustment, AdjustmentGroup, Cents, Units};
+use claim_model::{Adjustment, AdjustmentGroup, Cents, Text, Units};
 use code_sets::Date;
 use x12::{Finding, Position, Segment};
 
@@ -42,8 +42,8 @@ pub(crate) struct Fields<'f> {
 }
 
 /// Element `n` as trimmed text.
-pub(crate) fn text(seg: &Segment<'_>, n: usize) -> String {
-    seg.text(n).trim().to_string()
+pub(crate) fn text(seg: &Segment<'_>, n: usize) -> Text {
+    Text::from(seg.text(n).trim())
 }
 
 impl Fields<'_> {

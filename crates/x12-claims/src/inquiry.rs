@@ -3,7 +3,7 @@
 
 use claim_model::{
     Benefit, Cents, Claim, EligibilityRequest, EligibilityResponse, Name, Party, Payer, Person,
-    ProviderRole,
+    ProviderRole, Text,
 };
 use code_sets::Date;
 use x12::{Delimiters, EnvelopeWriter, Finding, Segment};
@@ -11,15 +11,17 @@ use x12::{Delimiters, EnvelopeWriter, Finding, Segment};
 use crate::Submission;
 use crate::out::{name_parts, put, ymd};
 
-fn text(s: &Segment<'_>, n: usize) -> String {
-    s.text(n).trim().to_string()
+/// Element `n` trimmed, as the text type of the field it fills (the model's inline `Text` or a
+/// `String`).
+fn text<T: for<'x> From<&'x str>>(s: &Segment<'_>, n: usize) -> T {
+    T::from(s.text(n).trim())
 }
 
 /// A person not named in the file.
 fn nobody() -> Person {
     Person {
-        name: Name::Organization(String::new()),
-        member_id: String::new(),
+        name: Name::Organization(Default::default()),
+        member_id: Default::default(),
         birth_date: None,
         sex: 'U',
         address: None,
@@ -123,7 +125,7 @@ pub fn read_271(src: &[u8]) -> (Vec<EligibilityResponse>, Vec<Finding>) {
     let mut out: Vec<EligibilityResponse> = Vec::new();
     let mut in_271 = false;
     let mut level = String::new();
-    let mut payer = Payer { name: String::new(), id: String::new(), address: None };
+    let mut payer = Payer { name: Text::default(), id: Text::default(), address: None };
     let mut subscriber: Option<Person> = None;
     let mut pending_rejections: Vec<String> = Vec::new();
     let mut in_entity = false;
@@ -181,8 +183,8 @@ pub fn read_271(src: &[u8]) -> (Vec<EligibilityResponse>, Vec<Finding>) {
                     _ => None,
                 });
                 if let Some(p) = target {
-                    p.birth_date = Date::from_yyyymmdd(&text(s, 2));
-                    p.sex = text(s, 3).chars().next().unwrap_or('U');
+                    p.birth_date = Date::from_yyyymmdd(&text::<String>(s, 2));
+                    p.sex = text::<String>(s, 3).chars().next().unwrap_or('U');
                 }
             }
             b"AAA" => {
@@ -208,7 +210,7 @@ pub fn read_271(src: &[u8]) -> (Vec<EligibilityResponse>, Vec<Finding>) {
                         insurance_type: text(s, 4),
                         plan: text(s, 5),
                         period: text(s, 6),
-                        amount: text(s, 7).parse::<Cents>().ok(),
+                        amount: text::<String>(s, 7).parse::<Cents>().ok(),
                         percent: text(s, 8),
                         in_network: match s.element(12) {
                             Some(b"Y") => Some(true),
@@ -265,7 +267,7 @@ pub fn write_276(claims: &[(&Claim, &str)], sub: &Submission, delimiters: Delimi
         // The NPI, or the tax ID when the NPI is missing.
         let (q, id) = match billing {
             Some(Party { npi: Some(n), .. }) => ("XX", n.to_string()),
-            Some(b) if !b.tax_id.is_empty() => ("FI", b.tax_id.clone()),
+            Some(b) if !b.tax_id.is_empty() => ("FI", b.tax_id.to_string()),
             _ => ("XX", String::new()),
         };
         put(&mut w, l, b"NM1", &["1P", kind, last, first, middle, "", suffix, q, &id]);

@@ -67,7 +67,7 @@ pub(crate) fn cas(w: &mut EnvelopeWriter, line: &mut Vec<u8>, adjustments: &[Adj
         for chunk in of.chunks(6) {
             let mut el: Vec<String> = vec![g.to_string()];
             for a in chunk {
-                el.push(a.reason.clone());
+                el.push(a.reason.to_string());
                 el.push(a.amount.to_x12());
                 el.push(a.quantity.map(units).unwrap_or_default());
             }

@@ -1,6 +1,6 @@
 //! 835 remittance advice → [`Remittance`].
 
-use claim_model::{Cents, ClaimPayment, LinePayment, ProviderAdjustment, Remittance};
+use claim_model::{Cents, ClaimPayment, LinePayment, ProviderAdjustment, Remittance, Text};
 use x12::{Finding, Position, Segment};
 
 use crate::fields::{Fields, Set};
@@ -9,8 +9,8 @@ fn finding(pos: Position, element: Option<u16>, rule: &'static str, message: Str
     Finding { pos: Position { element, ..pos }, rule, message }
 }
 
-fn procedure(seg: &Segment<'_>, n: usize) -> (String, Vec<String>) {
-    let mut comps = seg.components(n).map(|c| String::from_utf8_lossy(c).trim().to_string());
+fn procedure(seg: &Segment<'_>, n: usize) -> (Text, Vec<Text>) {
+    let mut comps = seg.components(n).map(|c| Text::from(String::from_utf8_lossy(c).trim()));
     let _qualifier = comps.next();
     let code = comps.next().unwrap_or_default();
     let modifiers = comps.take(4).filter(|m| !m.is_empty()).collect();
@@ -53,9 +53,9 @@ pub fn remittances_of(segs: &[Segment<'_>]) -> (Vec<Remittance>, Vec<Finding>) {
                 b"ST" if seg.element(1) == Some(b"835") => {
                     cur = Some(Remittance {
                         payment: Cents::ZERO,
-                        method: String::new(),
+                        method: Text::default(),
                         date: None,
-                        trace: String::new(),
+                        trace: Text::default(),
                         payer: Default::default(),
                         payee: Default::default(),
                         payer_address: None,
@@ -78,12 +78,12 @@ pub fn remittances_of(segs: &[Segment<'_>]) -> (Vec<Remittance>, Vec<Finding>) {
             match seg.id() {
                 b"BPR" => {
                     r.payment = c.money(&seg, 2);
-                    r.method = seg.text(4).trim().to_string();
+                    r.method = Text::from(seg.text(4).trim());
                     r.date = c.date(&seg, 16);
                 }
-                b"TRN" => r.trace = seg.text(2).trim().to_string(),
+                b"TRN" => r.trace = Text::from(seg.text(2).trim()),
                 b"N1" => {
-                    let who = (seg.text(2).trim().to_string(), seg.text(4).trim().to_string());
+                    let who = (Text::from(seg.text(2).trim()), Text::from(seg.text(4).trim()));
                     party = match &*seg.text(1) {
                         "PR" => {
                             r.payer = who;
@@ -103,7 +103,7 @@ pub fn remittances_of(segs: &[Segment<'_>]) -> (Vec<Remittance>, Vec<Finding>) {
                         Party835::None => continue,
                     };
                     let a = slot.get_or_insert_with(claim_model::Address::default);
-                    let t = |n| seg.text(n).trim().to_string();
+                    let t = |n| Text::from(seg.text(n).trim());
                     if seg.id() == b"N3" {
                         a.lines = [t(1), t(2)].into_iter().filter(|l| !l.is_empty()).collect();
                     } else {
@@ -115,7 +115,7 @@ pub fn remittances_of(segs: &[Segment<'_>]) -> (Vec<Remittance>, Vec<Finding>) {
                 }
                 b"NM1" if seg.element(1) == Some(b"QC") => {
                     if let Some(claim) = r.claims.last_mut() {
-                        let t = |n| seg.text(n).trim().to_string();
+                        let t = |n| Text::from(seg.text(n).trim());
                         claim.patient = Some(if seg.element(2) == Some(b"2") {
                             claim_model::Name::Organization(t(3))
                         } else {
@@ -133,13 +133,13 @@ pub fn remittances_of(segs: &[Segment<'_>]) -> (Vec<Remittance>, Vec<Finding>) {
                     party = Party835::None;
                     clp_pos.push((seg.pos, Vec::new()));
                     r.claims.push(ClaimPayment {
-                        patient_control_number: seg.text(1).trim().to_string(),
-                        status: seg.text(2).trim().to_string(),
+                        patient_control_number: Text::from(seg.text(1).trim()),
+                        status: Text::from(seg.text(2).trim()),
                         charge: c.money(&seg, 3),
                         paid: c.money(&seg, 4),
                         patient_responsibility: c.money(&seg, 5),
-                        payer_claim_number: seg.text(7).trim().to_string(),
-                        filing_indicator: seg.text(6).trim().to_string(),
+                        payer_claim_number: Text::from(seg.text(7).trim()),
+                        filing_indicator: Text::from(seg.text(6).trim()),
                         patient: None,
                         adjustments: Vec::new(),
                         lines: Vec::new(),
@@ -200,11 +200,11 @@ pub fn remittances_of(segs: &[Segment<'_>]) -> (Vec<Remittance>, Vec<Finding>) {
                 }
                 b"LQ" if in_line => {
                     if let Some(line) = r.claims.last_mut().and_then(|cl| cl.lines.last_mut()) {
-                        line.remarks.push(seg.text(2).trim().to_string());
+                        line.remarks.push(Text::from(seg.text(2).trim()));
                     }
                 }
                 b"PLB" => {
-                    let provider = seg.text(1).trim().to_string();
+                    let provider = Text::from(seg.text(1).trim());
                     let date = c.date(&seg, 2);
                     for k in 0..6 {
                         let e = 3 + 2 * k;
@@ -212,12 +212,12 @@ pub fn remittances_of(segs: &[Segment<'_>]) -> (Vec<Remittance>, Vec<Finding>) {
                             continue;
                         };
                         let mut comps = reason.split(|&b| b == seg.delimiters.component);
-                        let code = String::from_utf8_lossy(comps.next().unwrap_or_default())
-                            .trim()
-                            .to_string();
-                        let reference = String::from_utf8_lossy(comps.next().unwrap_or_default())
-                            .trim()
-                            .to_string();
+                        let code = Text::from(
+                            String::from_utf8_lossy(comps.next().unwrap_or_default()).trim(),
+                        );
+                        let reference = Text::from(
+                            String::from_utf8_lossy(comps.next().unwrap_or_default()).trim(),
+                        );
                         let amount = c.money(&seg, e + 1);
                         r.provider_adjustments.push(ProviderAdjustment {
                             provider: provider.clone(),

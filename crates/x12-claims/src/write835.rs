@@ -3,7 +3,7 @@
 //! [`Remittance`]; the envelope comes from a [`Submission`] (its `submitter` contact and phone
 //! become the payer's business contact, PER*BL).
 
-use claim_model::{Cents, Name, Remittance};
+use claim_model::{Cents, Name, Remittance, Text};
 use x12::{Delimiters, EnvelopeWriter};
 
 use crate::Submission;
@@ -11,8 +11,8 @@ use crate::out::{cas, comp, put, units};
 
 fn address(w: &mut EnvelopeWriter, line: &mut Vec<u8>, a: &Option<claim_model::Address>) {
     let Some(a) = a else { return };
-    let l1 = a.lines.first().map(String::as_str).unwrap_or_default();
-    let l2 = a.lines.get(1).map(String::as_str).unwrap_or_default();
+    let l1 = a.lines.first().map(Text::as_str).unwrap_or_default();
+    let l2 = a.lines.get(1).map(Text::as_str).unwrap_or_default();
     put(w, line, b"N3", &[l1, l2]);
     put(w, line, b"N4", &[&a.city, &a.state, &a.postal_code, &a.country]);
 }
@@ -91,7 +91,7 @@ fn remittance(
         put(w, line, b"NM1", &["QC", kind, last, first, middle, "", suffix]);
         for l in &c.lines {
             let mut parts: Vec<&str> = vec!["HC", &l.procedure];
-            parts.extend(l.modifiers.iter().map(String::as_str).take(4));
+            parts.extend(l.modifiers.iter().map(Text::as_str).take(4));
             let procedure = comp(d, &parts);
             let billed =
                 l.billed_procedure.as_deref().map(|b| comp(d, &["HC", b])).unwrap_or_default();

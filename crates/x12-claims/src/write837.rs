@@ -6,7 +6,7 @@
 
 use claim_model::{
     Adjustment, Claim, ClaimKind, DiagnosisKind, Frequency, OtherPayer, Party, Person,
-    ProviderRole, ServiceLine, Subscriber,
+    ProviderRole, ServiceLine, Subscriber, Text,
 };
 use x12::{Delimiters, EnvelopeWriter};
 
@@ -74,8 +74,8 @@ impl Out<'_> {
 
     fn address(&mut self, a: &Option<claim_model::Address>) {
         let Some(a) = a else { return };
-        let l1 = a.lines.first().map(String::as_str).unwrap_or_default();
-        let l2 = a.lines.get(1).map(String::as_str).unwrap_or_default();
+        let l1 = a.lines.first().map(Text::as_str).unwrap_or_default();
+        let l2 = a.lines.get(1).map(Text::as_str).unwrap_or_default();
         if !l1.is_empty() {
             self.put(seg(b"N3", &[l1, l2]));
         }
@@ -350,7 +350,7 @@ fn other_payer(o: &mut Out<'_>, op: &OtherPayer) {
 fn line(o: &mut Out<'_>, c: &Claim, l: &ServiceLine) {
     let d = o.d;
     o.put(seg(b"LX", &[&l.number.to_string()]));
-    let mods: Vec<&str> = l.modifiers.iter().map(String::as_str).take(4).collect();
+    let mods: Vec<&str> = l.modifiers.iter().map(Text::as_str).take(4).collect();
     let mut proc_parts: Vec<&str> = vec!["HC", &l.procedure];
     proc_parts.extend(&mods);
     let procedure = if l.procedure.is_empty() { String::new() } else { comp(&d, &proc_parts) };

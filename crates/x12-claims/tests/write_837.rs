@@ -26,7 +26,7 @@ fn delims() -> x12::Delimiters {
 /// Fields the writer canonicalizes: provider order, and SBR02 (18 exactly when no patient loop).
 fn canonical(mut c: Claim) -> Claim {
     c.providers.sort_by_key(|(r, _)| format!("{r:?}"));
-    c.subscriber.relationship = if c.patient.is_some() { String::new() } else { "18".into() };
+    c.subscriber.relationship = if c.patient.is_some() { Default::default() } else { "18".into() };
     c
 }
 

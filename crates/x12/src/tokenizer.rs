@@ -20,34 +20,45 @@ pub struct Segment<'a> {
 impl<'a> Segment<'a> {
     /// The segment ID (the bytes before the first element separator).
     pub fn id(&self) -> &'a [u8] {
-        let end = memchr(self.delimiters.element, self.raw).unwrap_or(self.raw.len());
+        // IDs are two or three bytes: a plain loop beats a vectorized search here.
+        let sep = self.delimiters.element;
+        let end = self.raw.iter().position(|&b| b == sep).unwrap_or(self.raw.len());
         &self.raw[..end]
     }
 
     /// Element `n` (1-based), or `None` past the last one.
     pub fn element(&self, n: usize) -> Option<&'a [u8]> {
-        self.elements().nth(n.checked_sub(1)?)
+        if n == 0 {
+            return None;
+        }
+        let (raw, sep) = (self.raw, self.delimiters.element);
+        if raw.len() > LONG {
+            return self.elements().nth(n - 1);
+        }
+        // Segments are short: one plain pass that counts separators is cheaper than a
+        // vectorized search per element.
+        let mut seen = 0;
+        let mut start = None;
+        for (i, &b) in raw.iter().enumerate() {
+            if b == sep {
+                seen += 1;
+                if let Some(s) = start {
+                    return Some(&raw[s..i]);
+                }
+                if seen == n {
+                    start = Some(i + 1);
+                }
+            }
+        }
+        start.map(|s| &raw[s..])
     }
 
     /// The elements after the ID, in order.
-    pub fn elements(&self) -> impl Iterator<Item = &'a [u8]> + 'a {
+    pub fn elements(&self) -> Elements<'a> {
         let raw = self.raw;
         let sep = self.delimiters.element;
-        let start = memchr(sep, raw).map(|i| i + 1);
-        let mut rest = start.map(|s| &raw[s..]);
-        std::iter::from_fn(move || {
-            let r = rest?;
-            match memchr(sep, r) {
-                Some(i) => {
-                    rest = Some(&r[i + 1..]);
-                    Some(&r[..i])
-                }
-                None => {
-                    rest = None;
-                    Some(r)
-                }
-            }
-        })
+        let start = raw.iter().position(|&b| b == sep).map(|i| i + 1);
+        Elements { rest: start.map(|s| &raw[s..]), sep }
     }
 
     /// The number of elements after the ID.
@@ -67,7 +78,44 @@ impl<'a> Segment<'a> {
 
     /// Element `n` as text (lossy for non-UTF-8 bytes), or "" when absent.
     pub fn text(&self, n: usize) -> std::borrow::Cow<'a, str> {
-        String::from_utf8_lossy(self.element(n).unwrap_or_default())
+        let b = self.element(n).unwrap_or_default();
+        match std::str::from_utf8(b) {
+            Ok(s) => std::borrow::Cow::Borrowed(s),
+            Err(_) => String::from_utf8_lossy(b),
+        }
+    }
+}
+
+/// Segments longer than this are searched with `memchr`; shorter ones with a plain loop.
+const LONG: usize = 96;
+
+/// The elements of a segment, in order (see [`Segment::elements`]).
+#[derive(Clone, Debug)]
+pub struct Elements<'a> {
+    rest: Option<&'a [u8]>,
+    sep: u8,
+}
+
+impl<'a> Iterator for Elements<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let r = self.rest?;
+        let at = if r.len() > LONG {
+            memchr(self.sep, r)
+        } else {
+            r.iter().position(|&b| b == self.sep)
+        };
+        match at {
+            Some(i) => {
+                self.rest = Some(&r[i + 1..]);
+                Some(&r[..i])
+            }
+            None => {
+                self.rest = None;
+                Some(r)
+            }
+        }
     }
 }
 
