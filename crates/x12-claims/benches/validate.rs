@@ -21,9 +21,14 @@ fn benches(c: &mut Criterion) {
     g.sample_size(10);
     for level in [1u8, 2, 3] {
         g.bench_function(format!("level_{level}"), |b| {
-            b.iter(|| x12_claims::validate(black_box(&data), level).valid())
+            b.iter(|| x12_claims::validate_threads(black_box(&data), level, None, 1).valid())
         });
     }
+    // The same on every core (transaction sets checked in parallel, envelopes on this thread).
+    let cores = x12_claims::default_threads();
+    g.bench_function(format!("level_3_{cores}_threads"), |b| {
+        b.iter(|| x12_claims::validate_threads(black_box(&data), 3, None, cores).valid())
+    });
     g.finish();
     // Reading claims into the model, and writing them back as X12.
     let (claims, _) = x12_claims::read_837(&data);

@@ -171,8 +171,8 @@ pub struct ElementUse {
     pub usage: Usage,
     /// The codes the guide allows, in the guide's order (empty: any value the type allows).
     pub codes: Vec<&'static str>,
-    /// The same codes sorted, for lookups.
-    pub sorted: Vec<&'static str>,
+    /// The same codes, for lookups.
+    pub sorted: Codes,
     /// For a composite: how each component is used (empty for simple elements).
     pub components: Vec<ElementUse>,
 }
@@ -180,8 +180,53 @@ pub struct ElementUse {
 impl ElementUse {
     /// Whether the guide allows `value` here (any value when it lists no codes).
     pub fn allows(&self, value: &[u8]) -> bool {
-        self.sorted.is_empty() || has_code(&self.sorted, value)
+        self.sorted.is_empty() || self.sorted.contains(value)
     }
+}
+
+/// A code list for lookups: codes of up to seven bytes packed into sorted integers (one integer
+/// comparison per probe), longer ones sorted as text.
+#[derive(Clone, Debug, Default)]
+pub struct Codes {
+    short: Vec<u64>,
+    long: Vec<&'static str>,
+}
+
+impl Codes {
+    /// The lookup form of `codes`.
+    pub fn new(codes: &[&'static str]) -> Codes {
+        let mut c = Codes::default();
+        for code in codes {
+            match pack(code.as_bytes()) {
+                Some(p) => c.short.push(p),
+                None => c.long.push(code),
+            }
+        }
+        c.short.sort_unstable();
+        c.long.sort_unstable();
+        c
+    }
+
+    /// No codes.
+    pub fn is_empty(&self) -> bool {
+        self.short.is_empty() && self.long.is_empty()
+    }
+
+    /// Whether `value` is one of the codes.
+    pub fn contains(&self, value: &[u8]) -> bool {
+        match pack(value) {
+            Some(p) => self.short.binary_search(&p).is_ok(),
+            None => has_code(&self.long, value),
+        }
+    }
+}
+
+/// Up to seven bytes and their length in one integer (distinct values give distinct integers).
+fn pack(v: &[u8]) -> Option<u64> {
+    if v.len() > 7 {
+        return None;
+    }
+    Some(v.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b)) << 8 | v.len() as u64)
 }
 
 /// A segment in a loop of a guide.
@@ -629,7 +674,7 @@ fn parse_segment(
                     // Unless told otherwise: first component required, the rest situational.
                     (0..comps.len())
                         .map(|i| ElementUse {
-                            sorted: Vec::new(),
+                            sorted: Codes::default(),
                             usage: if i == 0 { Usage::Required } else { Usage::Situational },
                             codes: Vec::new(),
                             components: Vec::new(),
@@ -638,7 +683,7 @@ fn parse_segment(
                 }
                 Slot::Simple(_) => Vec::new(),
             };
-            Ok(ElementUse { usage, codes: Vec::new(), sorted: Vec::new(), components })
+            Ok(ElementUse { usage, codes: Vec::new(), sorted: Codes::default(), components })
         })
         .collect::<Result<Vec<_>, String>>()?;
     let mut key = None;
@@ -707,13 +752,11 @@ fn parse_segment(
             }
         }
     }
-    // A sorted copy of each code list for binary search; the written order stays for messages.
+    // A lookup copy of each code list; the written order stays for messages.
     for el in &mut elements {
-        el.sorted = el.codes.clone();
-        el.sorted.sort_unstable();
+        el.sorted = Codes::new(&el.codes);
         for c in &mut el.components {
-            c.sorted = c.codes.clone();
-            c.sorted.sort_unstable();
+            c.sorted = Codes::new(&c.codes);
         }
     }
     if key.is_none() {

@@ -39,8 +39,9 @@ pub use claim837::{claims_of, read_837};
 pub use inquiry::{read_271, write_270, write_276};
 pub use remit835::{read_835, remittances_of};
 pub use validate::{
-    CHECKED_LEVELS, Issue, Report, TransactionReport, is_warning, level_of, loops_of, validate,
-    validate_each, validate_reader, validate_with,
+    CHECKED_LEVELS, Issue, Report, TransactionReport, default_threads, is_warning, level_of,
+    loops_of, validate, validate_each, validate_each_threads, validate_reader, validate_threads,
+    validate_with,
 };
 pub use write835::write_835;
 pub use write837::{Submission, write_837};

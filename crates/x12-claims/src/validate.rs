@@ -167,13 +167,46 @@ pub fn validate(src: &[u8], max_level: u8) -> Report {
 /// releases). Without a library, level 5 says, once per code system and transaction set, that
 /// the codes were not checked (a warning).
 pub fn validate_with(src: &[u8], max_level: u8, codes: Option<&Library>) -> Report {
+    validate_threads(src, max_level, codes, default_threads())
+}
+
+/// The number of threads validation uses by default: one per core.
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// Like [`validate_with`], checking transaction sets on `threads` threads (1: all on the
+/// caller's thread). The report is the same whatever the number.
+pub fn validate_threads(
+    src: &[u8],
+    max_level: u8,
+    codes: Option<&Library>,
+    threads: usize,
+) -> Report {
     let bytes = x12::to_bytes(src);
-    // Reading from memory cannot fail.
-    validate_reader(&*bytes, max_level, codes).unwrap_or_else(|_| Report {
-        interchanges: 0,
-        issues: Vec::new(),
-        transactions: Vec::new(),
-    })
+    if threads > 1 {
+        let mut transactions = Vec::new();
+        let on_set = |t| transactions.push(t);
+        // Reading from memory cannot fail.
+        let (interchanges, issues) =
+            validate_each_threads(&*bytes, max_level, codes, threads, on_set).unwrap_or_default();
+        return Report { interchanges, issues, transactions };
+    }
+    // On one thread, each set's segments are borrowed from the input rather than copied.
+    let mut run = Run::new(max_level, codes);
+    let mut set: Vec<x12::Segment<'_>> = Vec::new();
+    let mut transactions = Vec::new();
+    for item in x12::Tokenizer::new(&bytes) {
+        match item {
+            Ok(seg) => run.segment(seg, &mut set, &mut |t| transactions.push(t)),
+            Err(e) => {
+                run.env.error(&e);
+                break;
+            }
+        }
+    }
+    let (interchanges, issues) = run.finish(&mut set, &mut |t| transactions.push(t));
+    Report { interchanges, issues, transactions }
 }
 
 /// Validates what `input` yields, streaming: the envelope checks see every segment as it comes;
@@ -198,96 +231,207 @@ pub fn validate_each<R: std::io::Read>(
     input: R,
     max_level: u8,
     codes: Option<&Library>,
+    on_set: impl FnMut(TransactionReport),
+) -> Result<(usize, Vec<Issue>), std::io::Error> {
+    validate_each_threads(input, max_level, codes, default_threads(), on_set)
+}
+
+/// Like [`validate_each`], on `threads` threads: this thread reads the input and checks the
+/// envelopes, the others check whole transaction sets, and the reports reach `on_set` in file
+/// order, on this thread. At most two sets per thread wait in memory, so memory stays bounded.
+pub fn validate_each_threads<R: std::io::Read>(
+    input: R,
+    max_level: u8,
+    codes: Option<&Library>,
+    threads: usize,
     mut on_set: impl FnMut(TransactionReport),
 ) -> Result<(usize, Vec<Issue>), std::io::Error> {
-    let mut reader = x12::SegmentReader::new(input);
-    let mut env = x12::EnvelopeParser::new(&[], false);
-    let mut set = SetBuffer::default();
-    // Envelope findings not yet given to a set.
-    let mut pending: Vec<Finding> = Vec::new();
-    // The open headers' versions: ISA12 and GS08.
-    let (mut isa12, mut gs08) = (String::new(), String::new());
-    let mut finish = |set: &mut SetBuffer, pending: &mut Vec<Finding>, isa12: &str, gs08: &str| {
-        let Some(mut report) = set.check(isa12, gs08, max_level, codes) else { return };
-        // Envelope findings inside the set's segments are the set's.
-        let mut k = 0;
-        while k < pending.len() {
-            let at = pending[k].pos.segment_index;
-            if (report.first..=report.last).contains(&at) {
-                let f = pending.swap_remove(k);
-                let level = level_of(f.rule);
-                if level <= max_level {
-                    report.issues.push(Issue { level, loop_id: None, finding: f });
+    if threads <= 1 {
+        return stream(input, Run::new(max_level, codes), &mut on_set);
+    }
+    let (jobs_tx, jobs_rx) = std::sync::mpsc::sync_channel::<Job>(2 * threads);
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<(u64, Vec<TransactionReport>)>();
+    let jobs_rx = std::sync::Mutex::new(jobs_rx);
+    let jobs_rx = &jobs_rx;
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let done_tx = done_tx.clone();
+            scope.spawn(move || {
+                loop {
+                    // The lock is held only to take the next job.
+                    let job = match jobs_rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok(job) = job else { return };
+                    let seq = job.seq;
+                    if done_tx.send((seq, job.run(max_level, codes))).is_err() {
+                        return;
+                    }
                 }
-            } else {
-                k += 1;
-            }
+            });
         }
-        report.issues.sort_by_key(|i| (i.finding.pos.segment_index, i.finding.pos.element));
-        on_set(report);
-    };
+        drop(done_tx);
+        let mut run = Run::new(max_level, codes);
+        run.pool = Some(Pool {
+            jobs: jobs_tx,
+            done: done_rx,
+            next: 0,
+            sent: 0,
+            early: Default::default(),
+        });
+        stream(input, run, &mut on_set)
+    })
+}
+
+/// Reads segments from `input` through `run`.
+fn stream<R: std::io::Read>(
+    input: R,
+    mut run: Run<'_>,
+    on_set: &mut impl FnMut(TransactionReport),
+) -> Result<(usize, Vec<Issue>), std::io::Error> {
+    let mut reader = x12::SegmentReader::new(input);
+    let mut set = SetBuffer::default();
     while let Some(item) = reader.next() {
-        let seg = match item {
-            Ok(s) => s,
+        match item {
+            Ok(seg) => run.segment(seg, &mut set, on_set),
             Err(x12::Error::Io(e)) => return Err(std::io::Error::other(e)),
             Err(e) => {
-                env.error(&e);
+                run.env.error(&e);
                 break;
             }
-        };
-        env.push(seg);
-        pending.extend(env.take_findings());
-        match seg.id() {
-            b"ISA" => isa12 = seg.text(12).trim().to_string(),
-            b"GS" => gs08 = seg.text(8).trim().to_string(),
-            _ => {}
-        }
-        match seg.id() {
-            b"ST" => {
-                finish(&mut set, &mut pending, &isa12, &gs08);
-                set.push(&seg);
-            }
-            b"SE" if set.open() => {
-                set.push(&seg);
-                finish(&mut set, &mut pending, &isa12, &gs08);
-            }
-            b"GE" | b"IEA" | b"GS" | b"ISA" => finish(&mut set, &mut pending, &isa12, &gs08),
-            _ if set.open() => set.push(&seg),
-            _ => {}
         }
     }
-    let (doc, rest) = env.finish();
-    pending.extend(rest);
-    finish(&mut set, &mut pending, &isa12, &gs08);
-    let mut outside: Vec<Issue> = pending
-        .into_iter()
-        .filter(|f| level_of(f.rule) <= max_level)
-        .map(|f| Issue { level: level_of(f.rule), loop_id: None, finding: f })
-        .collect();
-    outside.sort_by_key(|i| i.finding.pos.segment_index);
-    Ok((doc.interchanges.len(), outside))
+    Ok(run.finish(&mut set, on_set))
 }
 
-/// One transaction set's segments, copied out of the stream.
-#[derive(Default)]
-struct SetBuffer {
-    bytes: Vec<u8>,
-    /// Per segment: byte range in `bytes`, position in the file, delimiters, terminated.
-    segs: Vec<(std::ops::Range<usize>, x12::Position, x12::Delimiters, bool)>,
+/// Transaction sets to check on a worker thread: a batch, so that the hand-over costs little
+/// next to the work even when each set holds a single claim.
+struct Job {
+    /// Its place among the batches.
+    seq: u64,
+    sets: SetBuffer,
 }
 
-impl SetBuffer {
+impl Job {
+    fn run(self, max_level: u8, codes: Option<&Library>) -> Vec<TransactionReport> {
+        let buf = &self.sets;
+        let mut segs: Vec<x12::Segment<'_>> = Vec::new();
+        let mut out = Vec::with_capacity(buf.sealed.len());
+        for sealed in &self.sets.sealed {
+            segs.clear();
+            segs.extend(buf.segments(sealed.segs.clone()));
+            let Some(first) = segs.first() else { continue };
+            let mut report = check_set(
+                &segs,
+                first.pos.segment_index,
+                &sealed.isa12,
+                &sealed.gs08,
+                max_level,
+                codes,
+            );
+            add_envelope(&mut report, sealed.envelope.clone(), max_level);
+            out.push(report);
+        }
+        out
+    }
+}
+
+/// Adds the envelope findings inside a set's segments to its report, and puts its issues in
+/// segment order.
+fn add_envelope(report: &mut TransactionReport, envelope: Vec<Finding>, max_level: u8) {
+    for f in envelope {
+        let level = level_of(f.rule);
+        if level <= max_level {
+            report.issues.push(Issue { level, loop_id: None, finding: f });
+        }
+    }
+    report.issues.sort_by_key(|i| (i.finding.pos.segment_index, i.finding.pos.element));
+}
+
+/// Worker threads checking sets, and the reports that came back before their turn.
+struct Pool {
+    jobs: std::sync::mpsc::SyncSender<Job>,
+    done: std::sync::mpsc::Receiver<(u64, Vec<TransactionReport>)>,
+    /// The next report to hand on.
+    next: u64,
+    /// Jobs sent so far.
+    sent: u64,
+    early: std::collections::BTreeMap<u64, Vec<TransactionReport>>,
+}
+
+/// Bytes of transaction sets gathered before they go to a worker thread.
+const BATCH: usize = 256 << 10;
+
+impl Pool {
+    /// Sends a batch to the workers, and hands on the reports that are ready.
+    fn send(&mut self, sets: SetBuffer, on_set: &mut impl FnMut(TransactionReport)) {
+        if self.jobs.send(Job { seq: self.sent, sets }).is_ok() {
+            self.sent += 1;
+        }
+        self.drain(false, on_set);
+    }
+
+    /// Hands on, in order, the reports that are ready; with `all`, waits for every one.
+    fn drain(&mut self, all: bool, on_set: &mut impl FnMut(TransactionReport)) {
+        while self.next < self.sent {
+            if let Some(reports) = self.early.remove(&self.next) {
+                reports.into_iter().for_each(&mut *on_set);
+                self.next += 1;
+                continue;
+            }
+            let got = if all { self.done.recv().ok() } else { self.done.try_recv().ok() };
+            let Some((seq, report)) = got else { return };
+            self.early.insert(seq, report);
+        }
+    }
+}
+
+/// Where the segments of the open transaction set are kept until it is checked.
+trait SetStore<'a> {
+    /// Whether a set is open.
+    fn open(&self) -> bool;
+    /// Adds a segment to the open set.
+    fn push(&mut self, s: x12::Segment<'a>);
+    /// Segment indexes (in the file) of the open set's first and last segments.
+    fn span(&self) -> Option<(u64, u64)>;
+    /// Closes the open set for a later check with these headers and envelope findings; false
+    /// when the store cannot keep closed sets.
+    fn seal(&mut self, isa12: &str, gs08: &str, envelope: Vec<Finding>) -> bool;
+    /// The closed sets, once they hold at least `min_bytes`, emptying the store.
+    fn take(&mut self, min_bytes: usize) -> Option<SetBuffer>;
+    /// Checks the open set (if any) and empties the store.
+    fn check(
+        &mut self,
+        isa12: &str,
+        gs08: &str,
+        max_level: u8,
+        codes: Option<&Library>,
+    ) -> Option<TransactionReport>;
+}
+
+/// Segments borrowed from an input held in memory.
+impl<'a> SetStore<'a> for Vec<x12::Segment<'a>> {
     fn open(&self) -> bool {
-        !self.segs.is_empty()
+        !self.is_empty()
     }
 
-    fn push(&mut self, s: &x12::Segment<'_>) {
-        let start = self.bytes.len();
-        self.bytes.extend_from_slice(s.raw);
-        self.segs.push((start..self.bytes.len(), s.pos, s.delimiters, s.terminated));
+    fn push(&mut self, s: x12::Segment<'a>) {
+        Vec::push(self, s);
     }
 
-    /// Checks the buffered set (if any) and empties the buffer.
+    fn span(&self) -> Option<(u64, u64)> {
+        Some((self.first()?.pos.segment_index, self.last()?.pos.segment_index))
+    }
+
+    fn seal(&mut self, _: &str, _: &str, _: Vec<Finding>) -> bool {
+        false
+    }
+
+    fn take(&mut self, _: usize) -> Option<SetBuffer> {
+        None
+    }
+
     fn check(
         &mut self,
         isa12: &str,
@@ -295,24 +439,213 @@ impl SetBuffer {
         max_level: u8,
         codes: Option<&Library>,
     ) -> Option<TransactionReport> {
-        if self.segs.is_empty() {
+        let first = self.first()?;
+        let report = check_set(self, first.pos.segment_index, isa12, gs08, max_level, codes);
+        self.clear();
+        Some(report)
+    }
+}
+
+/// One validation pass: the envelope checks, the open headers' versions, and the envelope
+/// findings not yet given to a transaction set.
+struct Run<'c> {
+    env: x12::EnvelopeParser<'static>,
+    pending: Vec<Finding>,
+    /// The open headers' versions: ISA12 and GS08.
+    isa12: String,
+    gs08: String,
+    max_level: u8,
+    codes: Option<&'c Library>,
+    /// Worker threads, when sets are checked off this thread.
+    pool: Option<Pool>,
+}
+
+impl<'c> Run<'c> {
+    fn new(max_level: u8, codes: Option<&'c Library>) -> Run<'c> {
+        Run {
+            env: x12::EnvelopeParser::new(&[], false),
+            pending: Vec::new(),
+            isa12: String::new(),
+            gs08: String::new(),
+            max_level,
+            codes,
+            pool: None,
+        }
+    }
+
+    /// Checks the open set, gives it the envelope findings inside its segments, and hands it on
+    /// (or, with worker threads, sends it to them).
+    fn close<'a>(
+        &mut self,
+        set: &mut impl SetStore<'a>,
+        on_set: &mut impl FnMut(TransactionReport),
+    ) {
+        let Some((first, last)) = set.span() else { return };
+        let mut envelope = Vec::new();
+        let pending = &mut self.pending;
+        let mut k = 0;
+        while k < pending.len() {
+            if (first..=last).contains(&pending[k].pos.segment_index) {
+                envelope.push(pending.swap_remove(k));
+            } else {
+                k += 1;
+            }
+        }
+        if let Some(pool) = &mut self.pool
+            && set.seal(&self.isa12, &self.gs08, envelope.clone())
+        {
+            if let Some(sets) = set.take(BATCH) {
+                pool.send(sets, on_set);
+            }
+            return;
+        }
+        let Some(mut report) = set.check(&self.isa12, &self.gs08, self.max_level, self.codes)
+        else {
+            return;
+        };
+        add_envelope(&mut report, envelope, self.max_level);
+        on_set(report);
+    }
+
+    fn segment<'a>(
+        &mut self,
+        seg: x12::Segment<'a>,
+        set: &mut impl SetStore<'a>,
+        on_set: &mut impl FnMut(TransactionReport),
+    ) {
+        self.env.push(seg);
+        self.pending.extend(self.env.take_findings());
+        match seg.id() {
+            b"ISA" => self.isa12 = seg.text(12).trim().to_string(),
+            b"GS" => self.gs08 = seg.text(8).trim().to_string(),
+            _ => {}
+        }
+        match seg.id() {
+            b"ST" => {
+                self.close(set, on_set);
+                set.push(seg);
+            }
+            b"SE" if set.open() => {
+                set.push(seg);
+                self.close(set, on_set);
+            }
+            b"GE" | b"IEA" | b"GS" | b"ISA" => self.close(set, on_set),
+            _ if set.open() => set.push(seg),
+            _ => {}
+        }
+    }
+
+    /// Ends the pass: the last set, then the findings outside any set.
+    fn finish<'a>(
+        mut self,
+        set: &mut impl SetStore<'a>,
+        on_set: &mut impl FnMut(TransactionReport),
+    ) -> (usize, Vec<Issue>) {
+        let env = std::mem::replace(&mut self.env, x12::EnvelopeParser::new(&[], false));
+        let (doc, rest) = env.finish();
+        self.pending.extend(rest);
+        self.close(set, on_set);
+        if let Some(mut pool) = self.pool.take() {
+            if let Some(sets) = set.take(0) {
+                pool.send(sets, on_set);
+            }
+            // Closing the job queue lets the workers end once it is empty.
+            drop(std::mem::replace(&mut pool.jobs, std::sync::mpsc::sync_channel(0).0));
+            pool.drain(true, on_set);
+        }
+        let max_level = self.max_level;
+        let mut outside: Vec<Issue> = self
+            .pending
+            .into_iter()
+            .filter(|f| level_of(f.rule) <= max_level)
+            .map(|f| Issue { level: level_of(f.rule), loop_id: None, finding: f })
+            .collect();
+        outside.sort_by_key(|i| i.finding.pos.segment_index);
+        (doc.interchanges.len(), outside)
+    }
+}
+
+/// Transaction sets' segments, copied out of the stream: the open set (from `start`), and
+/// before it the sets closed for a worker thread.
+#[derive(Default)]
+struct SetBuffer {
+    bytes: Vec<u8>,
+    /// Per segment: byte range in `bytes`, position in the file, delimiters, terminated.
+    segs: Vec<(std::ops::Range<usize>, x12::Position, x12::Delimiters, bool)>,
+    /// Where the open set starts in `segs`.
+    start: usize,
+    sealed: Vec<Sealed>,
+}
+
+/// A closed set in a [`SetBuffer`], with what its check needs.
+struct Sealed {
+    segs: std::ops::Range<usize>,
+    isa12: String,
+    gs08: String,
+    envelope: Vec<Finding>,
+}
+
+impl SetBuffer {
+    fn segments(&self, r: std::ops::Range<usize>) -> impl Iterator<Item = x12::Segment<'_>> {
+        self.segs[r].iter().map(|(r, pos, delimiters, terminated)| x12::Segment {
+            raw: &self.bytes[r.clone()],
+            pos: *pos,
+            delimiters: *delimiters,
+            terminated: *terminated,
+        })
+    }
+}
+
+impl SetStore<'_> for SetBuffer {
+    fn open(&self) -> bool {
+        self.segs.len() > self.start
+    }
+
+    fn push(&mut self, s: x12::Segment<'_>) {
+        let start = self.bytes.len();
+        self.bytes.extend_from_slice(s.raw);
+        self.segs.push((start..self.bytes.len(), s.pos, s.delimiters, s.terminated));
+    }
+
+    fn span(&self) -> Option<(u64, u64)> {
+        let open = self.segs.get(self.start..)?;
+        Some((open.first()?.1.segment_index, open.last()?.1.segment_index))
+    }
+
+    fn seal(&mut self, isa12: &str, gs08: &str, envelope: Vec<Finding>) -> bool {
+        if self.open() {
+            let segs = self.start..self.segs.len();
+            let (isa12, gs08) = (isa12.to_string(), gs08.to_string());
+            self.sealed.push(Sealed { segs, isa12, gs08, envelope });
+            self.start = self.segs.len();
+        }
+        true
+    }
+
+    fn take(&mut self, min_bytes: usize) -> Option<SetBuffer> {
+        if self.sealed.is_empty() || self.bytes.len() < min_bytes || self.open() {
             return None;
         }
-        let segs: Vec<x12::Segment<'_>> = self
-            .segs
-            .iter()
-            .map(|(r, pos, delimiters, terminated)| x12::Segment {
-                raw: &self.bytes[r.clone()],
-                pos: *pos,
-                delimiters: *delimiters,
-                terminated: *terminated,
-            })
-            .collect();
+        Some(std::mem::take(self))
+    }
+
+    fn check(
+        &mut self,
+        isa12: &str,
+        gs08: &str,
+        max_level: u8,
+        codes: Option<&Library>,
+    ) -> Option<TransactionReport> {
+        if !self.open() {
+            return None;
+        }
+        let segs: Vec<x12::Segment<'_>> = self.segments(self.start..self.segs.len()).collect();
         let st_index = segs[0].pos.segment_index;
         let report = check_set(&segs, st_index, isa12, gs08, max_level, codes);
         drop(segs);
         self.bytes.clear();
         self.segs.clear();
+        self.start = 0;
         Some(report)
     }
 }

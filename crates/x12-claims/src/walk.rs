@@ -121,8 +121,10 @@ impl<'s, 'a> Probe<'s, 'a> {
 }
 
 /// Whether `s` is the segment `su` describes: same ID and, when `keyed`, a key code it allows.
+/// (Only called on items found by the ID's code, which for IDs of up to three bytes, as all
+/// guide segments have, is the ID itself.)
 fn matches(su: &SegmentUse, s: &Probe<'_, '_>, keyed: bool) -> bool {
-    su.id.as_bytes() == s.id && (!keyed || su.key_matches(s.key(su.key)))
+    (su.id.len() <= 3 || su.id.as_bytes() == s.id) && (!keyed || su.key_matches(s.key(su.key)))
 }
 
 fn find(

@@ -1,0 +1,57 @@
+//! Validation on several threads gives the same report, in the same order, as on one: on a
+//! synthetic batch of many transaction sets with errors sprinkled in, and on every sample file
+//! of `../shared/x12-samples/` when present.
+
+use std::path::Path;
+
+#[path = "../../x12/benches/common/mod.rs"]
+mod corpus;
+
+fn same_on_any_thread_count(name: &str, src: &[u8]) {
+    let one = format!("{:#?}", x12_claims::validate_threads(src, 5, None, 1));
+    for threads in [2, 3] {
+        let many = format!("{:#?}", x12_claims::validate_threads(src, 5, None, threads));
+        assert!(one == many, "{name}: {threads} threads give another report");
+    }
+}
+
+#[test]
+fn a_batch_with_errors_reports_the_same_on_any_thread_count() {
+    let clean = String::from_utf8(corpus::corpus(256 << 10)).unwrap();
+    // Every seventh set breaks in its own way: a bad date, a wrong total, a missing segment, an
+    // envelope count.
+    let mut out = String::new();
+    for (i, set) in clean.split_inclusive("~\nSE*").enumerate() {
+        let set = match i % 7 {
+            1 => set.replacen("DTP*472*D8*20260105", "DTP*472*D8*20261305", 1),
+            2 => set.replacen("CLM*PAT0001*150", "CLM*PAT0001*151", 1),
+            3 => set.replacen("N3*1 ELM ST~\n", "", 1),
+            _ => set.to_string(),
+        };
+        out.push_str(&set);
+    }
+    let out = out.replacen("SE*26*0005~", "SE*25*0005~", 1);
+    let report = x12_claims::validate_threads(out.as_bytes(), 5, None, 1);
+    assert!(report.transactions.len() > 200, "{}", report.transactions.len());
+    let failing = report.transactions.iter().filter(|t| !t.issues.is_empty()).count();
+    assert!(failing > 80, "{failing} sets with errors");
+    same_on_any_thread_count("synthetic batch", out.as_bytes());
+}
+
+#[test]
+fn samples_report_the_same_on_any_thread_count() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/x12-samples");
+    if !root.is_dir() {
+        eprintln!("skipped: ../shared/x12-samples is not present");
+        return;
+    }
+    let mut n = 0;
+    for dir in std::fs::read_dir(&root).unwrap().flatten().filter(|d| d.path().is_dir()) {
+        for f in std::fs::read_dir(dir.path()).unwrap().flatten() {
+            let src = std::fs::read(f.path()).unwrap();
+            same_on_any_thread_count(&f.path().display().to_string(), &src);
+            n += 1;
+        }
+    }
+    assert!(n > 0);
+}
