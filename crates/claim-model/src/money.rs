@@ -30,15 +30,23 @@ impl Cents {
     pub const ZERO: Cents = Cents(0);
 
     /// The amount as X12 writes it: no trailing zeros after the point, no point for whole amounts.
-    pub fn to_x12(self) -> String {
-        let sign = if self.0 < 0 { "-" } else { "" };
+    pub fn to_x12(self) -> crate::Text {
+        use compact_str::ToCompactString;
         let a = self.0.unsigned_abs();
         let (whole, frac) = (a / 100, a % 100);
-        match frac {
-            0 => format!("{sign}{whole}"),
-            f if f % 10 == 0 => format!("{sign}{whole}.{}", f / 10),
-            f => format!("{sign}{whole}.{f:02}"),
+        let mut s = crate::Text::default();
+        if self.0 < 0 {
+            s.push('-');
         }
+        s.push_str(&whole.to_compact_string());
+        if frac != 0 {
+            s.push('.');
+            s.push(char::from(b'0' + (frac / 10) as u8));
+            if frac % 10 != 0 {
+                s.push(char::from(b'0' + (frac % 10) as u8));
+            }
+        }
+        s
     }
 
     /// Adds, or `None` on overflow.

@@ -45,6 +45,9 @@ pub(crate) enum X12Command {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+        /// Threads checking transaction sets (default: one per core; the report is the same).
+        #[arg(long)]
+        threads: Option<usize>,
     },
 }
 
@@ -269,7 +272,8 @@ pub(crate) fn run(ctx: &crate::Ctx, cmd: X12Command) -> Result<Outcome> {
             }
             Ok(Outcome::Yes)
         }
-        X12Command::Validate { file, level, json: as_json } => {
+        X12Command::Validate { file, level, json: as_json, threads } => {
+            let threads = threads.unwrap_or_else(x12_claims::default_threads).max(1);
             if !(1..=5).contains(&level) {
                 bail!("--level must be 1 to 5");
             }
@@ -332,10 +336,16 @@ pub(crate) fn run(ctx: &crate::Ctx, cmd: X12Command) -> Result<Outcome> {
                 let src =
                     std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
                 let bytes = x12::to_bytes(&src);
-                x12_claims::validate_each(&*bytes, level, library.as_ref(), &mut on_set)
+                x12_claims::validate_each_threads(
+                    &*bytes,
+                    level,
+                    library.as_ref(),
+                    threads,
+                    &mut on_set,
+                )
             } else {
                 let stream = std::io::Read::chain(&head[..n], f);
-                x12_claims::validate_each(stream, level, library.as_ref(), &mut on_set)
+                x12_claims::validate_each_threads(stream, level, library.as_ref(), threads, on_set)
             }
             .with_context(|| format!("reading {}", file.display()))?;
             let outside_errors: Vec<&Issue> =

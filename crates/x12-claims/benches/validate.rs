@@ -1,5 +1,6 @@
 //! Throughput of validation on a large synthetic 837P batch (the same corpus as the x12
-//! tokenizer benchmark): SNIP level 1 (envelopes), 2 (the guide walk), 3 (balancing too).
+//! tokenizer benchmark): SNIP level 1 (envelopes), 2 (the guide walk), 3 (balancing too), on
+//! one thread and on every core; then reading the claims into the model and writing them.
 //!
 //! `cargo bench -p x12-claims --bench validate`
 
@@ -48,7 +49,10 @@ fn benches(c: &mut Criterion) {
     g.sample_size(10);
     g.throughput(Throughput::Bytes(data.len() as u64));
     g.bench_function("read_837_typed", |b| {
-        b.iter(|| x12_claims::read_837(black_box(&data)).0.len())
+        b.iter(|| x12_claims::read_837_threads(black_box(&data), 1).0.len())
+    });
+    g.bench_function(format!("read_837_typed_{cores}_threads"), |b| {
+        b.iter(|| x12_claims::read_837_threads(black_box(&data), cores).0.len())
     });
     g.throughput(Throughput::Bytes(written.len() as u64));
     g.bench_function("write_837", |b| {

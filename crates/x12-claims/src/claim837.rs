@@ -98,12 +98,40 @@ enum AddressTarget {
     ClaimProvider,
 }
 
-/// Reads every 837 transaction set in `src` into claims.
+/// Reads every 837 transaction set in `src` into claims: the envelope findings first, then the
+/// reader's, set by set. Transaction sets are read on every core.
 pub fn read_837(src: &[u8]) -> (Vec<Claim>, Vec<Finding>) {
+    read_837_threads(src, crate::validate::default_threads())
+}
+
+/// Like [`read_837`], reading transaction sets on `threads` threads (the result is the same
+/// whatever the number).
+pub fn read_837_threads(src: &[u8], threads: usize) -> (Vec<Claim>, Vec<Finding>) {
     let src = x12::to_bytes(src);
     let (_, mut findings, segs) = x12::parse_with_segments(&src);
-    let (claims, more) = claims_of(&segs);
-    findings.extend(more);
+    // Each transaction set is read on its own (a set's loops never reach into the next).
+    let mut sets: Vec<std::ops::Range<usize>> = Vec::new();
+    for (i, s) in segs.iter().enumerate() {
+        match s.id() {
+            b"ST" => sets.push(i..i + 1),
+            _ => {
+                if let Some(last) = sets.last_mut()
+                    && last.end == i
+                    && !matches!(s.id(), b"GE" | b"IEA" | b"GS" | b"ISA")
+                {
+                    last.end = i + 1;
+                }
+            }
+        }
+    }
+    let read = |r: &std::ops::Range<usize>| claims_of(&segs[r.clone()]);
+    let results: Vec<(Vec<Claim>, Vec<Finding>)> =
+        crate::parallel::map_in_order(&sets, threads, read);
+    let mut claims = Vec::with_capacity(results.iter().map(|r| r.0.len()).sum());
+    for (c, f) in results {
+        claims.extend(c);
+        findings.extend(f);
+    }
     (claims, findings)
 }
 

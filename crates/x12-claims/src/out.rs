@@ -2,8 +2,9 @@
 //! trailing empty elements dropped, composites joined the same way, and the X12 forms of dates,
 //! units and names.
 
-use claim_model::{Adjustment, Name, Units};
+use claim_model::{Adjustment, Name, Text, Units};
 use code_sets::Date;
+use compact_str::ToCompactString;
 use x12::{Delimiters, Document, EnvelopeWriter, InterchangeHeader};
 
 use crate::{AckTime, Submission};
@@ -27,23 +28,35 @@ pub(crate) fn put(w: &mut EnvelopeWriter, line: &mut Vec<u8>, id: &[u8], el: &[&
 }
 
 /// A composite's components joined, trailing empty ones dropped.
-pub(crate) fn comp(d: &Delimiters, parts: &[&str]) -> String {
-    trim(parts).join(&char::from(d.component).to_string())
+pub(crate) fn comp(d: &Delimiters, parts: &[&str]) -> Text {
+    let mut out = Text::default();
+    for (i, p) in trim(parts).iter().enumerate() {
+        if i > 0 {
+            out.push(char::from(d.component));
+        }
+        out.push_str(p);
+    }
+    out
 }
 
 /// `CCYYMMDD`.
-pub(crate) fn ymd(d: Date) -> String {
-    format!("{:08}", d.as_yyyymmdd())
+pub(crate) fn ymd(d: Date) -> Text {
+    compact_str::format_compact!("{:08}", d.as_yyyymmdd())
 }
 
 /// Units as an X12 decimal (`1`, `1.5`, `0.125`).
-pub(crate) fn units(u: Units) -> String {
+pub(crate) fn units(u: Units) -> Text {
     if u.0 % 1000 == 0 {
-        (u.0 / 1000).to_string()
+        (u.0 / 1000).to_compact_string()
     } else {
-        let s = format!("{}.{:03}", u.0 / 1000, (u.0 % 1000).abs());
-        s.trim_end_matches('0').to_string()
+        let s = compact_str::format_compact!("{}.{:03}", u.0 / 1000, (u.0 % 1000).abs());
+        Text::from(s.trim_end_matches('0'))
     }
+}
+
+/// A date span `CCYYMMDD-CCYYMMDD` (RD8).
+pub(crate) fn span(from: Date, to: Date) -> Text {
+    compact_str::format_compact!("{:08}-{:08}", from.as_yyyymmdd(), to.as_yyyymmdd())
 }
 
 /// NM102 (`1` person, `2` organization) and NM103, NM104, NM105, NM107.
@@ -65,13 +78,13 @@ pub(crate) fn cas(w: &mut EnvelopeWriter, line: &mut Vec<u8>, adjustments: &[Adj
     for g in groups {
         let of: Vec<&Adjustment> = adjustments.iter().filter(|a| a.group.code() == g).collect();
         for chunk in of.chunks(6) {
-            let mut el: Vec<String> = vec![g.to_string()];
+            let mut el: Vec<Text> = vec![Text::from(g)];
             for a in chunk {
-                el.push(a.reason.to_string());
+                el.push(a.reason.clone());
                 el.push(a.amount.to_x12());
                 el.push(a.quantity.map(units).unwrap_or_default());
             }
-            let refs: Vec<&str> = el.iter().map(String::as_str).collect();
+            let refs: Vec<&str> = el.iter().map(Text::as_str).collect();
             put(w, line, b"CAS", &refs);
         }
     }

@@ -10,7 +10,9 @@ use claim_model::{
 };
 use x12::{Delimiters, EnvelopeWriter};
 
-use crate::out::{comp, name_parts, units, ymd};
+use compact_str::ToCompactString;
+
+use crate::out::{comp, name_parts, span, units, ymd};
 
 /// Who sends the batch to whom, and when.
 #[derive(Clone, Debug)]
@@ -61,7 +63,7 @@ impl Out<'_> {
     /// NM1 for a party: entity code, its name, and its NPI (or none).
     fn nm1_party(&mut self, entity: &str, p: &Party) {
         let (kind, last, first, middle, suffix) = name_parts(&p.name);
-        let npi = p.npi.map(|n| n.to_string()).unwrap_or_default();
+        let npi = p.npi.map(|n| n.to_compact_string()).unwrap_or_default();
         let q = if npi.is_empty() { "" } else { "XX" };
         self.put(seg(b"NM1", &[entity, kind, last, first, middle, "", suffix, q, &npi]));
     }
@@ -84,7 +86,7 @@ impl Out<'_> {
 
     fn dmg(&mut self, p: &Person) {
         if let Some(b) = p.birth_date {
-            self.put(seg(b"DMG", &["D8", &ymd(b), &p.sex.to_string()]));
+            self.put(seg(b"DMG", &["D8", &ymd(b), &p.sex.to_compact_string()]));
         }
     }
 
@@ -135,7 +137,7 @@ fn write_set(o: &mut Out<'_>, claims: &[&Claim], sub: &Submission, kind: ClaimKi
         if i == 0 || billing != last_billing || pay_to != last_pay_to {
             hl += 1;
             billing_hl = hl;
-            o.put(seg(b"HL", &[&hl.to_string(), "", "20", "1"]));
+            o.put(seg(b"HL", &[&hl.to_compact_string(), "", "20", "1"]));
             if let Some(b) = billing {
                 if !b.taxonomy.is_empty() {
                     o.put(seg(b"PRV", &["BI", "PXC", &b.taxonomy]));
@@ -169,7 +171,12 @@ fn write_set(o: &mut Out<'_>, claims: &[&Claim], sub: &Submission, kind: ClaimKi
         let has_patient = c.patient.is_some();
         o.put(seg(
             b"HL",
-            &[&hl.to_string(), &billing_hl.to_string(), "22", if has_patient { "1" } else { "0" }],
+            &[
+                &hl.to_compact_string(),
+                &billing_hl.to_compact_string(),
+                "22",
+                if has_patient { "1" } else { "0" },
+            ],
         ));
         sbr(o, &c.subscriber, !has_patient, kind);
         o.nm1_person("IL", &c.subscriber.person, "MI");
@@ -180,7 +187,10 @@ fn write_set(o: &mut Out<'_>, claims: &[&Claim], sub: &Submission, kind: ClaimKi
         if let Some((patient, rel)) = &c.patient {
             let subscriber_hl = hl;
             hl += 1;
-            o.put(seg(b"HL", &[&hl.to_string(), &subscriber_hl.to_string(), "23", "0"]));
+            o.put(seg(
+                b"HL",
+                &[&hl.to_compact_string(), &subscriber_hl.to_compact_string(), "23", "0"],
+            ));
             o.put(seg(b"PAT", &[rel]));
             o.nm1_person("QC", patient, "MI");
             o.address(&patient.address);
@@ -194,7 +204,7 @@ fn write_set(o: &mut Out<'_>, claims: &[&Claim], sub: &Submission, kind: ClaimKi
 }
 
 fn sbr(o: &mut Out<'_>, s: &Subscriber, is_patient: bool, kind: ClaimKind) {
-    let resp = s.payer_responsibility.to_string();
+    let resp = s.payer_responsibility.to_compact_string();
     let rel = if is_patient { "18" } else { "" };
     let _ = kind;
     o.put(seg(
@@ -206,14 +216,14 @@ fn sbr(o: &mut Out<'_>, s: &Subscriber, is_patient: bool, kind: ClaimKind) {
 fn claim(o: &mut Out<'_>, c: &Claim) {
     let d = o.d;
     let inst = c.kind == ClaimKind::Institutional;
-    let freq = c.frequency.code().to_string();
+    let freq = c.frequency.code().to_compact_string();
     let facility = if inst { &c.facility_type } else { &c.place_of_service };
     let clm05 = comp(&d, &[facility, if inst { "A" } else { "B" }, &freq]);
     let total = c.total_charge.to_x12();
     if inst {
         o.put(seg(b"CLM", &[&c.patient_control_number, &total, "", "", &clm05, "", "A", "Y", "Y"]));
         if let (Some(f), Some(t)) = (c.from, c.to) {
-            o.put(seg(b"DTP", &["434", "RD8", &format!("{}-{}", ymd(f), ymd(t))]));
+            o.put(seg(b"DTP", &["434", "RD8", &span(f, t)]));
         }
         if let Some(a) = c.admission {
             o.put(seg(b"DTP", &["435", "D8", &ymd(a)]));
@@ -238,7 +248,7 @@ fn claim(o: &mut Out<'_>, c: &Claim) {
         o.put(seg(b"REF", &["F8", &c.original_claim_number]));
     }
     // Diagnoses: principal (ABK) first, then the others, up to twelve per HI.
-    let mut hi: Vec<String> = Vec::new();
+    let mut hi: Vec<Text> = Vec::new();
     for dx in &c.diagnoses {
         let q = match dx.kind {
             DiagnosisKind::Principal => "ABK",
@@ -247,11 +257,11 @@ fn claim(o: &mut Out<'_>, c: &Claim) {
             DiagnosisKind::ReasonForVisit => "APR",
             DiagnosisKind::ExternalCause => "ABN",
         };
-        let poa = dx.poa.map(|p| p.code().to_string()).unwrap_or_default();
+        let poa = dx.poa.map(|p| p.code().to_compact_string()).unwrap_or_default();
         hi.push(comp(&d, &[q, &dx.code, "", "", "", "", "", "", &poa]));
     }
     put_hi(o, &hi);
-    let procs: Vec<String> = c
+    let procs: Vec<Text> = c
         .procedures
         .iter()
         .map(|p| {
@@ -261,19 +271,17 @@ fn claim(o: &mut Out<'_>, c: &Claim) {
         })
         .collect();
     put_hi(o, &procs);
-    let occurrences: Vec<String> = c
+    let occurrences: Vec<Text> = c
         .occurrences
         .iter()
         .map(|v| match (v.from, v.to) {
-            (Some(f), Some(t)) if f != t => {
-                comp(&d, &["BI", &v.code, "RD8", &format!("{}-{}", ymd(f), ymd(t))])
-            }
+            (Some(f), Some(t)) if f != t => comp(&d, &["BI", &v.code, "RD8", &span(f, t)]),
             (Some(f), _) => comp(&d, &["BH", &v.code, "D8", &ymd(f)]),
             _ => comp(&d, &["BH", &v.code]),
         })
         .collect();
     put_hi(o, &occurrences);
-    let values: Vec<String> = c
+    let values: Vec<Text> = c
         .values
         .iter()
         .map(|v| {
@@ -281,8 +289,7 @@ fn claim(o: &mut Out<'_>, c: &Claim) {
         })
         .collect();
     put_hi(o, &values);
-    let conditions: Vec<String> =
-        c.condition_codes.iter().map(|cc| comp(&d, &["BG", cc])).collect();
+    let conditions: Vec<Text> = c.condition_codes.iter().map(|cc| comp(&d, &["BG", cc])).collect();
     put_hi(o, &conditions);
     // Claim-level providers.
     let order: &[(ProviderRole, &str)] = if c.kind == ClaimKind::Institutional {
@@ -320,16 +327,16 @@ fn claim(o: &mut Out<'_>, c: &Claim) {
     }
 }
 
-fn put_hi(o: &mut Out<'_>, items: &[String]) {
+fn put_hi(o: &mut Out<'_>, items: &[Text]) {
     for chunk in items.chunks(12) {
-        let refs: Vec<&str> = chunk.iter().map(String::as_str).collect();
+        let refs: Vec<&str> = chunk.iter().map(Text::as_str).collect();
         o.put(seg(b"HI", &refs));
     }
 }
 
 fn other_payer(o: &mut Out<'_>, op: &OtherPayer) {
     let s = &op.subscriber;
-    let resp = s.payer_responsibility.to_string();
+    let resp = s.payer_responsibility.to_compact_string();
     let rel = if s.relationship.is_empty() { "18" } else { &s.relationship };
     o.put(seg(
         b"SBR",
@@ -349,11 +356,11 @@ fn other_payer(o: &mut Out<'_>, op: &OtherPayer) {
 
 fn line(o: &mut Out<'_>, c: &Claim, l: &ServiceLine) {
     let d = o.d;
-    o.put(seg(b"LX", &[&l.number.to_string()]));
+    o.put(seg(b"LX", &[&l.number.to_compact_string()]));
     let mods: Vec<&str> = l.modifiers.iter().map(Text::as_str).take(4).collect();
     let mut proc_parts: Vec<&str> = vec!["HC", &l.procedure];
     proc_parts.extend(&mods);
-    let procedure = if l.procedure.is_empty() { String::new() } else { comp(&d, &proc_parts) };
+    let procedure = if l.procedure.is_empty() { Text::default() } else { comp(&d, &proc_parts) };
     let basis = if l.unit_basis.is_empty() { "UN" } else { &l.unit_basis };
     if c.kind == ClaimKind::Institutional {
         o.put(seg(
@@ -361,8 +368,9 @@ fn line(o: &mut Out<'_>, c: &Claim, l: &ServiceLine) {
             &[&l.revenue_code, &procedure, &l.charge.to_x12(), basis, &units(l.units)],
         ));
     } else {
-        let pointers: Vec<String> = l.diagnosis_pointers.iter().map(u8::to_string).collect();
-        let pointers: Vec<&str> = pointers.iter().map(String::as_str).collect();
+        let pointers: Vec<Text> =
+            l.diagnosis_pointers.iter().map(|p| p.to_compact_string()).collect();
+        let pointers: Vec<&str> = pointers.iter().map(Text::as_str).collect();
         o.put(seg(
             b"SV1",
             &[
@@ -377,9 +385,7 @@ fn line(o: &mut Out<'_>, c: &Claim, l: &ServiceLine) {
         ));
     }
     match (l.date_from, l.date_to) {
-        (Some(f), Some(t)) if f != t => {
-            o.put(seg(b"DTP", &["472", "RD8", &format!("{}-{}", ymd(f), ymd(t))]))
-        }
+        (Some(f), Some(t)) if f != t => o.put(seg(b"DTP", &["472", "RD8", &span(f, t)])),
         (Some(f), _) => o.put(seg(b"DTP", &["472", "D8", &ymd(f)])),
         _ => {}
     }

@@ -1,6 +1,6 @@
-//! Validation on several threads gives the same report, in the same order, as on one: on a
-//! synthetic batch of many transaction sets with errors sprinkled in, and on every sample file
-//! of `../shared/x12-samples/` when present.
+//! Validation and the typed 837 read on several threads give the same result, in the same order,
+//! as on one: on a synthetic batch of many transaction sets with errors sprinkled in, and on
+//! every sample file of `../shared/x12-samples/` when present.
 
 use std::path::Path;
 
@@ -12,6 +12,11 @@ fn same_on_any_thread_count(name: &str, src: &[u8]) {
     for threads in [2, 3] {
         let many = format!("{:#?}", x12_claims::validate_threads(src, 5, None, threads));
         assert!(one == many, "{name}: {threads} threads give another report");
+    }
+    let one = format!("{:#?}", x12_claims::read_837_threads(src, 1));
+    for threads in [2, 3] {
+        let many = format!("{:#?}", x12_claims::read_837_threads(src, threads));
+        assert!(one == many, "{name}: {threads} threads read other claims");
     }
 }
 
@@ -35,6 +40,8 @@ fn a_batch_with_errors_reports_the_same_on_any_thread_count() {
     assert!(report.transactions.len() > 200, "{}", report.transactions.len());
     let failing = report.transactions.iter().filter(|t| !t.issues.is_empty()).count();
     assert!(failing > 80, "{failing} sets with errors");
+    let (claims, _) = x12_claims::read_837_threads(out.as_bytes(), 2);
+    assert_eq!(claims.len(), report.transactions.len());
     same_on_any_thread_count("synthetic batch", out.as_bytes());
 }
 
