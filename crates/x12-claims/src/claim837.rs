@@ -108,27 +108,49 @@ pub fn read_837(src: &[u8]) -> (Vec<Claim>, Vec<Finding>) {
 /// whatever the number).
 pub fn read_837_threads(src: &[u8], threads: usize) -> (Vec<Claim>, Vec<Finding>) {
     let src = x12::to_bytes(src);
-    let (_, mut findings, segs) = x12::parse_with_segments(&src);
-    // Each transaction set is read on its own (a set's loops never reach into the next).
+    let mut env = x12::EnvelopeParser::new(&[], false);
+    // About one segment per 30 bytes in claim files: reserved once rather than regrown.
+    let mut segs: Vec<Segment<'_>> = Vec::with_capacity(src.len() / 30 + 16);
+    for item in x12::Tokenizer::new(&src) {
+        match item {
+            Ok(seg) => {
+                env.push(seg);
+                segs.push(seg);
+            }
+            Err(e) => {
+                env.error(&e);
+                break;
+            }
+        }
+    }
+    let (_, mut findings) = env.finish();
+    // Each transaction set is read on its own (a set's loops never reach into the next); sets
+    // go to the threads in runs of consecutive sets.
     let mut sets: Vec<std::ops::Range<usize>> = Vec::new();
     for (i, s) in segs.iter().enumerate() {
         match s.id() {
             b"ST" => sets.push(i..i + 1),
+            b"GE" | b"IEA" | b"GS" | b"ISA" => {}
             _ => {
                 if let Some(last) = sets.last_mut()
                     && last.end == i
-                    && !matches!(s.id(), b"GE" | b"IEA" | b"GS" | b"ISA")
                 {
                     last.end = i + 1;
                 }
             }
         }
     }
-    let read = |r: &std::ops::Range<usize>| claims_of(&segs[r.clone()]);
-    let results: Vec<(Vec<Claim>, Vec<Finding>)> =
-        crate::parallel::map_in_order(&sets, threads, read);
-    let mut claims = Vec::with_capacity(results.iter().map(|r| r.0.len()).sum());
-    for (c, f) in results {
+    let read = |run: &[std::ops::Range<usize>]| {
+        let mut out = (Vec::new(), Vec::new());
+        for r in run {
+            read_claims(&segs[r.clone()], false, &mut out.0, &mut out.1);
+        }
+        out
+    };
+    let mut runs = crate::parallel::map_runs_in_order(&sets, threads, read).into_iter();
+    let (mut claims, more) = runs.next().unwrap_or_default();
+    findings.extend(more);
+    for (c, f) in runs {
         claims.extend(c);
         findings.extend(f);
     }
@@ -138,20 +160,29 @@ pub fn read_837_threads(src: &[u8], threads: usize) -> (Vec<Claim>, Vec<Finding>
 /// The claims of the 837 transaction sets among `segs` (a file's or one transaction set's
 /// segments, in order), with the reader's own findings (not the envelope checks).
 pub fn claims_of(segs: &[Segment<'_>]) -> (Vec<Claim>, Vec<Finding>) {
-    read_claims(segs, false)
+    let mut out = (Vec::new(), Vec::new());
+    read_claims(segs, false, &mut out.0, &mut out.1);
+    out
 }
 
 /// The reader's findings alone, for validation: the claims are built without copies of their
 /// billing provider, subscriber, patient and payer (which the checks do not look at).
 pub(crate) fn claim_findings(segs: &[Segment<'_>]) -> Vec<Finding> {
-    read_claims(segs, true).1
+    let mut findings = Vec::new();
+    read_claims(segs, true, &mut Vec::new(), &mut findings);
+    findings
 }
 
-fn read_claims(segs: &[Segment<'_>], checks_only: bool) -> (Vec<Claim>, Vec<Finding>) {
-    let mut findings = Vec::new();
-    let mut claims: Vec<Claim> = Vec::new();
+/// Reads the claims of `segs`, appending them to `claims` and the findings to `findings`.
+fn read_claims(
+    segs: &[Segment<'_>],
+    checks_only: bool,
+    claims: &mut Vec<Claim>,
+    findings: &mut Vec<Finding>,
+) {
+    let first_claim = claims.len();
     let mut positions: Vec<Position> = Vec::new();
-    let mut r = Fields { findings: &mut findings, set: Set::Claim837 };
+    let mut r = Fields { findings, set: Set::Claim837 };
 
     let mut kind = ClaimKind::Professional;
     let mut in_837 = false;
@@ -189,11 +220,11 @@ fn read_claims(segs: &[Segment<'_>], checks_only: bool) -> (Vec<Claim>, Vec<Find
         match id {
             b"GS" | b"GE" | b"IEA" | b"ISA" => {}
             b"SE" => {
-                flush(&mut claim, &mut claims);
+                flush(&mut claim, claims);
                 in_837 = false;
             }
             b"HL" => {
-                flush(&mut claim, &mut claims);
+                flush(&mut claim, claims);
                 match &*seg.text(3) {
                     "20" => {
                         lp = Loop::Billing;
@@ -364,7 +395,7 @@ fn read_claims(segs: &[Segment<'_>], checks_only: bool) -> (Vec<Claim>, Vec<Find
                 }
             }
             b"CLM" => {
-                flush(&mut claim, &mut claims);
+                flush(&mut claim, claims);
                 lp = Loop::Claim;
                 positions.push(seg.pos);
                 let facility = comps(&seg, 5);
@@ -651,8 +682,8 @@ fn read_claims(segs: &[Segment<'_>], checks_only: bool) -> (Vec<Claim>, Vec<Find
             }
         }
     }
-    flush(&mut claim, &mut claims);
-    for (c, pos) in claims.iter().zip(&positions) {
+    flush(&mut claim, claims);
+    for (c, pos) in claims[first_claim..].iter().zip(&positions) {
         let lines = c.line_total();
         if !c.lines.is_empty() && lines != c.total_charge {
             r.find(
@@ -674,5 +705,4 @@ fn read_claims(segs: &[Segment<'_>], checks_only: bool) -> (Vec<Claim>, Vec<Find
             ));
         }
     }
-    (claims, findings)
 }

@@ -2,32 +2,33 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// `f` over every item, on up to `threads` threads, the results in the items' order. Items are
-/// handed out in chunks from a shared counter, so an uneven mix of small and large items still
-/// keeps every thread busy. With one thread (or one item) it all runs on the caller's thread.
-pub(crate) fn map_in_order<T: Sync, R: Send>(
+/// `f` over runs of consecutive items, on up to `threads` threads, the results in the items'
+/// order (one per run). Runs are handed out from a shared counter, so an uneven mix of small and
+/// large items still keeps every thread busy. With one thread, all the items are one run, on the
+/// caller's thread.
+pub(crate) fn map_runs_in_order<T: Sync, R: Send>(
     items: &[T],
     threads: usize,
-    f: impl Fn(&T) -> R + Sync,
+    f: impl Fn(&[T]) -> R + Sync,
 ) -> Vec<R> {
     if threads <= 1 || items.len() <= 1 {
-        return items.iter().map(f).collect();
+        return vec![f(items)];
     }
-    // Small chunks balance the load; not so small that the counter is contended.
-    let chunk = (items.len() / (threads * 16)).clamp(1, 256);
+    // Short runs balance the load; not so short that the counter is contended.
+    let run = (items.len() / (threads * 16)).clamp(1, 256);
     let next = AtomicUsize::new(0);
-    let mut parts: Vec<(usize, Vec<R>)> = std::thread::scope(|scope| {
+    let mut parts: Vec<(usize, R)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads.min(items.len()))
             .map(|_| {
                 scope.spawn(|| {
                     let mut done = Vec::new();
                     loop {
-                        let start = next.fetch_add(chunk, Ordering::Relaxed);
+                        let start = next.fetch_add(run, Ordering::Relaxed);
                         if start >= items.len() {
                             return done;
                         }
-                        let end = (start + chunk).min(items.len());
-                        done.push((start, items[start..end].iter().map(&f).collect::<Vec<R>>()));
+                        let end = (start + run).min(items.len());
+                        done.push((start, f(&items[start..end])));
                     }
                 })
             })
@@ -42,7 +43,7 @@ pub(crate) fn map_in_order<T: Sync, R: Send>(
             .collect()
     });
     parts.sort_by_key(|(start, _)| *start);
-    parts.into_iter().flat_map(|(_, r)| r).collect()
+    parts.into_iter().map(|(_, r)| r).collect()
 }
 
 #[cfg(test)]
@@ -54,8 +55,12 @@ mod tests {
         let items: Vec<u64> = (0..10_000).collect();
         let want: Vec<u64> = items.iter().map(|x| x * x).collect();
         for threads in [1, 2, 3, 8] {
-            assert_eq!(map_in_order(&items, threads, |x| x * x), want);
+            let runs = map_runs_in_order(&items, threads, |run| {
+                run.iter().map(|x| x * x).collect::<Vec<u64>>()
+            });
+            assert_eq!(runs.concat(), want, "{threads} threads");
         }
-        assert!(map_in_order(&[] as &[u64], 4, |x| *x).is_empty());
+        let none = map_runs_in_order(&[] as &[u64], 4, |run| run.len());
+        assert_eq!(none, [0]);
     }
 }
