@@ -11,7 +11,7 @@ use claim_model::{
     ServiceLine, Subscriber, Text, Units,
 };
 use code_sets::Date;
-use x12::{Finding, Position, Segment};
+use x12::{Finding, Position, Segment, Split};
 
 use crate::fields::{Fields, Set, text};
 
@@ -27,11 +27,11 @@ enum Loop {
     LineAdjudication,
 }
 
-fn comps(seg: &Segment<'_>, n: usize) -> Vec<Text> {
+fn comps(seg: &Split<'_>, n: usize) -> Vec<Text> {
     seg.components(n).map(|c| Text::from(String::from_utf8_lossy(c).trim())).collect()
 }
 
-fn name(seg: &Segment<'_>) -> Name {
+fn name(seg: &Split<'_>) -> Name {
     if seg.text(2).trim() == "1" {
         Name::Person {
             last: text(seg, 3),
@@ -44,7 +44,7 @@ fn name(seg: &Segment<'_>) -> Name {
     }
 }
 
-fn party(seg: &Segment<'_>) -> Party {
+fn party(seg: &Split<'_>) -> Party {
     let npi = (seg.text(8).trim() == "XX").then(|| seg.text(9).trim().parse().ok()).flatten();
     Party {
         name: name(seg),
@@ -55,7 +55,7 @@ fn party(seg: &Segment<'_>) -> Party {
     }
 }
 
-fn person(seg: &Segment<'_>) -> Person {
+fn person(seg: &Split<'_>) -> Person {
     Person { name: name(seg), member_id: text(seg, 9), birth_date: None, sex: 'U', address: None }
 }
 
@@ -76,7 +76,7 @@ fn empty_subscriber() -> Subscriber {
     }
 }
 
-fn sbr(seg: &Segment<'_>) -> Subscriber {
+fn sbr(seg: &Split<'_>) -> Subscriber {
     Subscriber {
         payer_responsibility: seg.text(1).trim().chars().next().unwrap_or(' '),
         relationship: text(seg, 2),
@@ -142,8 +142,11 @@ pub fn read_837_threads(src: &[u8], threads: usize) -> (Vec<Claim>, Vec<Finding>
     }
     let read = |run: &[std::ops::Range<usize>]| {
         let mut out = (Vec::new(), Vec::new());
+        let mut splits: Vec<Split<'_>> = Vec::new();
         for r in run {
-            read_claims(&segs[r.clone()], false, &mut out.0, &mut out.1);
+            splits.clear();
+            splits.extend(segs[r.clone()].iter().map(|s| Split::new(*s)));
+            read_claims(&splits, false, &mut out.0, &mut out.1);
         }
         out
     };
@@ -160,14 +163,15 @@ pub fn read_837_threads(src: &[u8], threads: usize) -> (Vec<Claim>, Vec<Finding>
 /// The claims of the 837 transaction sets among `segs` (a file's or one transaction set's
 /// segments, in order), with the reader's own findings (not the envelope checks).
 pub fn claims_of(segs: &[Segment<'_>]) -> (Vec<Claim>, Vec<Finding>) {
+    let splits: Vec<Split<'_>> = segs.iter().map(|s| Split::new(*s)).collect();
     let mut out = (Vec::new(), Vec::new());
-    read_claims(segs, false, &mut out.0, &mut out.1);
+    read_claims(&splits, false, &mut out.0, &mut out.1);
     out
 }
 
 /// The reader's findings alone, for validation: the claims are built without copies of their
 /// billing provider, subscriber, patient and payer (which the checks do not look at).
-pub(crate) fn claim_findings(segs: &[Segment<'_>]) -> Vec<Finding> {
+pub(crate) fn claim_findings(segs: &[Split<'_>]) -> Vec<Finding> {
     let mut findings = Vec::new();
     read_claims(segs, true, &mut Vec::new(), &mut findings);
     findings
@@ -175,7 +179,7 @@ pub(crate) fn claim_findings(segs: &[Segment<'_>]) -> Vec<Finding> {
 
 /// Reads the claims of `segs`, appending them to `claims` and the findings to `findings`.
 fn read_claims(
-    segs: &[Segment<'_>],
+    segs: &[Split<'_>],
     checks_only: bool,
     claims: &mut Vec<Claim>,
     findings: &mut Vec<Finding>,

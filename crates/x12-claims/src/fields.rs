@@ -3,7 +3,7 @@
 
 use claim_model::{Adjustment, AdjustmentGroup, Cents, Text, Units};
 use code_sets::Date;
-use x12::{Finding, Position, Segment};
+use x12::{Finding, Position, Split};
 
 /// Which transaction set's rule IDs to use.
 #[derive(Clone, Copy)]
@@ -42,8 +42,14 @@ pub(crate) struct Fields<'f> {
 }
 
 /// Element `n` as trimmed text.
-pub(crate) fn text(seg: &Segment<'_>, n: usize) -> Text {
-    Text::from(seg.text(n).trim())
+pub(crate) fn text(seg: &Split<'_>, n: usize) -> Text {
+    let raw = seg.element(n).unwrap_or_default();
+    // Nearly always ASCII: trimmed as bytes; otherwise as text (lossy for bad UTF-8).
+    if raw.is_ascii() {
+        Text::from(std::str::from_utf8(raw.trim_ascii()).unwrap_or_default())
+    } else {
+        Text::from(seg.text(n).trim())
+    }
 }
 
 impl Fields<'_> {
@@ -58,7 +64,7 @@ impl Fields<'_> {
     }
 
     /// An amount; blank is zero.
-    pub(crate) fn money(&mut self, seg: &Segment<'_>, n: usize) -> Cents {
+    pub(crate) fn money(&mut self, seg: &Split<'_>, n: usize) -> Cents {
         let t = seg.text(n);
         if t.trim().is_empty() {
             return Cents::ZERO;
@@ -73,7 +79,7 @@ impl Fields<'_> {
     }
 
     /// A CCYYMMDD date (the first eight characters, so DT date-times read too); blank is none.
-    pub(crate) fn date(&mut self, seg: &Segment<'_>, n: usize) -> Option<Date> {
+    pub(crate) fn date(&mut self, seg: &Split<'_>, n: usize) -> Option<Date> {
         let raw = seg.text(n);
         let t = raw.trim();
         if t.is_empty() {
@@ -92,7 +98,7 @@ impl Fields<'_> {
     }
 
     /// A quantity with up to three decimals, in thousandths; blank is none.
-    pub(crate) fn units(&mut self, seg: &Segment<'_>, n: usize) -> Option<Units> {
+    pub(crate) fn units(&mut self, seg: &Split<'_>, n: usize) -> Option<Units> {
         let raw = seg.text(n);
         let t = raw.trim();
         if t.is_empty() {
@@ -130,7 +136,7 @@ impl Fields<'_> {
     }
 
     /// CAS: the group, then up to six reason/amount/quantity triplets.
-    pub(crate) fn cas(&mut self, seg: &Segment<'_>, out: &mut Vec<Adjustment>) {
+    pub(crate) fn cas(&mut self, seg: &Split<'_>, out: &mut Vec<Adjustment>) {
         let code = text(seg, 1);
         let Some(group) = AdjustmentGroup::from_code(&code) else {
             self.find(

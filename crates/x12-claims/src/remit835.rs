@@ -1,7 +1,7 @@
 //! 835 remittance advice → [`Remittance`].
 
 use claim_model::{Cents, ClaimPayment, LinePayment, ProviderAdjustment, Remittance, Text};
-use x12::{Finding, Position, Segment};
+use x12::{Finding, Position, Segment, Split};
 
 use crate::fields::{Fields, Set};
 
@@ -9,7 +9,7 @@ fn finding(pos: Position, element: Option<u16>, rule: &'static str, message: Str
     Finding { pos: Position { element, ..pos }, rule, message }
 }
 
-fn procedure(seg: &Segment<'_>, n: usize) -> (Text, Vec<Text>) {
+fn procedure(seg: &Split<'_>, n: usize) -> (Text, Vec<Text>) {
     let mut comps = seg.components(n).map(|c| Text::from(String::from_utf8_lossy(c).trim()));
     let _qualifier = comps.next();
     let code = comps.next().unwrap_or_default();
@@ -37,6 +37,12 @@ pub fn read_835(src: &[u8]) -> (Vec<Remittance>, Vec<Finding>) {
 /// The remittances of the 835 transaction sets among `segs` (a file's or one transaction set's
 /// segments, in order), with the reader's own findings (not the envelope checks).
 pub fn remittances_of(segs: &[Segment<'_>]) -> (Vec<Remittance>, Vec<Finding>) {
+    let splits: Vec<Split<'_>> = segs.iter().map(|s| Split::new(*s)).collect();
+    remits_of(&splits)
+}
+
+/// [`remittances_of`] over segments already split.
+pub(crate) fn remits_of(segs: &[Split<'_>]) -> (Vec<Remittance>, Vec<Finding>) {
     let mut findings = Vec::new();
     let mut remits = Vec::new();
     let mut cur: Option<Remittance> = None;

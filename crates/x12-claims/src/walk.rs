@@ -32,7 +32,7 @@
 //! | X12-IG-011 | component the guide does not use is present |
 //! | X12-IG-012 | a subscriber without patients, or a patient, has no claim |
 
-use x12::{Finding, Position, Segment};
+use x12::{Finding, Position, Split};
 
 use crate::guide::{
     DataElement, DataType, ElementUse, Guide, Item, LoopDef, SegmentUse, Slot, StandardSegment,
@@ -79,7 +79,7 @@ enum Found {
 }
 
 /// The value of the key element (its first repetition), or of one of its components.
-fn key_value<'a>(s: &Segment<'a>, key: Option<(usize, usize)>) -> &'a [u8] {
+fn key_value<'a>(s: &Split<'a>, key: Option<(usize, usize)>) -> &'a [u8] {
     let Some((e, c)) = key else { return b"" };
     let d = s.delimiters;
     let raw = s.element(e).unwrap_or_default();
@@ -95,14 +95,14 @@ type KeyCache<'a> = (Option<(usize, usize)>, &'a [u8]);
 
 /// A segment being placed: its ID and the key values asked for so far, found once.
 struct Probe<'s, 'a> {
-    s: &'s Segment<'a>,
+    s: &'s Split<'a>,
     id: &'a [u8],
     code: u32,
     keys: std::cell::Cell<[KeyCache<'a>; 2]>,
 }
 
 impl<'s, 'a> Probe<'s, 'a> {
-    fn new(s: &'s Segment<'a>) -> Probe<'s, 'a> {
+    fn new(s: &'s Split<'a>) -> Probe<'s, 'a> {
         let id = s.id();
         Probe { s, id, code: id_code(id), keys: std::cell::Cell::new([(None, b""); 2]) }
     }
@@ -178,7 +178,7 @@ fn seg_label(su: &SegmentUse) -> String {
 }
 
 /// Walks `segs` (ST to SE of one transaction set) through `guide`.
-pub(crate) fn walk(guide: &'static Guide, segs: &[Segment<'_>]) -> Walk {
+pub(crate) fn walk(guide: &'static Guide, segs: &[Split<'_>]) -> Walk {
     let mut out = Walk { loops: Vec::with_capacity(segs.len()), findings: Vec::new() };
     let Some(first) = segs.first() else { return out };
     let mut stack = vec![Frame::new(&guide.root, first.pos)];
@@ -274,7 +274,7 @@ pub(crate) fn walk(guide: &'static Guide, segs: &[Segment<'_>]) -> Walk {
     out
 }
 
-fn misplaced(stack: &[Frame], s: &Segment<'_>) -> Finding {
+fn misplaced(stack: &[Frame], s: &Split<'_>) -> Finding {
     let id = String::from_utf8_lossy(s.id());
     let here = stack.last().map_or_else(String::new, |f| loop_label(f.def));
     if !standard().segments.contains_key(id.as_ref()) {
@@ -325,7 +325,7 @@ fn misplaced(stack: &[Frame], s: &Segment<'_>) -> Finding {
     )
 }
 
-fn in_guide(stack: &[Frame], s: &Segment<'_>) -> bool {
+fn in_guide(stack: &[Frame], s: &Split<'_>) -> bool {
     fn any(def: &LoopDef, id: &[u8]) -> bool {
         def.items.iter().any(|i| match i {
             Item::Segment(su) => su.id.as_bytes() == id,
@@ -380,7 +380,7 @@ fn close(f: &Frame, out: &mut Vec<Finding>) {
     }
 }
 
-fn check_elements(s: &Segment<'_>, su: &SegmentUse, def: &LoopDef, out: &mut Vec<Finding>) {
+fn check_elements(s: &Split<'_>, su: &SegmentUse, def: &LoopDef, out: &mut Vec<Finding>) {
     let std = su.standard;
     let d = s.delimiters;
     let mut present = [false; 32];
@@ -388,6 +388,8 @@ fn check_elements(s: &Segment<'_>, su: &SegmentUse, def: &LoopDef, out: &mut Vec
     // Most segments carry no component separator at all: one scan of the segment spares a scan
     // of each of its simple elements.
     let has_component = s.raw.contains(&d.component);
+    // Repetitions are rarer still: looked for in each element only when the segment has one.
+    let repetition = d.repetition.filter(|r| s.raw.contains(r));
     // The last date/time format qualifier (element 1250) seen, for the period (1251) after it.
     let mut format: &[u8] = b"";
     for (i, raw) in s.elements().enumerate() {
@@ -431,7 +433,7 @@ fn check_elements(s: &Segment<'_>, su: &SegmentUse, def: &LoopDef, out: &mut Vec
         }
         let Some(eu) = su.elements.get(i) else { continue };
         // Repetitions (rare): each is checked like the element.
-        let rep = d.repetition.filter(|r| raw.contains(r)).unwrap_or(0);
+        let rep = repetition.filter(|r| raw.contains(r)).unwrap_or(0);
         let values = raw.split(move |b| rep != 0 && *b == rep);
         for v in values {
             match slot {
@@ -539,7 +541,7 @@ fn where_(def: &LoopDef) -> String {
 }
 
 fn check_syntax(
-    s: &Segment<'_>,
+    s: &Split<'_>,
     std: &StandardSegment,
     present: &[bool; 32],
     out: &mut Vec<Finding>,
@@ -635,8 +637,9 @@ fn check_value(v: &[u8], de: &DataElement, eu: &ElementUse) -> Option<(&'static 
 
 /// A date/time period (element 1251) against its format qualifier (element 1250).
 fn check_period(format: &[u8], v: &[u8]) -> Option<(&'static str, String)> {
-    let shown = String::from_utf8_lossy(v);
-    let bad = |what: &str| Some(("X12-SYN-014", format!("is '{shown}', not {what}")));
+    let bad = |what: &str| {
+        Some(("X12-SYN-014", format!("is '{}', not {what}", String::from_utf8_lossy(v))))
+    };
     match format {
         b"D8" if !valid_date(v) => bad("a valid date (CCYYMMDD)"),
         b"RD8" => {
@@ -660,11 +663,12 @@ fn check_period(format: &[u8], v: &[u8]) -> Option<(&'static str, String)> {
     }
 }
 
+/// A short run of digits (at most eight) as a number.
 fn num(v: &[u8]) -> Option<u32> {
-    if v.is_empty() || !v.iter().all(u8::is_ascii_digit) {
+    if v.is_empty() || v.len() > 8 {
         return None;
     }
-    std::str::from_utf8(v).ok()?.parse().ok()
+    v.iter().try_fold(0u32, |acc, &b| b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0')))
 }
 
 fn valid_date(v: &[u8]) -> bool {
@@ -701,7 +705,8 @@ mod tests {
     use crate::guide::guide;
 
     fn run(set: &str, version: &str, edi: &[u8]) -> Walk {
-        let segs: Vec<Segment<'_>> = x12::Tokenizer::new(edi).map(Result::unwrap).collect();
+        let segs: Vec<Split<'_>> =
+            x12::Tokenizer::new(edi).map(|s| Split::new(s.unwrap())).collect();
         let st = segs.iter().position(|s| s.id() == b"ST").unwrap();
         let se = segs.iter().position(|s| s.id() == b"SE").unwrap();
         walk(guide(set, version).unwrap(), &segs[st..=se])
