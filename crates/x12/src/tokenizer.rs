@@ -229,15 +229,16 @@ fn find(r: &[u8], sep: u8) -> Option<usize> {
     if r.len() > LONG {
         return memchr(sep, r);
     }
+    // Whole words first; a short tail (most elements are a few bytes) byte by byte.
     let mut i = 0;
-    while i < r.len() {
+    while i + 8 <= r.len() {
         let m = separators(r, i, sep);
         if m != 0 {
             return Some(i + (m.trailing_zeros() / 8) as usize);
         }
         i += 8;
     }
-    None
+    r[i..].iter().position(|&b| b == sep).map(|p| i + p)
 }
 
 /// The elements of a segment, in order (see [`Segment::elements`]).
