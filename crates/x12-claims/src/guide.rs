@@ -271,6 +271,59 @@ pub fn has_code(codes: &[&str], value: &[u8]) -> bool {
     codes.binary_search_by(|c| c.as_bytes().cmp(value)).is_ok()
 }
 
+/// Item indexes by segment ID code ([`id_code`]): an open-addressing table, so finding where a
+/// segment can go is one multiplication and (nearly always) one probe.
+#[derive(Clone, Debug, Default)]
+pub struct IdTable {
+    /// (code, start in `items`, count); code 0 marks an empty slot.
+    slots: Vec<(u32, u32, u32)>,
+    items: Vec<usize>,
+    /// log2 of the number of slots.
+    bits: u32,
+}
+
+impl IdTable {
+    fn new(map: &std::collections::BTreeMap<u32, Vec<usize>>) -> IdTable {
+        let mut bits = 1;
+        while (1usize << bits) < 2 * map.len() {
+            bits += 1;
+        }
+        let mut t = IdTable { slots: vec![(0, 0, 0); 1 << bits], items: Vec::new(), bits };
+        for (&code, items) in map {
+            let start = t.items.len() as u32;
+            t.items.extend_from_slice(items);
+            let mut i = t.slot(code);
+            while t.slots[i].0 != 0 {
+                i = (i + 1) & (t.slots.len() - 1);
+            }
+            t.slots[i] = (code, start, items.len() as u32);
+        }
+        t
+    }
+
+    fn slot(&self, code: u32) -> usize {
+        (code.wrapping_mul(0x9E37_79B1) >> (32 - self.bits)) as usize
+    }
+
+    /// The item indexes for `code`, in order.
+    pub fn get(&self, code: u32) -> &[usize] {
+        if self.slots.is_empty() || code == 0 {
+            return &[];
+        }
+        let mut i = self.slot(code);
+        loop {
+            let (c, start, len) = self.slots[i];
+            if c == code {
+                return &self.items[start as usize..(start + len) as usize];
+            }
+            if c == 0 {
+                return &[];
+            }
+            i = (i + 1) & (self.slots.len() - 1);
+        }
+    }
+}
+
 /// A loop (or the transaction's top level, with an empty ID).
 #[derive(Clone, Debug)]
 pub struct LoopDef {
@@ -286,7 +339,7 @@ pub struct LoopDef {
     pub items: Vec<Item>,
     /// Item indexes by segment ID (a child loop under its first segment's ID), sorted by ID:
     /// where a segment can go without scanning every item.
-    pub by_id: Vec<(u32, Vec<usize>)>,
+    pub by_id: IdTable,
     /// The items whose absence closing an iteration can report: required segments and loops,
     /// and the claim loop (2300).
     pub checked: Vec<usize>,
@@ -301,10 +354,7 @@ pub fn id_code(id: &[u8]) -> u32 {
 impl LoopDef {
     /// The item indexes whose segment (or first segment) has this ID, in order.
     pub fn items_with_id(&self, code: u32) -> &[usize] {
-        match self.by_id.binary_search_by_key(&code, |(c, _)| *c) {
-            Ok(i) => &self.by_id[i].1,
-            Err(_) => &[],
-        }
+        self.by_id.get(code)
     }
 
     fn index(&mut self) {
@@ -328,7 +378,7 @@ impl LoopDef {
             };
             map.entry(id_code(id.as_bytes())).or_default().push(i);
         }
-        self.by_id = map.into_iter().collect();
+        self.by_id = IdTable::new(&map);
     }
 
     /// The segment that opens the loop.
@@ -557,7 +607,7 @@ fn parse_guide(text: &'static str, std: &'static Standard) -> Result<Guide, Stri
         usage: Usage::Required,
         repeat: Some(1),
         items: Vec::new(),
-        by_id: Vec::new(),
+        by_id: IdTable::default(),
         checked: Vec::new(),
     }];
     for (ln, line) in lines {
@@ -593,7 +643,7 @@ fn parse_guide(text: &'static str, std: &'static Standard) -> Result<Guide, Stri
                     usage: one_usage(usage).ok_or_else(|| err("usage R, S or N"))?,
                     repeat: repeat_count(repeat).ok_or_else(|| err("repeat: a number or >1"))?,
                     items: Vec::new(),
-                    by_id: Vec::new(),
+                    by_id: IdTable::default(),
                     checked: Vec::new(),
                 });
             }
