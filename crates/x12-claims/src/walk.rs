@@ -581,33 +581,40 @@ fn check_syntax(
 fn check_value(v: &[u8], de: &DataElement, eu: &ElementUse) -> Option<(&'static str, String)> {
     let codes = &eu.codes;
     let shown = || String::from_utf8_lossy(v).into_owned();
-    if v.iter().any(|&b| b < 0x20 || b == 0x7f) {
+    let numeric = matches!(de.data_type, DataType::N0 | DataType::N2 | DataType::R);
+    // One pass: control characters, and for numbers the digits, points and anything else.
+    let (mut control, mut digits, mut points, mut other) = (false, 0usize, 0usize, false);
+    if numeric {
+        let body = v.strip_prefix(b"-").unwrap_or(v);
+        for &b in body {
+            if b.is_ascii_digit() {
+                digits += 1;
+            } else if b == b'.' {
+                points += 1;
+            } else {
+                control |= b < 0x20 || b == 0x7f;
+                other = true;
+            }
+        }
+    } else {
+        control = v.iter().any(|&b| b < 0x20 || b == 0x7f);
+    }
+    if control {
         return Some(("X12-SYN-016", "contains a control character".to_string()));
     }
     if !codes.is_empty() {
         return (!eu.allows(v))
             .then(|| ("X12-IG-009", format!("is '{}'; allowed here: {}", shown(), list(codes))));
     }
-    let len = match de.data_type {
-        DataType::N0 | DataType::N2 | DataType::R => {
-            v.iter().filter(|b| b.is_ascii_digit()).count()
-        }
-        _ => v.len(),
-    };
+    let len = if numeric { digits } else { v.len() };
     match de.data_type {
         DataType::N0 | DataType::N2 => {
-            let digits = v.strip_prefix(b"-").unwrap_or(v);
-            if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+            if digits == 0 || points > 0 || other {
                 return Some(("X12-SYN-012", format!("is '{}', not a whole number", shown())));
             }
         }
         DataType::R => {
-            let body = v.strip_prefix(b"-").unwrap_or(v);
-            let dots = body.iter().filter(|&&b| b == b'.').count();
-            if dots > 1
-                || !body.iter().any(u8::is_ascii_digit)
-                || !body.iter().all(|b| b.is_ascii_digit() || *b == b'.')
-            {
+            if points > 1 || digits == 0 || other {
                 return Some(("X12-SYN-013", format!("is '{}', not a decimal number", shown())));
             }
         }
