@@ -45,7 +45,8 @@ pub(crate) enum X12Command {
         /// Print JSON.
         #[arg(long)]
         json: bool,
-        /// Threads checking transaction sets (default: one per core; the report is the same).
+        /// Threads checking transaction sets (default: one per core, at most 8; the report is the
+        /// same whatever the number).
         #[arg(long)]
         threads: Option<usize>,
     },

@@ -526,6 +526,11 @@ fn x12_validate_contract() {
     for field in ["loop", "element", "component", "message"] {
         assert!(bal.get(field).is_some(), "{field}");
     }
+    // The report does not depend on how many threads check the sets.
+    let one = env.json(&["x12", "validate", p.to_str().unwrap(), "--json", "--threads", "1"], 1);
+    let three = env.json(&["x12", "validate", p.to_str().unwrap(), "--json", "--threads", "3"], 1);
+    assert_eq!(one, three);
+    assert_eq!(one, v);
     // --level 1 hides the balancing finding.
     let v = env.json(&["x12", "validate", p.to_str().unwrap(), "--level", "1", "--json"], 1);
     let rules: Vec<&str> = v["transactions"][0]["errors"]

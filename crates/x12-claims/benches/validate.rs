@@ -31,6 +31,25 @@ fn benches(c: &mut Criterion) {
         b.iter(|| x12_claims::validate_threads(black_box(&data), 3, None, cores).valid())
     });
     g.finish();
+    // Clearinghouse-style batches: 500 claims per transaction set.
+    let batch = corpus::batch_corpus(16 << 20, 500);
+    assert!(x12_claims::validate(&batch, 3).valid(), "the batch corpus is valid");
+    let mut g = c.benchmark_group("validate_16MB_837P_500_per_set");
+    g.throughput(Throughput::Bytes(batch.len() as u64));
+    g.sample_size(10);
+    g.bench_function("level_3", |b| {
+        b.iter(|| x12_claims::validate_threads(black_box(&batch), 3, None, 1).valid())
+    });
+    g.bench_function(format!("level_3_{cores}_threads"), |b| {
+        b.iter(|| x12_claims::validate_threads(black_box(&batch), 3, None, cores).valid())
+    });
+    g.bench_function("read_837_typed", |b| {
+        b.iter(|| x12_claims::read_837_threads(black_box(&batch), 1).0.len())
+    });
+    g.bench_function(format!("read_837_typed_{cores}_threads"), |b| {
+        b.iter(|| x12_claims::read_837_threads(black_box(&batch), cores).0.len())
+    });
+    g.finish();
     // Reading claims into the model, and writing them back as X12.
     let (claims, _) = x12_claims::read_837(&data);
     let sub = x12_claims::Submission {

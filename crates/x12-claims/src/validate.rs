@@ -170,9 +170,11 @@ pub fn validate_with(src: &[u8], max_level: u8, codes: Option<&Library>) -> Repo
     validate_threads(src, max_level, codes, default_threads())
 }
 
-/// The number of threads validation uses by default: one per core.
+/// The number of threads validation uses by default: one per core, at most eight (each worker
+/// keeps up to three batches of about 256 KiB in flight, so memory stays well inside 64 MB
+/// however many cores the machine has).
 pub fn default_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, usize::from)
+    std::thread::available_parallelism().map_or(1, usize::from).min(8)
 }
 
 /// Like [`validate_with`], checking transaction sets on `threads` threads (1: all on the

@@ -46,6 +46,17 @@ fn a_batch_with_errors_reports_the_same_on_any_thread_count() {
 }
 
 #[test]
+fn batches_of_many_claims_per_set_report_the_same_on_any_thread_count() {
+    let batch = corpus::batch_corpus(256 << 10, 40);
+    let report = x12_claims::validate_threads(&batch, 5, None, 2);
+    assert!(report.valid(), "{:#?}", report.transactions.iter().find(|t| !t.issues.is_empty()));
+    let (claims, findings) = x12_claims::read_837_threads(&batch, 2);
+    assert!(findings.is_empty(), "{findings:#?}");
+    assert_eq!(claims.len(), report.transactions.len() * 40);
+    same_on_any_thread_count("batch of 40 claims per set", &batch);
+}
+
+#[test]
 fn samples_report_the_same_on_any_thread_count() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/x12-samples");
     if !root.is_dir() {

@@ -1,6 +1,6 @@
 //! Reads an 837 with the syntax layer alone and prints its claims: CLM01 and CLM02, then each
 //! line's procedure and charge. The syntax layer knows nothing of claims, so this example reads
-//! segments; `x12-claims` (its `print_claims` example) reads the same file into the claim model.
+//! segments; `x12-claims` (its `print_typed_claims` example) reads the same file into the claim model.
 //!
 //! `cargo run -p x12 --example print_claims -- FILE.837`
 

@@ -1,6 +1,6 @@
 //! Summarizes an 835 with the syntax layer alone: the payment (BPR02), its trace (TRN02), and
 //! the claims paid (CLP) with their charge, payment and status. `x12-claims` (its
-//! `summarize_835` example) reads the same file into the claim model and checks the balancing.
+//! `summarize_typed_835` example) reads the same file into the claim model and checks the balancing.
 //!
 //! `cargo run -p x12 --example summarize_835 -- FILE.835`
 

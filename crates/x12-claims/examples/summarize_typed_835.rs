@@ -1,7 +1,7 @@
 //! Summarizes 835 remittance files: payment, claims paid and adjusted, provider adjustments,
 //! and whether everything balances.
 //!
-//! `cargo run -p x12-claims --example summarize_835 -- FILE.835…`
+//! `cargo run -p x12-claims --example summarize_typed_835 -- FILE.835…`
 
 fn main() {
     for path in std::env::args().skip(1) {

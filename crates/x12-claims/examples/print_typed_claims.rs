@@ -1,7 +1,7 @@
 //! Reads 837P/837I files and prints their claims: patient control number, charge, dates,
 //! diagnoses and lines, then any findings.
 //!
-//! `cargo run -p x12-claims --example print_claims -- FILE.837…`
+//! `cargo run -p x12-claims --example print_typed_claims -- FILE.837…`
 
 fn main() {
     for path in std::env::args().skip(1) {
