@@ -142,11 +142,8 @@ pub fn read_837_threads(src: &[u8], threads: usize) -> (Vec<Claim>, Vec<Finding>
     }
     let read = |run: &[std::ops::Range<usize>]| {
         let mut out = (Vec::new(), Vec::new());
-        let mut splits: Vec<Split<'_>> = Vec::new();
         for r in run {
-            splits.clear();
-            splits.extend(segs[r.clone()].iter().map(|s| Split::new(*s)));
-            read_claims(&splits, false, &mut out.0, &mut out.1);
+            read_claims(&segs[r.clone()], false, &mut out.0, &mut out.1);
         }
         out
     };
@@ -163,15 +160,14 @@ pub fn read_837_threads(src: &[u8], threads: usize) -> (Vec<Claim>, Vec<Finding>
 /// The claims of the 837 transaction sets among `segs` (a file's or one transaction set's
 /// segments, in order), with the reader's own findings (not the envelope checks).
 pub fn claims_of(segs: &[Segment<'_>]) -> (Vec<Claim>, Vec<Finding>) {
-    let splits: Vec<Split<'_>> = segs.iter().map(|s| Split::new(*s)).collect();
     let mut out = (Vec::new(), Vec::new());
-    read_claims(&splits, false, &mut out.0, &mut out.1);
+    read_claims(segs, false, &mut out.0, &mut out.1);
     out
 }
 
 /// The reader's findings alone, for validation: the claims are built without copies of their
 /// billing provider, subscriber, patient and payer (which the checks do not look at).
-pub(crate) fn claim_findings(segs: &[Split<'_>]) -> Vec<Finding> {
+pub(crate) fn claim_findings(segs: &[Segment<'_>]) -> Vec<Finding> {
     let mut findings = Vec::new();
     read_claims(segs, true, &mut Vec::new(), &mut findings);
     findings
@@ -179,7 +175,7 @@ pub(crate) fn claim_findings(segs: &[Split<'_>]) -> Vec<Finding> {
 
 /// Reads the claims of `segs`, appending them to `claims` and the findings to `findings`.
 fn read_claims(
-    segs: &[Split<'_>],
+    segs: &[Segment<'_>],
     checks_only: bool,
     claims: &mut Vec<Claim>,
     findings: &mut Vec<Finding>,
@@ -206,6 +202,7 @@ fn read_claims(
     };
 
     for &seg in segs {
+        let seg = Split::new(seg);
         let id = seg.id();
         if id == b"ST" {
             in_837 = seg.element(1) == Some(b"837");

@@ -37,12 +37,6 @@ pub fn read_835(src: &[u8]) -> (Vec<Remittance>, Vec<Finding>) {
 /// The remittances of the 835 transaction sets among `segs` (a file's or one transaction set's
 /// segments, in order), with the reader's own findings (not the envelope checks).
 pub fn remittances_of(segs: &[Segment<'_>]) -> (Vec<Remittance>, Vec<Finding>) {
-    let splits: Vec<Split<'_>> = segs.iter().map(|s| Split::new(*s)).collect();
-    remits_of(&splits)
-}
-
-/// [`remittances_of`] over segments already split.
-pub(crate) fn remits_of(segs: &[Split<'_>]) -> (Vec<Remittance>, Vec<Finding>) {
     let mut findings = Vec::new();
     let mut remits = Vec::new();
     let mut cur: Option<Remittance> = None;
@@ -55,6 +49,7 @@ pub(crate) fn remits_of(segs: &[Split<'_>]) -> (Vec<Remittance>, Vec<Finding>) {
         // Whose address the next N3/N4 is.
         let mut party = Party835::None;
         for &seg in segs {
+            let seg = Split::new(seg);
             match seg.id() {
                 b"ST" if seg.element(1) == Some(b"835") => {
                     cur = Some(Remittance {

@@ -351,8 +351,7 @@ CLM*A1*100***11:B:1*Y*A*Y*Y~HI*ABK:J109~LX*1~SV1*HC:99213*100*UN*1***1~DTP*472*D
         } else {
             g
         };
-        let splits: Vec<x12::Split<'_>> = set.iter().map(|s| x12::Split::new(*s)).collect();
-        let w = crate::walk::walk(g, &splits);
+        let w = crate::walk::walk(g, set);
         check(set[0].element(1).unwrap(), set, &w.loops).iter().map(|f| f.rule).collect()
     }
 

@@ -671,13 +671,11 @@ fn check_set(
     let st = segs[0];
     let (set, version) = set_and_version(&st, gs08);
     let mut findings = Vec::new();
-    // Each segment split once, for the guide walk and the readers.
-    let splits: Vec<x12::Split<'_>> = segs.iter().map(|s| x12::Split::new(*s)).collect();
     // Each reader only for its own transaction set (it would skip the others segment by segment).
     if max_level >= 2 {
         match set.as_str() {
-            "837" => findings.extend(crate::claim837::claim_findings(&splits)),
-            "835" => findings.extend(crate::remit835::remits_of(&splits).1),
+            "837" => findings.extend(crate::claim837::claim_findings(segs)),
+            "835" => findings.extend(crate::remit835::remittances_of(segs).1),
             _ => {}
         }
     }
@@ -685,7 +683,7 @@ fn check_set(
     findings.extend(notes);
     let loops = match chosen {
         Some(g) => {
-            let w = crate::walk::walk(g, &splits);
+            let w = crate::walk::walk(g, segs);
             findings.extend(w.findings);
             if max_level >= 4 {
                 findings.extend(crate::situational::check(set.as_bytes(), segs, &w.loops));
@@ -736,6 +734,5 @@ pub fn loops_of(
     let (set, version) = set_and_version(st, gs08);
     let (chosen, _) = choose_guide(&set, &version, isa12, segs, st.pos);
     let g = chosen?;
-    let splits: Vec<x12::Split<'_>> = segs.iter().map(|s| x12::Split::new(*s)).collect();
-    Some((g.version, crate::walk::walk(g, &splits).loops))
+    Some((g.version, crate::walk::walk(g, segs).loops))
 }

@@ -32,7 +32,7 @@
 //! | X12-IG-011 | component the guide does not use is present |
 //! | X12-IG-012 | a subscriber without patients, or a patient, has no claim |
 
-use x12::{Finding, Position, Split};
+use x12::{Finding, Position, Segment, Split};
 
 use crate::guide::{
     DataElement, DataType, ElementUse, Guide, Item, LoopDef, SegmentUse, Slot, StandardSegment,
@@ -178,12 +178,15 @@ fn seg_label(su: &SegmentUse) -> String {
 }
 
 /// Walks `segs` (ST to SE of one transaction set) through `guide`.
-pub(crate) fn walk(guide: &'static Guide, segs: &[Split<'_>]) -> Walk {
+pub(crate) fn walk(guide: &'static Guide, segs: &[Segment<'_>]) -> Walk {
     let mut out = Walk { loops: Vec::with_capacity(segs.len()), findings: Vec::new() };
     let Some(first) = segs.first() else { return out };
     let mut stack = vec![Frame::new(&guide.root, first.pos)];
     let mut spare: Vec<Vec<u32>> = Vec::new();
-    for s in segs {
+    for &seg in segs {
+        // Split as it is walked (a split copy of a large set would not stay in cache).
+        let split = Split::new(seg);
+        let s = &split;
         let probe = Probe::new(s);
         let mut out_of_order = None;
         let hit = search(&stack, &probe, true)
@@ -712,8 +715,7 @@ mod tests {
     use crate::guide::guide;
 
     fn run(set: &str, version: &str, edi: &[u8]) -> Walk {
-        let segs: Vec<Split<'_>> =
-            x12::Tokenizer::new(edi).map(|s| Split::new(s.unwrap())).collect();
+        let segs: Vec<Segment<'_>> = x12::Tokenizer::new(edi).map(Result::unwrap).collect();
         let st = segs.iter().position(|s| s.id() == b"ST").unwrap();
         let se = segs.iter().position(|s| s.id() == b"SE").unwrap();
         walk(guide(set, version).unwrap(), &segs[st..=se])
