@@ -390,9 +390,9 @@ fn check_elements(s: &Split<'_>, su: &SegmentUse, def: &LoopDef, out: &mut Vec<F
     let mut count = 0;
     // Most segments carry no component separator at all: one scan of the segment spares a scan
     // of each of its simple elements.
-    let has_component = s.raw.contains(&d.component);
+    let has_component = s.has_component();
     // Repetitions are rarer still: looked for in each element only when the segment has one.
-    let repetition = d.repetition.filter(|r| s.raw.contains(r));
+    let repetition = d.repetition.filter(|_| s.has_repetition());
     // The last date/time format qualifier (element 1250) seen, for the period (1251) after it.
     let mut format: &[u8] = b"";
     for (i, raw) in s.elements().enumerate() {

@@ -108,6 +108,10 @@ pub struct Split<'a> {
     count: usize,
     /// True when `seps` holds every separator of the segment.
     complete: bool,
+    /// The segment holds a component separator somewhere.
+    component: bool,
+    /// The segment holds a repetition separator somewhere.
+    repetition: bool,
 }
 
 /// Separators a [`Split`] keeps (X12 segments have at most about 20 elements in the HIPAA
@@ -117,16 +121,37 @@ const SPLIT: usize = 32;
 impl<'a> Split<'a> {
     /// Finds the separators of `seg`.
     pub fn new(seg: Segment<'a>) -> Split<'a> {
-        let mut out = Split { seg, seps: [0; SPLIT], count: 0, complete: false };
-        let (raw, sep) = (seg.raw, seg.delimiters.element);
+        let d = seg.delimiters;
+        let mut out = Split {
+            seg,
+            seps: [0; SPLIT],
+            count: 0,
+            complete: false,
+            component: false,
+            repetition: false,
+        };
+        let (raw, sep) = (seg.raw, d.element);
         if raw.len() > usize::from(u16::MAX) {
+            out.find_marks();
             return out;
         }
+        // Past the end, a byte that is none of the three separators.
+        let pad = [0xff, 0xfe, 0xfd]
+            .into_iter()
+            .find(|&p| p != sep && p != d.component && Some(p) != d.repetition)
+            .unwrap_or(0xfc);
+        let (mut component, mut repetition) = (0u64, 0u64);
         let mut i = 0;
         while i < raw.len() {
-            let mut m = separators(raw, i, sep);
+            let chunk = load(raw, i, pad);
+            let mut m = eq_mask(chunk, sep);
+            component |= eq_mask(chunk, d.component);
+            if let Some(r) = d.repetition {
+                repetition |= eq_mask(chunk, r);
+            }
             while m != 0 {
                 if out.count == SPLIT {
+                    out.find_marks();
                     return out;
                 }
                 out.seps[out.count] = (i + (m.trailing_zeros() / 8) as usize) as u16;
@@ -136,7 +161,27 @@ impl<'a> Split<'a> {
             i += 8;
         }
         out.complete = true;
+        out.component = component != 0;
+        out.repetition = repetition != 0;
         out
+    }
+
+    /// Finds whether the segment holds component and repetition separators (for segments too
+    /// long for the split).
+    fn find_marks(&mut self) {
+        let (raw, d) = (self.seg.raw, self.seg.delimiters);
+        self.component = memchr(d.component, raw).is_some();
+        self.repetition = d.repetition.is_some_and(|r| memchr(r, raw).is_some());
+    }
+
+    /// Whether the segment holds the component separator anywhere.
+    pub fn has_component(&self) -> bool {
+        self.component
+    }
+
+    /// Whether the segment holds the repetition separator anywhere.
+    pub fn has_repetition(&self) -> bool {
+        self.repetition
     }
 
     /// Element `n` (1-based), or `None` past the last one.
@@ -209,17 +254,26 @@ const LONG: usize = 96;
 /// The high bit of each of the eight bytes of `raw` from `at` that equals `sep` (bytes past the
 /// end count as not equal).
 fn separators(raw: &[u8], at: usize, sep: u8) -> u64 {
-    let chunk = match raw.get(at..at + 8) {
+    eq_mask(load(raw, at, !sep), sep)
+}
+
+/// Eight bytes of `raw` from `at` as a word, `pad` standing in for bytes past the end.
+fn load(raw: &[u8], at: usize, pad: u8) -> u64 {
+    match raw.get(at..at + 8) {
         Some(b) => u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]),
         None => {
-            let mut b = [!sep; 8];
+            let mut b = [pad; 8];
             let tail = raw.get(at..).unwrap_or_default();
             b[..tail.len()].copy_from_slice(tail);
             u64::from_le_bytes(b)
         }
-    };
-    // Zero bytes of `x` are the separators; the classic exact zero-byte test.
-    let x = chunk ^ (0x0101_0101_0101_0101u64 * u64::from(sep));
+    }
+}
+
+/// The high bit of each byte of `chunk` that equals `byte`.
+fn eq_mask(chunk: u64, byte: u8) -> u64 {
+    // Zero bytes of `x` are the matches; the classic exact zero-byte test.
+    let x = chunk ^ (0x0101_0101_0101_0101u64 * u64::from(byte));
     const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     !(((x & LOW7) + LOW7) | x | LOW7)
 }
@@ -391,8 +445,15 @@ mod tests {
         // to past the vectorized threshold.
         for len in 0..(LONG + 20) {
             for step in 1..5 {
+                // Separators every `step` bytes; a component and a repetition separator now and
+                // then.
                 let raw: Vec<u8> = (0..len)
-                    .map(|i| if i % step == step - 1 { b'*' } else { b'A' + (i % 26) as u8 })
+                    .map(|i| match i {
+                        _ if i % step == step - 1 => b'*',
+                        _ if i % 37 == 11 && len % 3 == 0 => b':',
+                        _ if i % 41 == 13 && len % 5 == 0 => b'^',
+                        _ => b'A' + (i % 26) as u8,
+                    })
                     .collect();
                 let seg = Segment {
                     raw: &raw,
@@ -412,6 +473,8 @@ mod tests {
                 assert_eq!(split.element(want.len() + 1), None);
                 assert_eq!(split.element(0), None);
                 assert_eq!(split.elements().collect::<Vec<_>>(), want, "split: len {len}");
+                assert_eq!(split.has_component(), raw.contains(&b':'));
+                assert_eq!(split.has_repetition(), raw.contains(&b'^'));
             }
         }
     }
