@@ -160,12 +160,25 @@ struct Builder<'a> {
     in_st: bool,
 }
 
-fn elements<'a>(raw: &'a [u8], d: &Delimiters) -> Vec<&'a [u8]> {
-    raw.split(|&b| b == d.element).collect()
+/// Element `n` of a segment's bytes (0 is the ID).
+fn element<'a>(raw: &'a [u8], d: &Delimiters, n: usize) -> Option<&'a [u8]> {
+    raw.split(|&b| b == d.element).nth(n)
 }
 
 fn num(b: &[u8]) -> Option<u64> {
+    let t = b.trim_ascii();
+    if !t.is_empty() && t.len() <= 18 && t.iter().all(u8::is_ascii_digit) {
+        return Some(t.iter().fold(0, |acc, &c| acc * 10 + u64::from(c - b'0')));
+    }
     std::str::from_utf8(b).ok()?.trim().parse().ok()
+}
+
+/// Whether two control numbers are the same text (ignoring surrounding spaces).
+fn same_text(a: &[u8], b: &[u8]) -> bool {
+    match (std::str::from_utf8(a), std::str::from_utf8(b)) {
+        (Ok(x), Ok(y)) => x.trim() == y.trim(),
+        _ => txt(a) == txt(b),
+    }
 }
 
 fn txt(b: &[u8]) -> String {
@@ -187,15 +200,16 @@ impl<'a> Builder<'a> {
         t: &Trailer,
     ) {
         let d = trailer.delimiters;
-        let head = elements(header_raw, &d);
-        let tail = elements(trailer.raw, &d);
-        let shown = |v: &[&[u8]], i: usize| v.get(i).map(|e| txt(e)).unwrap_or_default();
-        if tail.get(1).and_then(|e| num(e)) != Some(actual) {
+        let head = element(header_raw, &d, t.header_control);
+        let tail1 = element(trailer.raw, &d, 1);
+        let tail2 = element(trailer.raw, &d, 2);
+        let shown = |v: Option<&[u8]>| v.map(txt).unwrap_or_default();
+        if tail1.and_then(num) != Some(actual) {
             let pos = Position { element: Some(1), ..trailer.pos };
             let message = format!(
                 "{}01 says {:?} {} but the {} has {actual}{}",
                 t.id,
-                shown(&tail, 1),
+                shown(tail1),
                 t.counted,
                 t.container,
                 t.note
@@ -203,19 +217,22 @@ impl<'a> Builder<'a> {
             self.find(pos, t.count_rule, message);
         }
         let same = if t.numeric_control {
-            head.get(t.header_control).and_then(|e| num(e)) == tail.get(2).and_then(|e| num(e))
+            head.and_then(num) == tail2.and_then(num)
         } else {
-            head.get(t.header_control).map(|e| txt(e)) == tail.get(2).map(|e| txt(e))
+            match (head, tail2) {
+                (Some(h), Some(t2)) => same_text(h, t2),
+                (h, t2) => h.is_none() && t2.is_none(),
+            }
         };
         if !same {
             let pos = Position { element: Some(2), ..trailer.pos };
             let message = format!(
                 "{}02 control number {:?} does not match {}{:02} {:?}",
                 t.id,
-                shown(&tail, 2),
+                shown(tail2),
                 t.header,
                 t.header_control,
-                shown(&head, t.header_control)
+                shown(head)
             );
             self.find(pos, t.control_rule, message);
         }

@@ -26,5 +26,5 @@ pub use envelope::{
 };
 pub use error::{Error, Position};
 pub use reader::SegmentReader;
-pub use tokenizer::{Elements, Segment, Split, Tokenizer};
+pub use tokenizer::{Elements, Segment, Split, SplitElements, Tokenizer};
 pub use writer::{EnvelopeWriter, InterchangeHeader, Writer};

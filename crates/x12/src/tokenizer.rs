@@ -224,19 +224,54 @@ impl<'a> Split<'a> {
     }
 
     /// The elements after the ID, in order (the first ones by their known offsets).
-    pub fn elements(&self) -> impl Iterator<Item = &'a [u8]> + '_ {
-        // Elements 1 to count-1 end at a known separator; the rest is scanned.
-        let known = self.count.saturating_sub(1);
+    pub fn elements(&self) -> SplitElements<'_, 'a> {
         let raw = self.seg.raw;
-        let rest = match self.count {
-            // No separator at all; or a segment too long to split, scanned from its start.
-            0 if self.complete => None,
-            0 => find(raw, self.seg.delimiters.element).and_then(|i| raw.get(i + 1..)),
-            c => raw.get(usize::from(self.seps[c - 1]) + 1..),
-        };
-        (1..=known)
-            .filter_map(|n| self.element(n))
-            .chain(Elements { rest, sep: self.seg.delimiters.element })
+        // A segment too long to split is scanned from its first separator.
+        let tail = (self.count == 0 && !self.complete).then(|| Elements {
+            rest: find(raw, self.seg.delimiters.element).and_then(|i| raw.get(i + 1..)),
+            sep: self.seg.delimiters.element,
+        });
+        SplitElements { split: self, next: 0, tail }
+    }
+}
+
+/// The elements of a [`Split`], in order: sliced between known separators, then (past the
+/// separators a split keeps) scanned.
+#[derive(Clone, Debug)]
+pub struct SplitElements<'s, 'a> {
+    split: &'s Split<'a>,
+    /// Index in `seps` of the separator before the next element.
+    next: usize,
+    tail: Option<Elements<'a>>,
+}
+
+impl<'a> Iterator for SplitElements<'_, 'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        if let Some(t) = self.tail.as_mut() {
+            return t.next();
+        }
+        let sp = self.split;
+        let raw = sp.seg.raw;
+        let i = self.next;
+        if i + 1 < sp.count {
+            self.next += 1;
+            return raw.get(usize::from(sp.seps[i]) + 1..usize::from(sp.seps[i + 1]));
+        }
+        if i + 1 == sp.count {
+            self.next += 1;
+            let rest = raw.get(usize::from(sp.seps[i]) + 1..);
+            if sp.complete {
+                return rest;
+            }
+            // More separators than the split keeps: scan the rest.
+            let mut t = Elements { rest, sep: sp.seg.delimiters.element };
+            let first = t.next();
+            self.tail = Some(t);
+            return first;
+        }
+        None
     }
 }
 
