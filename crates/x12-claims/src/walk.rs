@@ -52,7 +52,8 @@ struct Frame {
     /// Index of the item last matched.
     pos: usize,
     /// Occurrences per item in this iteration.
-    counts: Vec<u32>,
+    /// Where its occurrence counts (one per item) start in the walk's count stack.
+    base: usize,
     /// Where this iteration started.
     start: Position,
     /// HL04 was "0" (no child HL levels).
@@ -60,16 +61,12 @@ struct Frame {
 }
 
 impl Frame {
-    fn new(def: &'static LoopDef, start: Position) -> Frame {
-        Frame::reuse(def, start, None)
-    }
-
-    /// A frame whose counts reuse an earlier frame's allocation.
-    fn reuse(def: &'static LoopDef, start: Position, counts: Option<Vec<u32>>) -> Frame {
-        let mut counts = counts.unwrap_or_default();
-        counts.clear();
-        counts.resize(def.items.len(), 0);
-        Frame { def, pos: 0, counts, start, no_children: false }
+    /// A frame for an iteration of `def`, its counts pushed (zero) on `counts`: frames nest, so
+    /// one vector serves as the stack of all open frames' counts.
+    fn open(def: &'static LoopDef, start: Position, counts: &mut Vec<u32>) -> Frame {
+        let base = counts.len();
+        counts.resize(base + def.items.len(), 0);
+        Frame { def, pos: 0, base, start, no_children: false }
     }
 }
 
@@ -181,8 +178,10 @@ fn seg_label(su: &SegmentUse) -> String {
 pub(crate) fn walk(guide: &'static Guide, segs: &[Segment<'_>]) -> Walk {
     let mut out = Walk { loops: Vec::with_capacity(segs.len()), findings: Vec::new() };
     let Some(first) = segs.first() else { return out };
-    let mut stack = vec![Frame::new(&guide.root, first.pos)];
-    let mut spare: Vec<Vec<u32>> = Vec::new();
+    // Loops nest a few levels deep: room for them from the start, no regrowth.
+    let mut stack = Vec::with_capacity(8);
+    let mut counts: Vec<u32> = Vec::with_capacity(256);
+    stack.push(Frame::open(&guide.root, first.pos, &mut counts));
     for &seg in segs {
         // Split as it is walked (a split copy of a large set would not stay in cache).
         let split = Split::new(seg);
@@ -207,12 +206,12 @@ pub(crate) fn walk(guide: &'static Guide, segs: &[Segment<'_>]) -> Walk {
         };
         while stack.len() > level + 1 {
             if let Some(f) = stack.pop() {
-                close(&f, &mut out.findings);
-                spare.push(f.counts);
+                close(&f, &counts[f.base..], &mut out.findings);
+                counts.truncate(f.base);
             }
         }
         let Some(top) = stack.last_mut() else { break };
-        top.counts[idx] += 1;
+        counts[top.base + idx] += 1;
         if let Some(at) = out_of_order {
             let after = match &top.def.items[at] {
                 Item::Segment(su) => seg_label(su),
@@ -230,7 +229,7 @@ pub(crate) fn walk(guide: &'static Guide, segs: &[Segment<'_>]) -> Walk {
         } else {
             top.pos = idx;
         }
-        let n = top.counts[idx];
+        let n = counts[top.base + idx];
         match found {
             Found::Segment(su) => {
                 if su.max_use.is_some_and(|m| n > m) {
@@ -260,8 +259,8 @@ pub(crate) fn walk(guide: &'static Guide, segs: &[Segment<'_>]) -> Walk {
                         ),
                     ));
                 }
-                let mut frame = Frame::reuse(l, s.pos, spare.pop());
-                frame.counts[0] = 1;
+                let mut frame = Frame::open(l, s.pos, &mut counts);
+                counts[frame.base] = 1;
                 frame.no_children = s.id() == b"HL" && s.element(4) == Some(b"0");
                 out.loops.push(l.id);
                 if let Some(t) = l.trigger() {
@@ -272,7 +271,8 @@ pub(crate) fn walk(guide: &'static Guide, segs: &[Segment<'_>]) -> Walk {
         }
     }
     while let Some(f) = stack.pop() {
-        close(&f, &mut out.findings);
+        close(&f, &counts[f.base..], &mut out.findings);
+        counts.truncate(f.base);
     }
     out
 }
@@ -346,9 +346,9 @@ fn list(codes: &[&str]) -> String {
     }
 }
 
-fn close(f: &Frame, out: &mut Vec<Finding>) {
+fn close(f: &Frame, counts: &[u32], out: &mut Vec<Finding>) {
     for &i in &f.def.checked {
-        if f.counts[i] > 0 {
+        if counts.get(i).copied().unwrap_or(0) > 0 {
             continue;
         }
         match &f.def.items[i] {
