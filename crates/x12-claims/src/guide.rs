@@ -215,6 +215,8 @@ impl Codes {
     /// Whether `value` is one of the codes.
     pub fn contains(&self, value: &[u8]) -> bool {
         match pack(value) {
+            // Most lists are a handful of codes: a straight scan beats a search.
+            Some(p) if self.short.len() <= 16 => self.short.contains(&p),
             Some(p) => self.short.binary_search(&p).is_ok(),
             None => has_code(&self.long, value),
         }
