@@ -184,7 +184,7 @@ pub(crate) fn walk(guide: &'static Guide, segs: &[Segment<'_>]) -> Walk {
     stack.push(Frame::open(&guide.root, first.pos, &mut counts));
     for &seg in segs {
         // Split as it is walked (a split copy of a large set would not stay in cache).
-        let split = Split::new(seg);
+        let split = Split::with_marks(seg);
         let s = &split;
         let probe = Probe::new(s);
         let mut out_of_order = None;

@@ -108,10 +108,10 @@ pub struct Split<'a> {
     count: usize,
     /// True when `seps` holds every separator of the segment.
     complete: bool,
-    /// The segment holds a component separator somewhere.
-    component: bool,
-    /// The segment holds a repetition separator somewhere.
-    repetition: bool,
+    /// Whether the segment holds a component separator (`None`: not looked for).
+    component: Option<bool>,
+    /// Whether the segment holds a repetition separator (`None`: not looked for).
+    repetition: Option<bool>,
 }
 
 /// Separators a [`Split`] keeps (X12 segments have at most about 20 elements in the HIPAA
@@ -121,18 +121,27 @@ const SPLIT: usize = 32;
 impl<'a> Split<'a> {
     /// Finds the separators of `seg`.
     pub fn new(seg: Segment<'a>) -> Split<'a> {
+        Split::scan(seg, false)
+    }
+
+    /// Finds the separators of `seg`, and in the same pass whether it holds component and
+    /// repetition separators (see [`Split::has_component`]).
+    pub fn with_marks(seg: Segment<'a>) -> Split<'a> {
+        Split::scan(seg, true)
+    }
+
+    fn scan(seg: Segment<'a>, marks: bool) -> Split<'a> {
         let d = seg.delimiters;
         let mut out = Split {
             seg,
             seps: [0; SPLIT],
             count: 0,
             complete: false,
-            component: false,
-            repetition: false,
+            component: None,
+            repetition: None,
         };
         let (raw, sep) = (seg.raw, d.element);
         if raw.len() > usize::from(u16::MAX) {
-            out.find_marks();
             return out;
         }
         // Past the end, a byte that is none of the three separators.
@@ -145,13 +154,14 @@ impl<'a> Split<'a> {
         while i < raw.len() {
             let chunk = load(raw, i, pad);
             let mut m = eq_mask(chunk, sep);
-            component |= eq_mask(chunk, d.component);
-            if let Some(r) = d.repetition {
-                repetition |= eq_mask(chunk, r);
+            if marks {
+                component |= eq_mask(chunk, d.component);
+                if let Some(r) = d.repetition {
+                    repetition |= eq_mask(chunk, r);
+                }
             }
             while m != 0 {
                 if out.count == SPLIT {
-                    out.find_marks();
                     return out;
                 }
                 out.seps[out.count] = (i + (m.trailing_zeros() / 8) as usize) as u16;
@@ -161,27 +171,23 @@ impl<'a> Split<'a> {
             i += 8;
         }
         out.complete = true;
-        out.component = component != 0;
-        out.repetition = repetition != 0;
+        if marks {
+            out.component = Some(component != 0);
+            out.repetition = Some(repetition != 0);
+        }
         out
-    }
-
-    /// Finds whether the segment holds component and repetition separators (for segments too
-    /// long for the split).
-    fn find_marks(&mut self) {
-        let (raw, d) = (self.seg.raw, self.seg.delimiters);
-        self.component = memchr(d.component, raw).is_some();
-        self.repetition = d.repetition.is_some_and(|r| memchr(r, raw).is_some());
     }
 
     /// Whether the segment holds the component separator anywhere.
     pub fn has_component(&self) -> bool {
-        self.component
+        let (raw, d) = (self.seg.raw, self.seg.delimiters);
+        self.component.unwrap_or_else(|| memchr(d.component, raw).is_some())
     }
 
     /// Whether the segment holds the repetition separator anywhere.
     pub fn has_repetition(&self) -> bool {
-        self.repetition
+        let (raw, d) = (self.seg.raw, self.seg.delimiters);
+        self.repetition.unwrap_or_else(|| d.repetition.is_some_and(|r| memchr(r, raw).is_some()))
     }
 
     /// Element `n` (1-based), or `None` past the last one.
@@ -499,7 +505,10 @@ mod tests {
                 let want: Vec<&[u8]> = raw.split(|&b| b == b'*').skip(1).collect();
                 let got: Vec<&[u8]> = seg.elements().collect();
                 assert_eq!(got, want, "len {len} step {step}");
-                let split = Split::new(seg);
+                let split = Split::with_marks(seg);
+                let plain = Split::new(seg);
+                assert_eq!(plain.has_component(), split.has_component());
+                assert_eq!(plain.has_repetition(), split.has_repetition());
                 for (n, w) in want.iter().enumerate() {
                     assert_eq!(seg.element(n + 1), Some(*w), "len {len} step {step} element {n}");
                     assert_eq!(split.element(n + 1), Some(*w), "split: len {len} step {step}");
