@@ -236,7 +236,7 @@ pub struct ServiceLine {
     #[serde(with = "crate::json::date")]
     pub date_to: Option<Date>,
     /// Rendering provider, when it differs from the claim's.
-    pub rendering: Option<Party>,
+    pub rendering: Option<Box<Party>>,
     /// What other payers did with this line (loop 2430).
     pub adjudications: Vec<LineAdjudication>,
 }

@@ -315,7 +315,7 @@ fn read_claims(
                         if let (Some(role), Some(c)) = (role, claim.as_mut()) {
                             if lp == Loop::Line && role == ProviderRole::Rendering {
                                 if let Some(l) = c.lines.last_mut() {
-                                    l.rendering = Some(party(&seg));
+                                    l.rendering = Some(Box::new(party(&seg)));
                                 }
                                 target = AddressTarget::None;
                             } else {
