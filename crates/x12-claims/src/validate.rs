@@ -256,6 +256,8 @@ pub fn validate_each_threads<R: std::io::Read>(
     let jobs_rx = std::sync::Mutex::new(jobs_rx);
     let jobs_rx = &jobs_rx;
     std::thread::scope(|scope| {
+        // One worker per thread asked for; this thread reads, and checks a batch itself when
+        // the workers are all busy and the queue is full.
         for _ in 0..threads {
             let done_tx = done_tx.clone();
             scope.spawn(move || {
@@ -367,9 +369,24 @@ const BATCH: usize = 256 << 10;
 
 impl Pool {
     /// Sends a batch to the workers, and hands on the reports that are ready.
-    fn send(&mut self, sets: SetBuffer, on_set: &mut impl FnMut(TransactionReport)) {
-        if self.jobs.send(Job { seq: self.sent, sets }).is_ok() {
-            self.sent += 1;
+    /// When every worker is busy and the queue is full, this thread checks the batch itself
+    /// rather than wait (on a machine with few cores it would otherwise sit idle).
+    fn send(
+        &mut self,
+        sets: SetBuffer,
+        max_level: u8,
+        codes: Option<&Library>,
+        on_set: &mut impl FnMut(TransactionReport),
+    ) {
+        let job = Job { seq: self.sent, sets };
+        match self.jobs.try_send(job) {
+            Ok(()) => self.sent += 1,
+            Err(std::sync::mpsc::TrySendError::Full(job)) => {
+                let seq = job.seq;
+                self.early.insert(seq, job.run(max_level, codes));
+                self.sent += 1;
+            }
+            Err(std::sync::mpsc::TrySendError::Disconnected(_)) => {}
         }
         self.drain(false, on_set);
     }
@@ -497,7 +514,7 @@ impl<'c> Run<'c> {
             && set.seal(&self.isa12, &self.gs08, envelope.clone())
         {
             if let Some(sets) = set.take(BATCH) {
-                pool.send(sets, on_set);
+                pool.send(sets, self.max_level, self.codes, on_set);
             }
             return;
         }
@@ -549,7 +566,7 @@ impl<'c> Run<'c> {
         self.close(set, on_set);
         if let Some(mut pool) = self.pool.take() {
             if let Some(sets) = set.take(0) {
-                pool.send(sets, on_set);
+                pool.send(sets, self.max_level, self.codes, on_set);
             }
             // Closing the job queue lets the workers end once it is empty.
             drop(std::mem::replace(&mut pool.jobs, std::sync::mpsc::sync_channel(0).0));
