@@ -37,6 +37,16 @@ pub fn read_835(src: &[u8]) -> (Vec<Remittance>, Vec<Finding>) {
 /// The remittances of the 835 transaction sets among `segs` (a file's or one transaction set's
 /// segments, in order), with the reader's own findings (not the envelope checks).
 pub fn remittances_of(segs: &[Segment<'_>]) -> (Vec<Remittance>, Vec<Finding>) {
+    read_remits(segs, false)
+}
+
+/// The reader's findings alone, for validation (names and addresses, which yield none, are not
+/// read).
+pub(crate) fn remit_findings(segs: &[Segment<'_>]) -> Vec<Finding> {
+    read_remits(segs, true).1
+}
+
+fn read_remits(segs: &[Segment<'_>], checks_only: bool) -> (Vec<Remittance>, Vec<Finding>) {
     let mut findings = Vec::new();
     let mut remits = Vec::new();
     let mut cur: Option<Remittance> = None;
@@ -49,6 +59,9 @@ pub fn remittances_of(segs: &[Segment<'_>]) -> (Vec<Remittance>, Vec<Finding>) {
         // Whose address the next N3/N4 is.
         let mut party = Party835::None;
         for &seg in segs {
+            if checks_only && matches!(seg.id(), b"N1" | b"N3" | b"N4" | b"NM1" | b"PER") {
+                continue;
+            }
             let seg = Split::new(seg);
             match seg.id() {
                 b"ST" if seg.element(1) == Some(b"835") => {

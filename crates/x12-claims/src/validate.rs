@@ -692,7 +692,7 @@ fn check_set(
     if max_level >= 2 {
         match set.as_str() {
             "837" => findings.extend(crate::claim837::claim_findings(segs)),
-            "835" => findings.extend(crate::remit835::remittances_of(segs).1),
+            "835" => findings.extend(crate::remit835::remit_findings(segs)),
             _ => {}
         }
     }
