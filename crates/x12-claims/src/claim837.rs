@@ -202,11 +202,12 @@ fn read_claims(
     };
 
     for &seg in segs {
-        // For the checks alone, names, addresses and contacts are not read (they yield no
-        // finding): only the billing provider's NM1, whose absence is one.
+        // For the checks alone, names, addresses, contacts, diagnosis codes and drug
+        // identifiers are not read (they yield no finding): only the billing provider's NM1,
+        // whose absence is one.
         if checks_only
             && match seg.id() {
-                b"N3" | b"N4" | b"PER" | b"PRV" => true,
+                b"N3" | b"N4" | b"PER" | b"PRV" | b"HI" | b"LIN" | b"CTP" => true,
                 b"NM1" => lp != Loop::Billing,
                 _ => false,
             }
