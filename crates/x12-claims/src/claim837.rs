@@ -608,7 +608,7 @@ fn read_claims(
                     b"SV1" | b"SV2" => {
                         let prof = id == b"SV1";
                         let proc_el = if prof { 1 } else { 2 };
-                        let p = comps(&seg, proc_el);
+                        let p = if checks_only { Vec::new() } else { comps(&seg, proc_el) };
                         let charge = r.money(&seg, if prof { 2 } else { 3 });
                         let units = r.units(&seg, if prof { 4 } else { 5 }).unwrap_or_default();
                         let Some(l) = c.lines.last_mut() else {
@@ -620,11 +620,15 @@ fn read_claims(
                             );
                             continue;
                         };
+                        l.charge = charge;
+                        l.units = units;
+                        if checks_only {
+                            // The codes yield no finding here (the walk checks them).
+                            continue;
+                        }
                         l.procedure = p.get(1).cloned().unwrap_or_default();
                         l.modifiers =
                             p.iter().skip(2).take(4).filter(|m| !m.is_empty()).cloned().collect();
-                        l.charge = charge;
-                        l.units = units;
                         l.unit_basis = text(&seg, if prof { 3 } else { 4 });
                         if prof {
                             l.place_of_service = text(&seg, 5);
