@@ -300,15 +300,16 @@ fn separators(raw: &[u8], at: usize, sep: u8) -> u64 {
 
 /// Eight bytes of `raw` from `at` as a word, `pad` standing in for bytes past the end.
 fn load(raw: &[u8], at: usize, pad: u8) -> u64 {
-    match raw.get(at..at + 8) {
-        Some(b) => u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]),
-        None => {
-            let mut b = [pad; 8];
-            let tail = raw.get(at..).unwrap_or_default();
-            b[..tail.len()].copy_from_slice(tail);
-            u64::from_le_bytes(b)
-        }
+    if let Some(Ok(word)) = raw.get(at..at + 8).map(<[u8; 8]>::try_from) {
+        return u64::from_le_bytes(word);
     }
+    // The last few bytes, placed one by one over a word of padding (no call to memcpy).
+    let mut w = u64::from(pad) * 0x0101_0101_0101_0101;
+    for (k, &b) in raw.get(at..).unwrap_or_default().iter().take(8).enumerate() {
+        let shift = 8 * k;
+        w = (w & !(0xff << shift)) | (u64::from(b) << shift);
+    }
+    w
 }
 
 /// The high bit of each byte of `chunk` that equals `byte`.
