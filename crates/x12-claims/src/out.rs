@@ -2,7 +2,7 @@
 //! trailing empty elements dropped, composites joined the same way, and the X12 forms of dates,
 //! units and names.
 
-use claim_model::{Adjustment, Name, Text, Units};
+use claim_model::{Adjustment, Cents, Name, Text, Units};
 use code_sets::Date;
 use compact_str::ToCompactString;
 use x12::{Delimiters, Document, EnvelopeWriter, InterchangeHeader};
@@ -25,6 +25,173 @@ pub(crate) fn put(w: &mut EnvelopeWriter, line: &mut Vec<u8>, id: &[u8], el: &[&
         line.extend_from_slice(e.as_bytes());
     }
     w.segment_joined(line);
+}
+
+/// A segment written element by element straight into a reused buffer: numbers, amounts, dates
+/// and composites are formatted in place (no temporary strings), and the trailing empty
+/// elements and components X12 does not send are dropped.
+pub(crate) struct Seg<'b> {
+    line: &'b mut Vec<u8>,
+    d: Delimiters,
+    /// Length of `line` after the last non-empty element.
+    keep: usize,
+}
+
+impl<'b> Seg<'b> {
+    /// Starts segment `id` in `line`.
+    pub(crate) fn new(line: &'b mut Vec<u8>, d: Delimiters, id: &[u8]) -> Seg<'b> {
+        line.clear();
+        line.extend_from_slice(id);
+        let keep = line.len();
+        Seg { line, d, keep }
+    }
+
+    /// Writes the next element with `f`.
+    fn with(&mut self, f: impl FnOnce(&mut Vec<u8>)) -> &mut Self {
+        self.line.push(self.d.element);
+        let start = self.line.len();
+        f(self.line);
+        if self.line.len() > start {
+            self.keep = self.line.len();
+        }
+        self
+    }
+
+    /// A text element.
+    pub(crate) fn el(&mut self, s: &str) -> &mut Self {
+        self.with(|b| b.extend_from_slice(s.as_bytes()))
+    }
+
+    /// Text elements.
+    pub(crate) fn els(&mut self, all: &[&str]) -> &mut Self {
+        for s in all {
+            self.el(s);
+        }
+        self
+    }
+
+    /// A whole number.
+    pub(crate) fn num(&mut self, n: u64) -> &mut Self {
+        self.with(|b| push_u64(b, n))
+    }
+
+    /// An amount as X12 writes it (`150`, `150.5`, `-0.25`).
+    pub(crate) fn cents(&mut self, c: Cents) -> &mut Self {
+        self.with(|b| push_cents(b, c))
+    }
+
+    /// Units as an X12 decimal.
+    pub(crate) fn units(&mut self, u: Units) -> &mut Self {
+        self.with(|b| push_units(b, u))
+    }
+
+    /// A date `CCYYMMDD`.
+    pub(crate) fn date(&mut self, d: Date) -> &mut Self {
+        self.with(|b| push_date(b, d))
+    }
+
+    /// A date span `CCYYMMDD-CCYYMMDD`.
+    pub(crate) fn span(&mut self, from: Date, to: Date) -> &mut Self {
+        self.with(|b| {
+            push_date(b, from);
+            b.push(b'-');
+            push_date(b, to);
+        })
+    }
+
+    /// A composite of text components, trailing empty ones dropped.
+    pub(crate) fn comp(&mut self, parts: &[&str]) -> &mut Self {
+        let c = self.d.component;
+        self.with(|b| {
+            for (i, p) in trim(parts).iter().enumerate() {
+                if i > 0 {
+                    b.push(c);
+                }
+                b.extend_from_slice(p.as_bytes());
+            }
+        })
+    }
+
+    /// A composite whose components `f` writes, given the component separator (it must not
+    /// leave trailing separators).
+    pub(crate) fn comp_with(&mut self, f: impl FnOnce(&mut Vec<u8>, u8)) -> &mut Self {
+        let c = self.d.component;
+        self.with(|b| f(b, c))
+    }
+
+    /// Writes the segment.
+    pub(crate) fn put(&mut self, w: &mut EnvelopeWriter) {
+        self.line.truncate(self.keep);
+        w.segment_joined(self.line);
+    }
+}
+
+/// Appends the decimal digits of `n`.
+pub(crate) fn push_u64(b: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    b.extend_from_slice(&digits[i..]);
+}
+
+/// Appends an amount as X12 writes it (the same text as [`Cents::to_x12`]).
+pub(crate) fn push_cents(b: &mut Vec<u8>, c: Cents) {
+    if c.0 < 0 {
+        b.push(b'-');
+    }
+    let a = c.0.unsigned_abs();
+    push_u64(b, a / 100);
+    let frac = a % 100;
+    if frac != 0 {
+        b.push(b'.');
+        b.push(b'0' + (frac / 10) as u8);
+        if frac % 10 != 0 {
+            b.push(b'0' + (frac % 10) as u8);
+        }
+    }
+}
+
+/// Appends units as an X12 decimal (the same text as [`units`]).
+pub(crate) fn push_units(b: &mut Vec<u8>, u: Units) {
+    if u.0 < 0 {
+        b.push(b'-');
+    }
+    let a = u.0.unsigned_abs();
+    push_u64(b, a / 1000);
+    let mut frac = a % 1000;
+    if frac != 0 {
+        b.push(b'.');
+        let mut width = 3;
+        while frac % 10 == 0 {
+            frac /= 10;
+            width -= 1;
+        }
+        let mut digits = [b'0'; 3];
+        for k in (0..width).rev() {
+            digits[k] = b'0' + (frac % 10) as u8;
+            frac /= 10;
+        }
+        b.extend_from_slice(&digits[..width]);
+    }
+}
+
+/// Appends a date as `CCYYMMDD`.
+pub(crate) fn push_date(b: &mut Vec<u8>, d: Date) {
+    let n = d.as_yyyymmdd();
+    let mut digits = [b'0'; 8];
+    let mut v = n;
+    for k in (0..8).rev() {
+        digits[k] = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+    b.extend_from_slice(&digits);
 }
 
 /// A composite's components joined, trailing empty ones dropped.
@@ -52,11 +219,6 @@ pub(crate) fn units(u: Units) -> Text {
         let s = compact_str::format_compact!("{}.{:03}", u.0 / 1000, (u.0 % 1000).abs());
         Text::from(s.trim_end_matches('0'))
     }
-}
-
-/// A date span `CCYYMMDD-CCYYMMDD` (RD8).
-pub(crate) fn span(from: Date, to: Date) -> Text {
-    compact_str::format_compact!("{:08}-{:08}", from.as_yyyymmdd(), to.as_yyyymmdd())
 }
 
 /// NM102 (`1` person, `2` organization) and NM103, NM104, NM105, NM107.

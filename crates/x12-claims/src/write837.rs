@@ -8,11 +8,10 @@ use claim_model::{
     Adjustment, Claim, ClaimKind, DiagnosisKind, Frequency, OtherPayer, Party, Person,
     ProviderRole, ServiceLine, Subscriber, Text,
 };
+use code_sets::Date;
 use x12::{Delimiters, EnvelopeWriter};
 
-use compact_str::ToCompactString;
-
-use crate::out::{comp, name_parts, span, units, ymd};
+use crate::out::{Seg as Line, name_parts};
 
 /// Who sends the batch to whom, and when.
 #[derive(Clone, Debug)]
@@ -60,12 +59,19 @@ impl Out<'_> {
         crate::out::put(self.w, &mut self.line, s.id, s.el);
     }
 
+    /// A segment whose elements `f` writes straight into the reused buffer.
+    fn build(&mut self, id: &[u8], f: impl FnOnce(&mut Line<'_>)) {
+        let mut line = Line::new(&mut self.line, self.d, id);
+        f(&mut line);
+        line.put(self.w);
+    }
+
     /// NM1 for a party: entity code, its name, and its NPI (or none).
     fn nm1_party(&mut self, entity: &str, p: &Party) {
         let (kind, last, first, middle, suffix) = name_parts(&p.name);
-        let npi = p.npi.map(|n| n.to_compact_string()).unwrap_or_default();
+        let npi = p.npi.as_ref().map_or("", |n| n.as_str());
         let q = if npi.is_empty() { "" } else { "XX" };
-        self.put(seg(b"NM1", &[entity, kind, last, first, middle, "", suffix, q, &npi]));
+        self.put(seg(b"NM1", &[entity, kind, last, first, middle, "", suffix, q, npi]));
     }
 
     fn nm1_person(&mut self, entity: &str, p: &Person, id_qualifier: &str) {
@@ -86,7 +92,11 @@ impl Out<'_> {
 
     fn dmg(&mut self, p: &Person) {
         if let Some(b) = p.birth_date {
-            self.put(seg(b"DMG", &["D8", &ymd(b), &p.sex.to_compact_string()]));
+            let mut sex = [0u8; 4];
+            let sex: &str = p.sex.encode_utf8(&mut sex);
+            self.build(b"DMG", |l| {
+                l.el("D8").date(b).el(sex);
+            });
         }
     }
 
@@ -137,7 +147,9 @@ fn write_set(o: &mut Out<'_>, claims: &[&Claim], sub: &Submission, kind: ClaimKi
         if i == 0 || billing != last_billing || pay_to != last_pay_to {
             hl += 1;
             billing_hl = hl;
-            o.put(seg(b"HL", &[&hl.to_compact_string(), "", "20", "1"]));
+            o.build(b"HL", |l| {
+                l.num(u64::from(hl)).els(&["", "20", "1"]);
+            });
             if let Some(b) = billing {
                 if !b.taxonomy.is_empty() {
                     o.put(seg(b"PRV", &["BI", "PXC", &b.taxonomy]));
@@ -169,15 +181,10 @@ fn write_set(o: &mut Out<'_>, claims: &[&Claim], sub: &Submission, kind: ClaimKi
         }
         hl += 1;
         let has_patient = c.patient.is_some();
-        o.put(seg(
-            b"HL",
-            &[
-                &hl.to_compact_string(),
-                &billing_hl.to_compact_string(),
-                "22",
-                if has_patient { "1" } else { "0" },
-            ],
-        ));
+        o.build(b"HL", |l| {
+            l.num(u64::from(hl)).num(u64::from(billing_hl));
+            l.els(&["22", if has_patient { "1" } else { "0" }]);
+        });
         sbr(o, &c.subscriber, !has_patient, kind);
         o.nm1_person("IL", &c.subscriber.person, "MI");
         o.address(&c.subscriber.person.address);
@@ -187,10 +194,9 @@ fn write_set(o: &mut Out<'_>, claims: &[&Claim], sub: &Submission, kind: ClaimKi
         if let Some((patient, rel)) = &c.patient {
             let subscriber_hl = hl;
             hl += 1;
-            o.put(seg(
-                b"HL",
-                &[&hl.to_compact_string(), &subscriber_hl.to_compact_string(), "23", "0"],
-            ));
+            o.build(b"HL", |l| {
+                l.num(u64::from(hl)).num(u64::from(subscriber_hl)).els(&["23", "0"]);
+            });
             o.put(seg(b"PAT", &[rel]));
             o.nm1_person("QC", patient, "MI");
             o.address(&patient.address);
@@ -203,43 +209,59 @@ fn write_set(o: &mut Out<'_>, claims: &[&Claim], sub: &Submission, kind: ClaimKi
     }
 }
 
+/// A character as a string slice, in `buf`.
+fn ch(c: char, buf: &mut [u8; 4]) -> &str {
+    c.encode_utf8(buf)
+}
+
 fn sbr(o: &mut Out<'_>, s: &Subscriber, is_patient: bool, kind: ClaimKind) {
-    let resp = s.payer_responsibility.to_compact_string();
+    let mut buf = [0u8; 4];
+    let resp = ch(s.payer_responsibility, &mut buf);
     let rel = if is_patient { "18" } else { "" };
     let _ = kind;
     o.put(seg(
         b"SBR",
-        &[&resp, rel, &s.group_number, "", &s.insurance_type, "", "", "", &s.filing_indicator],
+        &[resp, rel, &s.group_number, "", &s.insurance_type, "", "", "", &s.filing_indicator],
     ));
 }
 
+fn dtp(o: &mut Out<'_>, qualifier: &str, date: Date) {
+    o.build(b"DTP", |l| {
+        l.els(&[qualifier, "D8"]).date(date);
+    });
+}
+
+fn dtp_span(o: &mut Out<'_>, qualifier: &str, from: Date, to: Date) {
+    o.build(b"DTP", |l| {
+        l.els(&[qualifier, "RD8"]).span(from, to);
+    });
+}
+
 fn claim(o: &mut Out<'_>, c: &Claim) {
-    let d = o.d;
     let inst = c.kind == ClaimKind::Institutional;
-    let freq = c.frequency.code().to_compact_string();
+    let mut buf = [0u8; 4];
+    let freq = ch(c.frequency.code(), &mut buf);
     let facility = if inst { &c.facility_type } else { &c.place_of_service };
-    let clm05 = comp(&d, &[facility, if inst { "A" } else { "B" }, &freq]);
-    let total = c.total_charge.to_x12();
+    let clm05 = [facility.as_str(), if inst { "A" } else { "B" }, freq];
+    o.build(b"CLM", |l| {
+        l.el(&c.patient_control_number).cents(c.total_charge).els(&["", ""]).comp(&clm05);
+        l.els(if inst { &["", "A", "Y", "Y"] } else { &["Y", "A", "Y", "Y"] });
+    });
     if inst {
-        o.put(seg(b"CLM", &[&c.patient_control_number, &total, "", "", &clm05, "", "A", "Y", "Y"]));
         if let (Some(f), Some(t)) = (c.from, c.to) {
-            o.put(seg(b"DTP", &["434", "RD8", &span(f, t)]));
+            dtp_span(o, "434", f, t);
         }
         if let Some(a) = c.admission {
-            o.put(seg(b"DTP", &["435", "D8", &ymd(a)]));
+            dtp(o, "435", a);
         }
         o.put(seg(b"CL1", &["", "", &c.discharge_status]));
     } else {
-        o.put(seg(
-            b"CLM",
-            &[&c.patient_control_number, &total, "", "", &clm05, "Y", "A", "Y", "Y"],
-        ));
         // Hospital visits billed on an 837P carry the admission and discharge dates.
         if let Some(a) = c.admission {
-            o.put(seg(b"DTP", &["435", "D8", &ymd(a)]));
+            dtp(o, "435", a);
         }
         if let Some(dc) = c.discharge {
-            o.put(seg(b"DTP", &["096", "D8", &ymd(dc)]));
+            dtp(o, "096", dc);
         }
     }
     if matches!(c.frequency, Frequency::Replacement | Frequency::Void)
@@ -248,8 +270,7 @@ fn claim(o: &mut Out<'_>, c: &Claim) {
         o.put(seg(b"REF", &["F8", &c.original_claim_number]));
     }
     // Diagnoses: principal (ABK) first, then the others, up to twelve per HI.
-    let mut hi: Vec<Text> = Vec::new();
-    for dx in &c.diagnoses {
+    put_hi(o, &c.diagnoses, |l, dx| {
         let q = match dx.kind {
             DiagnosisKind::Principal => "ABK",
             DiagnosisKind::Other => "ABF",
@@ -257,40 +278,61 @@ fn claim(o: &mut Out<'_>, c: &Claim) {
             DiagnosisKind::ReasonForVisit => "APR",
             DiagnosisKind::ExternalCause => "ABN",
         };
-        let poa = dx.poa.map(|p| p.code().to_compact_string()).unwrap_or_default();
-        hi.push(comp(&d, &[q, &dx.code, "", "", "", "", "", "", &poa]));
-    }
-    put_hi(o, &hi);
-    let procs: Vec<Text> = c
-        .procedures
-        .iter()
-        .map(|p| {
-            let date = p.date.map(ymd).unwrap_or_default();
-            let q = if p.principal { "BBR" } else { "BBQ" };
-            comp(&d, &[q, &p.code, if date.is_empty() { "" } else { "D8" }, &date])
-        })
-        .collect();
-    put_hi(o, &procs);
-    let occurrences: Vec<Text> = c
-        .occurrences
-        .iter()
-        .map(|v| match (v.from, v.to) {
-            (Some(f), Some(t)) if f != t => comp(&d, &["BI", &v.code, "RD8", &span(f, t)]),
-            (Some(f), _) => comp(&d, &["BH", &v.code, "D8", &ymd(f)]),
-            _ => comp(&d, &["BH", &v.code]),
-        })
-        .collect();
-    put_hi(o, &occurrences);
-    let values: Vec<Text> = c
-        .values
-        .iter()
-        .map(|v| {
-            comp(&d, &["BE", &v.code, "", "", &v.amount.map(|a| a.to_x12()).unwrap_or_default()])
-        })
-        .collect();
-    put_hi(o, &values);
-    let conditions: Vec<Text> = c.condition_codes.iter().map(|cc| comp(&d, &["BG", cc])).collect();
-    put_hi(o, &conditions);
+        let mut buf = [0u8; 4];
+        let poa = dx.poa.map_or("", |p| ch(p.code(), &mut buf));
+        l.comp(&[q, &dx.code, "", "", "", "", "", "", poa]);
+    });
+    put_hi(o, &c.procedures, |l, p| {
+        let q = if p.principal { "BBR" } else { "BBQ" };
+        match p.date {
+            Some(date) => l.comp_with(|b, sep| {
+                for part in [q, &p.code, "D8"] {
+                    b.extend_from_slice(part.as_bytes());
+                    b.push(sep);
+                }
+                crate::out::push_date(b, date);
+            }),
+            None => l.comp(&[q, &p.code]),
+        };
+    });
+    put_hi(o, &c.occurrences, |l, v| {
+        let dated = |b: &mut Vec<u8>, sep: u8, q: &str, format: &str| {
+            for part in [q, &v.code, format] {
+                b.extend_from_slice(part.as_bytes());
+                b.push(sep);
+            }
+        };
+        match (v.from, v.to) {
+            (Some(f), Some(t)) if f != t => l.comp_with(|b, sep| {
+                dated(b, sep, "BI", "RD8");
+                crate::out::push_date(b, f);
+                b.push(b'-');
+                crate::out::push_date(b, t);
+            }),
+            (Some(f), _) => l.comp_with(|b, sep| {
+                dated(b, sep, "BH", "D8");
+                crate::out::push_date(b, f);
+            }),
+            _ => l.comp(&["BH", &v.code]),
+        };
+    });
+    put_hi(o, &c.values, |l, v| match v.amount {
+        Some(a) => {
+            l.comp_with(|b, sep| {
+                for part in ["BE", &v.code, "", ""] {
+                    b.extend_from_slice(part.as_bytes());
+                    b.push(sep);
+                }
+                crate::out::push_cents(b, a);
+            });
+        }
+        None => {
+            l.comp(&["BE", &v.code]);
+        }
+    });
+    put_hi(o, &c.condition_codes, |l, cc| {
+        l.comp(&["BG", cc]);
+    });
     // Claim-level providers.
     let order: &[(ProviderRole, &str)] = if c.kind == ClaimKind::Institutional {
         &[
@@ -327,24 +369,31 @@ fn claim(o: &mut Out<'_>, c: &Claim) {
     }
 }
 
-fn put_hi(o: &mut Out<'_>, items: &[Text]) {
+/// HI segments for `items`, twelve composites each, every composite written by `f`.
+fn put_hi<T>(o: &mut Out<'_>, items: &[T], f: impl Fn(&mut Line<'_>, &T)) {
     for chunk in items.chunks(12) {
-        let refs: Vec<&str> = chunk.iter().map(Text::as_str).collect();
-        o.put(seg(b"HI", &refs));
+        o.build(b"HI", |l| {
+            for item in chunk {
+                f(l, item);
+            }
+        });
     }
 }
 
 fn other_payer(o: &mut Out<'_>, op: &OtherPayer) {
     let s = &op.subscriber;
-    let resp = s.payer_responsibility.to_compact_string();
+    let mut buf = [0u8; 4];
+    let resp = ch(s.payer_responsibility, &mut buf);
     let rel = if s.relationship.is_empty() { "18" } else { &s.relationship };
     o.put(seg(
         b"SBR",
-        &[&resp, rel, &s.group_number, "", &s.insurance_type, "", "", "", &s.filing_indicator],
+        &[resp, rel, &s.group_number, "", &s.insurance_type, "", "", "", &s.filing_indicator],
     ));
     o.cas(&op.adjustments);
     if let Some(p) = op.paid {
-        o.put(seg(b"AMT", &["D", &p.to_x12()]));
+        o.build(b"AMT", |l| {
+            l.el("D").cents(p);
+        });
     }
     o.put(seg(b"OI", &["", "", "Y", "P", "", "Y"]));
     o.nm1_person("IL", &s.person, "MI");
@@ -355,38 +404,36 @@ fn other_payer(o: &mut Out<'_>, op: &OtherPayer) {
 }
 
 fn line(o: &mut Out<'_>, c: &Claim, l: &ServiceLine) {
-    let d = o.d;
-    o.put(seg(b"LX", &[&l.number.to_compact_string()]));
-    let mods: Vec<&str> = l.modifiers.iter().map(Text::as_str).take(4).collect();
-    let mut proc_parts: Vec<&str> = vec!["HC", &l.procedure];
-    proc_parts.extend(&mods);
-    let procedure = if l.procedure.is_empty() { Text::default() } else { comp(&d, &proc_parts) };
+    o.build(b"LX", |b| {
+        b.num(u64::from(l.number));
+    });
+    let mut proc_parts: [&str; 6] = ["HC", &l.procedure, "", "", "", ""];
+    for (slot, m) in proc_parts[2..].iter_mut().zip(&l.modifiers) {
+        *slot = m;
+    }
+    let procedure: &[&str] = if l.procedure.is_empty() { &[] } else { &proc_parts };
     let basis = if l.unit_basis.is_empty() { "UN" } else { &l.unit_basis };
     if c.kind == ClaimKind::Institutional {
-        o.put(seg(
-            b"SV2",
-            &[&l.revenue_code, &procedure, &l.charge.to_x12(), basis, &units(l.units)],
-        ));
+        o.build(b"SV2", |b| {
+            b.el(&l.revenue_code).comp(procedure).cents(l.charge).el(basis).units(l.units);
+        });
     } else {
-        let pointers: Vec<Text> =
-            l.diagnosis_pointers.iter().map(|p| p.to_compact_string()).collect();
-        let pointers: Vec<&str> = pointers.iter().map(Text::as_str).collect();
-        o.put(seg(
-            b"SV1",
-            &[
-                &procedure,
-                &l.charge.to_x12(),
-                basis,
-                &units(l.units),
-                &l.place_of_service,
-                "",
-                &comp(&d, &pointers),
-            ],
-        ));
+        o.build(b"SV1", |b| {
+            b.comp(procedure).cents(l.charge).el(basis).units(l.units);
+            b.el(&l.place_of_service).el("");
+            b.comp_with(|buf, sep| {
+                for (i, p) in l.diagnosis_pointers.iter().enumerate() {
+                    if i > 0 {
+                        buf.push(sep);
+                    }
+                    crate::out::push_u64(buf, u64::from(*p));
+                }
+            });
+        });
     }
     match (l.date_from, l.date_to) {
-        (Some(f), Some(t)) if f != t => o.put(seg(b"DTP", &["472", "RD8", &span(f, t)])),
-        (Some(f), _) => o.put(seg(b"DTP", &["472", "D8", &ymd(f)])),
+        (Some(f), Some(t)) if f != t => dtp_span(o, "472", f, t),
+        (Some(f), _) => dtp(o, "472", f),
         _ => {}
     }
     if let Some((ndc, qty)) = &l.ndc {
@@ -400,11 +447,12 @@ fn line(o: &mut Out<'_>, c: &Claim, l: &ServiceLine) {
         o.nm1_party("82", r);
     }
     for a in &l.adjudications {
-        let procedure = comp(&d, &proc_parts);
-        o.put(seg(b"SVD", &[&a.payer_id, &a.paid.to_x12(), &procedure, "", &units(l.units)]));
+        o.build(b"SVD", |b| {
+            b.el(&a.payer_id).cents(a.paid).comp(&proc_parts).el("").units(l.units);
+        });
         o.cas(&a.adjustments);
         if let Some(date) = a.date {
-            o.put(seg(b"DTP", &["573", "D8", &ymd(date)]));
+            dtp(o, "573", date);
         }
     }
 }
