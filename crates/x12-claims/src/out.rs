@@ -152,7 +152,7 @@ pub(crate) fn push_cents(b: &mut Vec<u8>, c: Cents) {
     if frac != 0 {
         b.push(b'.');
         b.push(b'0' + (frac / 10) as u8);
-        if frac % 10 != 0 {
+        if !frac.is_multiple_of(10) {
             b.push(b'0' + (frac % 10) as u8);
         }
     }
@@ -169,7 +169,7 @@ pub(crate) fn push_units(b: &mut Vec<u8>, u: Units) {
     if frac != 0 {
         b.push(b'.');
         let mut width = 3;
-        while frac % 10 == 0 {
+        while frac.is_multiple_of(10) {
             frac /= 10;
             width -= 1;
         }
