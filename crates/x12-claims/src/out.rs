@@ -4,7 +4,6 @@
 
 use claim_model::{Adjustment, Cents, Name, Text, Units};
 use code_sets::Date;
-use compact_str::ToCompactString;
 use x12::{Delimiters, Document, EnvelopeWriter, InterchangeHeader};
 
 use crate::{AckTime, Submission};
@@ -213,12 +212,10 @@ pub(crate) fn ymd(d: Date) -> Text {
 
 /// Units as an X12 decimal (`1`, `1.5`, `0.125`).
 pub(crate) fn units(u: Units) -> Text {
-    if u.0 % 1000 == 0 {
-        (u.0 / 1000).to_compact_string()
-    } else {
-        let s = compact_str::format_compact!("{}.{:03}", u.0 / 1000, (u.0 % 1000).abs());
-        Text::from(s.trim_end_matches('0'))
-    }
+    let mut b = Vec::with_capacity(24);
+    push_units(&mut b, u);
+    // Only ASCII digits, a sign and a point.
+    Text::from(std::str::from_utf8(&b).unwrap_or_default())
 }
 
 /// NM102 (`1` person, `2` organization) and NM103, NM104, NM105, NM107.
@@ -310,5 +307,36 @@ mod tests {
         assert_eq!(units(Units(1000)), "1");
         assert_eq!(units(Units(1500)), "1.5");
         assert_eq!(units(Units(125)), "0.125");
+        assert_eq!(units(Units(0)), "0");
+        assert_eq!(units(Units(-500)), "-0.5");
+        assert_eq!(units(Units(-1250)), "-1.25");
+        assert_eq!(units(Units(10_010)), "10.01");
+    }
+
+    #[test]
+    fn amounts_in_place_match_the_model_s_x12_form() {
+        for c in [0, 1, 10, 99, 100, 150, 15050, 15055, -1, -25, -100, -12345, i64::MAX, i64::MIN] {
+            let mut b = Vec::new();
+            push_cents(&mut b, Cents(c));
+            assert_eq!(std::str::from_utf8(&b).unwrap(), Cents(c).to_x12(), "{c}");
+        }
+    }
+
+    #[test]
+    fn a_segment_drops_trailing_empty_elements_and_components() {
+        let d = Delimiters::default();
+        let mut line = Vec::new();
+        let mut s = Seg::new(&mut line, d, b"SV1");
+        s.comp(&["HC", "99213", "", ""]).cents(Cents(10050)).el("UN").units(Units(1000));
+        s.el("").comp(&["", ""]).el("");
+        s.line.truncate(s.keep);
+        assert_eq!(line, b"SV1*HC:99213*100.5*UN*1");
+        let mut s = Seg::new(&mut line, d, b"DTP");
+        s.els(&["472", "RD8"]).span(
+            Date::from_yyyymmdd("20260101").unwrap(),
+            Date::from_yyyymmdd("20260131").unwrap(),
+        );
+        s.line.truncate(s.keep);
+        assert_eq!(line, b"DTP*472*RD8*20260101-20260131");
     }
 }
