@@ -75,7 +75,16 @@ fn benches(c: &mut Criterion) {
     });
     g.throughput(Throughput::Bytes(written.len() as u64));
     g.bench_function("write_837", |b| {
-        b.iter(|| x12_claims::write_837(black_box(&claims), &sub, x12::Delimiters::default()).len())
+        b.iter(|| {
+            let d = x12::Delimiters::default();
+            x12_claims::write_837_threads(black_box(&claims), &sub, d, 1).len()
+        })
+    });
+    g.bench_function(format!("write_837_{cores}_threads"), |b| {
+        b.iter(|| {
+            let d = x12::Delimiters::default();
+            x12_claims::write_837_threads(black_box(&claims), &sub, d, cores).len()
+        })
     });
     g.finish();
 }

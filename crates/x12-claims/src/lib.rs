@@ -45,4 +45,4 @@ pub use validate::{
     validate_with,
 };
 pub use write835::write_835;
-pub use write837::{Submission, write_837};
+pub use write837::{Submission, write_837, write_837_threads};

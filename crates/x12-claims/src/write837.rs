@@ -105,8 +105,19 @@ impl Out<'_> {
     }
 }
 
-/// Writes `claims` as an interchange: 837P claims in one group, 837I claims in another.
+/// Writes `claims` as an interchange: 837P claims in one group, 837I claims in another. Large
+/// batches are formatted on every core (the result is the same whatever the number).
 pub fn write_837(claims: &[Claim], sub: &Submission, delimiters: Delimiters) -> Vec<u8> {
+    write_837_threads(claims, sub, delimiters, crate::validate::default_threads())
+}
+
+/// Like [`write_837`], formatting on `threads` threads.
+pub fn write_837_threads(
+    claims: &[Claim],
+    sub: &Submission,
+    delimiters: Delimiters,
+    threads: usize,
+) -> Vec<u8> {
     let mut w = crate::out::interchange(sub, delimiters);
     let mut group = 0u32;
     for (kind, version) in
@@ -120,13 +131,38 @@ pub fn write_837(claims: &[Claim], sub: &Submission, delimiters: Delimiters) -> 
         let control = sub.control.wrapping_mul(10).wrapping_add(group);
         crate::out::group(&mut w, sub, "HC", control, version);
         w.transaction("837", &format!("{group:04}"), version);
-        let mut out = Out { w: &mut w, d: delimiters, line: Vec::with_capacity(256) };
-        write_set(&mut out, &of_kind, sub, kind);
+        write_set(&mut w, &of_kind, sub, kind, threads);
     }
     w.finish()
 }
 
-fn write_set(o: &mut Out<'_>, claims: &[&Claim], sub: &Submission, kind: ClaimKind) {
+/// Claims that share a subscriber level (2000B, and 2000C when there is a patient), and the HL
+/// numbers they are written with.
+struct Level {
+    claims: std::ops::Range<usize>,
+    /// A new billing provider level (2000A) opens here, with this HL number.
+    billing: Option<u32>,
+    /// The billing provider level's HL number (the parent of the subscriber level).
+    billing_hl: u32,
+    /// The subscriber level's HL number (the patient level's is the next one).
+    hl: u32,
+}
+
+/// Loop 2300 repeats at most 100 times in a subscriber or patient level (X222A1, X223A2).
+const MAX_CLAIMS_PER_LEVEL: usize = 100;
+
+/// Claims in a run of at least this many go to another thread.
+const CLAIMS_PER_RUN: usize = 512;
+
+fn write_set(
+    w: &mut EnvelopeWriter,
+    claims: &[&Claim],
+    sub: &Submission,
+    kind: ClaimKind,
+    threads: usize,
+) {
+    let d = w.delimiters();
+    let mut o = Out { w, d, line: Vec::with_capacity(256) };
     let (sname, sid, contact, phone) = &sub.submitter;
     o.put(seg(b"BHT", &["0019", "00", &sub.batch_id, &sub.date_time.0, &sub.date_time.1, "CH"]));
     o.put(seg(b"NM1", &["41", "2", sname, "", "", "", "", "46", sid]));
@@ -135,6 +171,66 @@ fn write_set(o: &mut Out<'_>, claims: &[&Claim], sub: &Submission, kind: ClaimKi
         b"NM1",
         &["40", "2", &sub.receiver_name.0, "", "", "", "", "46", &sub.receiver_name.1],
     ));
+    let levels = plan(claims);
+    // Pieces of at most CLAIMS_PER_RUN claims (a level's first piece writes its HL levels),
+    // gathered into runs of about as many claims, formatted apart and appended in order.
+    let mut pieces: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
+    for (k, l) in levels.iter().enumerate() {
+        let mut from = l.claims.start;
+        loop {
+            let to = (from + CLAIMS_PER_RUN).min(l.claims.end);
+            pieces.push((k, from..to));
+            from = to;
+            if from >= l.claims.end {
+                break;
+            }
+        }
+    }
+    let mut runs: Vec<std::ops::Range<usize>> = Vec::new();
+    let (mut start, mut in_run) = (0, 0);
+    for (k, (_, r)) in pieces.iter().enumerate() {
+        in_run += r.len();
+        if in_run >= CLAIMS_PER_RUN {
+            runs.push(start..k + 1);
+            start = k + 1;
+            in_run = 0;
+        }
+    }
+    if start < pieces.len() {
+        runs.push(start..pieces.len());
+    }
+    let write_pieces = |o: &mut Out<'_>, ps: &[(usize, std::ops::Range<usize>)]| {
+        for (k, r) in ps {
+            let level = &levels[*k];
+            if r.start == level.claims.start {
+                write_level(o, claims, level, kind);
+            }
+            for c in &claims[r.clone()] {
+                claim(o, c);
+            }
+        }
+    };
+    if threads <= 1 || runs.len() <= 1 {
+        write_pieces(&mut o, &pieces);
+        return;
+    }
+    let template = o.w.part();
+    let parts = crate::parallel::map_runs_in_order(&runs, threads, |rs| {
+        let mut part = template.part();
+        let mut po = Out { w: &mut part, d, line: Vec::with_capacity(256) };
+        for r in rs {
+            write_pieces(&mut po, &pieces[r.clone()]);
+        }
+        part
+    });
+    for part in parts {
+        o.w.append(part);
+    }
+}
+
+/// Where each billing provider and subscriber level starts, and its HL numbers.
+fn plan(claims: &[&Claim]) -> Vec<Level> {
+    let mut levels = Vec::new();
     let mut hl = 0u32;
     let mut billing_hl = 0u32;
     let mut last_billing: Option<&Party> = None;
@@ -144,33 +240,19 @@ fn write_set(o: &mut Out<'_>, claims: &[&Claim], sub: &Submission, kind: ClaimKi
         let c = claims[i];
         let billing = c.provider(ProviderRole::Billing);
         let pay_to = c.provider(ProviderRole::PayTo);
+        let mut opens = None;
         if i == 0 || billing != last_billing || pay_to != last_pay_to {
             hl += 1;
             billing_hl = hl;
-            o.build(b"HL", |l| {
-                l.num(u64::from(hl)).els(&["", "20", "1"]);
-            });
-            if let Some(b) = billing {
-                if !b.taxonomy.is_empty() {
-                    o.put(seg(b"PRV", &["BI", "PXC", &b.taxonomy]));
-                }
-                o.nm1_party("85", b);
-                o.address(&b.address);
-                if !b.tax_id.is_empty() {
-                    o.put(seg(b"REF", &["EI", &b.tax_id]));
-                }
-            }
-            if let Some(p) = c.provider(ProviderRole::PayTo) {
-                let (kind, name, ..) = name_parts(&p.name);
-                o.put(seg(b"NM1", &["87", kind, name]));
-                o.address(&p.address);
-            }
+            opens = Some(hl);
             last_billing = billing;
             last_pay_to = pay_to;
         }
-        // Claims of the same subscriber (and patient) share the 2000B (and 2000C).
+        // Claims of the same subscriber (and patient) share the 2000B (and 2000C), up to the
+        // 100 claims (loop 2300 repeats) the guides allow under one; more open another.
         let mut j = i + 1;
         while j < claims.len()
+            && j - i < MAX_CLAIMS_PER_LEVEL
             && claims[j].provider(ProviderRole::Billing) == billing
             && claims[j].provider(ProviderRole::PayTo) == pay_to
             && claims[j].subscriber == c.subscriber
@@ -180,32 +262,58 @@ fn write_set(o: &mut Out<'_>, claims: &[&Claim], sub: &Submission, kind: ClaimKi
             j += 1;
         }
         hl += 1;
-        let has_patient = c.patient.is_some();
-        o.build(b"HL", |l| {
-            l.num(u64::from(hl)).num(u64::from(billing_hl));
-            l.els(&["22", if has_patient { "1" } else { "0" }]);
-        });
-        sbr(o, &c.subscriber, !has_patient, kind);
-        o.nm1_person("IL", &c.subscriber.person, "MI");
-        o.address(&c.subscriber.person.address);
-        o.dmg(&c.subscriber.person);
-        o.put(seg(b"NM1", &["PR", "2", &c.payer.name, "", "", "", "", "PI", &c.payer.id]));
-        o.address(&c.payer.address);
-        if let Some((patient, rel)) = &c.patient {
-            let subscriber_hl = hl;
+        levels.push(Level { claims: i..j, billing: opens, billing_hl, hl });
+        if c.patient.is_some() {
             hl += 1;
-            o.build(b"HL", |l| {
-                l.num(u64::from(hl)).num(u64::from(subscriber_hl)).els(&["23", "0"]);
-            });
-            o.put(seg(b"PAT", &[rel]));
-            o.nm1_person("QC", patient, "MI");
-            o.address(&patient.address);
-            o.dmg(patient);
-        }
-        for c in &claims[i..j] {
-            claim(o, c);
         }
         i = j;
+    }
+    levels
+}
+
+/// The HL levels of one subscriber level (opening its billing provider level first when it is
+/// new), before its claims.
+fn write_level(o: &mut Out<'_>, claims: &[&Claim], level: &Level, kind: ClaimKind) {
+    let Some(&c) = claims.get(level.claims.start) else { return };
+    if let Some(hl) = level.billing {
+        o.build(b"HL", |l| {
+            l.num(u64::from(hl)).els(&["", "20", "1"]);
+        });
+        if let Some(b) = c.provider(ProviderRole::Billing) {
+            if !b.taxonomy.is_empty() {
+                o.put(seg(b"PRV", &["BI", "PXC", &b.taxonomy]));
+            }
+            o.nm1_party("85", b);
+            o.address(&b.address);
+            if !b.tax_id.is_empty() {
+                o.put(seg(b"REF", &["EI", &b.tax_id]));
+            }
+        }
+        if let Some(p) = c.provider(ProviderRole::PayTo) {
+            let (kind, name, ..) = name_parts(&p.name);
+            o.put(seg(b"NM1", &["87", kind, name]));
+            o.address(&p.address);
+        }
+    }
+    let has_patient = c.patient.is_some();
+    o.build(b"HL", |l| {
+        l.num(u64::from(level.hl)).num(u64::from(level.billing_hl));
+        l.els(&["22", if has_patient { "1" } else { "0" }]);
+    });
+    sbr(o, &c.subscriber, !has_patient, kind);
+    o.nm1_person("IL", &c.subscriber.person, "MI");
+    o.address(&c.subscriber.person.address);
+    o.dmg(&c.subscriber.person);
+    o.put(seg(b"NM1", &["PR", "2", &c.payer.name, "", "", "", "", "PI", &c.payer.id]));
+    o.address(&c.payer.address);
+    if let Some((patient, rel)) = &c.patient {
+        o.build(b"HL", |l| {
+            l.num(u64::from(level.hl + 1)).num(u64::from(level.hl)).els(&["23", "0"]);
+        });
+        o.put(seg(b"PAT", &[rel]));
+        o.nm1_person("QC", patient, "MI");
+        o.address(&patient.address);
+        o.dmg(patient);
     }
 }
 

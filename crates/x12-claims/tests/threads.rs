@@ -57,6 +57,36 @@ fn batches_of_many_claims_per_set_report_the_same_on_any_thread_count() {
 }
 
 #[test]
+fn claims_are_written_the_same_on_any_thread_count() {
+    let sub = x12_claims::Submission {
+        sender: ("ZZ".into(), "SUBMITTER".into()),
+        receiver: ("ZZ".into(), "PAYER".into()),
+        application_ids: ("SUBMITTER".into(), "PAYER".into()),
+        control: 1,
+        date_time: ("20260102".into(), "0800".into()),
+        usage: 'T',
+        submitter: ("BILLING SVC".into(), "S1".into(), "DESK".into(), "5555551212".into()),
+        receiver_name: ("PAYER A".into(), "P1".into()),
+        batch_id: "B1".into(),
+    };
+    // One subscriber level of ~1,700 claims, and ~2,400 claims with a level each: both are cut
+    // into several runs.
+    for src in [corpus::corpus(1 << 20), corpus::batch_corpus(1 << 20, 30)] {
+        let (claims, _) = x12_claims::read_837_threads(&src, 1);
+        assert!(claims.len() > 1500, "{}", claims.len());
+        let d = x12::Delimiters::default();
+        let one = x12_claims::write_837_threads(&claims, &sub, d, 1);
+        for threads in [2, 3] {
+            let many = x12_claims::write_837_threads(&claims, &sub, d, threads);
+            assert!(one == many, "{threads} threads write other bytes");
+        }
+        let report = x12_claims::validate(&one, 4);
+        assert!(report.valid(), "{:#?}", report.transactions[0].issues.first());
+        assert_eq!(x12_claims::read_837(&one).0.len(), claims.len());
+    }
+}
+
+#[test]
 fn samples_report_the_same_on_any_thread_count() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/x12-samples");
     if !root.is_dir() {

@@ -251,6 +251,28 @@ impl EnvelopeWriter {
         self.w.delimiters()
     }
 
+    /// A writer for a stretch of segments of the open transaction set, written apart (on another
+    /// thread, say) with the same delimiters and line breaks, then added with [`Self::append`].
+    pub fn part(&self) -> EnvelopeWriter {
+        EnvelopeWriter {
+            w: self.w.clone(),
+            out: Vec::new(),
+            isa_control: 0,
+            groups: 0,
+            group: None,
+            transaction: Some((String::new(), 0)),
+        }
+    }
+
+    /// Appends the segments of a [`Self::part`] to the open transaction set, counting them.
+    pub fn append(&mut self, part: EnvelopeWriter) {
+        self.out.extend_from_slice(&part.out);
+        let n = part.transaction.map_or(0, |t| t.1);
+        if let Some(t) = self.transaction.as_mut() {
+            t.1 += n;
+        }
+    }
+
     /// Writes a segment inside the open transaction set.
     pub fn segment(&mut self, id: &[u8], elements: &[&[u8]]) {
         self.w.segment(&mut self.out, id, elements);
