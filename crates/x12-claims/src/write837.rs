@@ -1,7 +1,8 @@
 //! Writing 837P (005010X222A1) and 837I (005010X223A2) from the claim model: one functional
 //! group per claim kind, one transaction set per group, claims under their billing provider
-//! (2000A) and subscriber (2000B) levels, with correct HL numbering, counts and control numbers.
-//! What the model does not carry (submitter contact, signature and assignment indicators) comes
+//! (2000A) and subscriber (2000B) levels (at most 100 claims under one, as the guides allow), with
+//! correct HL numbering, counts and control numbers. Large batches are formatted in runs of
+//! claims on every core and appended in order. What the model does not carry (submitter contact, signature and assignment indicators) comes
 //! from [`Submission`] or takes the usual value (`Y`).
 
 use claim_model::{
