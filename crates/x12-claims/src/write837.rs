@@ -172,7 +172,7 @@ fn write_set(
         b"NM1",
         &["40", "2", &sub.receiver_name.0, "", "", "", "", "46", &sub.receiver_name.1],
     ));
-    let levels = plan(claims);
+    let levels = plan(claims, threads);
     // Pieces of at most CLAIMS_PER_RUN claims (a level's first piece writes its HL levels),
     // gathered into runs of about as many claims, formatted apart and appended in order.
     let mut pieces: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
@@ -218,48 +218,58 @@ fn write_set(
     let template = o.w.part();
     let parts = crate::parallel::map_runs_in_order(&runs, threads, |rs| {
         let mut part = template.part();
+        // A claim with two lines takes about 170 bytes: room for more than that, made once
+        // (a run is a few hundred claims).
+        let in_run: usize = rs.iter().flat_map(|r| &pieces[r.clone()]).map(|(_, c)| c.len()).sum();
+        part.reserve(in_run * 400);
         let mut po = Out { w: &mut part, d, line: Vec::with_capacity(256) };
         for r in rs {
             write_pieces(&mut po, &pieces[r.clone()]);
         }
         part
     });
-    for part in parts {
-        o.w.append(part);
-    }
+    o.w.append(parts);
 }
 
-/// Where each billing provider and subscriber level starts, and its HL numbers.
-fn plan(claims: &[&Claim]) -> Vec<Level> {
+/// Where each billing provider and subscriber level starts, and its HL numbers. Whether each
+/// claim shares its neighbour's billing provider and subscriber is worked out on `threads`
+/// threads (comparing parties is most of the work); the levels follow in one pass.
+fn plan(claims: &[&Claim], threads: usize) -> Vec<Level> {
+    // For each claim after the first: (same billing and pay-to as the previous claim, same
+    // subscriber level too).
+    let pairs: Vec<usize> = (1..claims.len()).collect();
+    let same: Vec<(bool, bool)> = crate::parallel::map_runs_in_order(&pairs, threads, |run| {
+        run.iter()
+            .map(|&j| {
+                let (a, b) = (claims[j - 1], claims[j]);
+                let provider = a.provider(ProviderRole::Billing)
+                    == b.provider(ProviderRole::Billing)
+                    && a.provider(ProviderRole::PayTo) == b.provider(ProviderRole::PayTo);
+                let level = provider
+                    && a.subscriber == b.subscriber
+                    && a.patient == b.patient
+                    && a.payer == b.payer;
+                (provider, level)
+            })
+            .collect::<Vec<_>>()
+    })
+    .concat();
     let mut levels = Vec::new();
     let mut hl = 0u32;
     let mut billing_hl = 0u32;
-    let mut last_billing: Option<&Party> = None;
-    let mut last_pay_to: Option<&Party> = None;
     let mut i = 0;
     while i < claims.len() {
         let c = claims[i];
-        let billing = c.provider(ProviderRole::Billing);
-        let pay_to = c.provider(ProviderRole::PayTo);
         let mut opens = None;
-        if i == 0 || billing != last_billing || pay_to != last_pay_to {
+        if i == 0 || !same[i - 1].0 {
             hl += 1;
             billing_hl = hl;
             opens = Some(hl);
-            last_billing = billing;
-            last_pay_to = pay_to;
         }
         // Claims of the same subscriber (and patient) share the 2000B (and 2000C), up to the
         // 100 claims (loop 2300 repeats) the guides allow under one; more open another.
         let mut j = i + 1;
-        while j < claims.len()
-            && j - i < MAX_CLAIMS_PER_LEVEL
-            && claims[j].provider(ProviderRole::Billing) == billing
-            && claims[j].provider(ProviderRole::PayTo) == pay_to
-            && claims[j].subscriber == c.subscriber
-            && claims[j].patient == c.patient
-            && claims[j].payer == c.payer
-        {
+        while j < claims.len() && j - i < MAX_CLAIMS_PER_LEVEL && same[j - 1].1 {
             j += 1;
         }
         hl += 1;

@@ -264,12 +264,22 @@ impl EnvelopeWriter {
         }
     }
 
-    /// Appends the segments of a [`Self::part`] to the open transaction set, counting them.
-    pub fn append(&mut self, part: EnvelopeWriter) {
-        self.out.extend_from_slice(&part.out);
-        let n = part.transaction.map_or(0, |t| t.1);
-        if let Some(t) = self.transaction.as_mut() {
-            t.1 += n;
+    /// Makes room for about `bytes` more output at once (a writer that knows roughly how much it
+    /// will write spares the regrowth copies).
+    pub fn reserve(&mut self, bytes: usize) {
+        self.out.reserve(bytes);
+    }
+
+    /// Appends the segments of [`Self::part`]s to the open transaction set, in order, counting
+    /// them (room for all of them is made at once).
+    pub fn append(&mut self, parts: Vec<EnvelopeWriter>) {
+        self.out.reserve(parts.iter().map(|p| p.out.len()).sum());
+        for part in parts {
+            self.out.extend_from_slice(&part.out);
+            let n = part.transaction.map_or(0, |t| t.1);
+            if let Some(t) = self.transaction.as_mut() {
+                t.1 += n;
+            }
         }
     }
 
