@@ -147,9 +147,15 @@ pub fn read_837_threads(src: &[u8], threads: usize) -> (Vec<Claim>, Vec<Finding>
         }
         out
     };
-    let mut runs = crate::parallel::map_runs_in_order(&sets, threads, read).into_iter();
-    let (mut claims, more) = runs.next().unwrap_or_default();
-    findings.extend(more);
+    let mut runs = crate::parallel::map_runs_in_order(&sets, threads, read);
+    if runs.len() == 1
+        && let Some((claims, more)) = runs.pop()
+    {
+        findings.extend(more);
+        return (claims, findings);
+    }
+    // Room for every claim at once: each is moved once.
+    let mut claims = Vec::with_capacity(runs.iter().map(|r| r.0.len()).sum());
     for (c, f) in runs {
         claims.extend(c);
         findings.extend(f);
