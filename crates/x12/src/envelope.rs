@@ -387,7 +387,7 @@ impl<'a> EnvelopeParser<'a> {
             );
         }
         match id {
-            b"ISA" => {
+            [b'I', b'S', b'A'] => {
                 if b.in_isa {
                     b.close_group(Some(seg.pos));
                     b.find(
@@ -419,7 +419,7 @@ impl<'a> EnvelopeParser<'a> {
                 b.in_gs = false;
                 b.in_st = false;
             }
-            b"GS" => {
+            [b'G', b'S'] => {
                 if !b.in_isa {
                     b.find(
                         seg.pos,
@@ -438,7 +438,7 @@ impl<'a> EnvelopeParser<'a> {
                 b.in_gs = true;
                 b.in_st = false;
             }
-            b"ST" => {
+            [b'S', b'T'] => {
                 if !b.in_gs {
                     b.find(
                         seg.pos,
@@ -460,7 +460,7 @@ impl<'a> EnvelopeParser<'a> {
                 }
                 b.in_st = true;
             }
-            b"SE" => {
+            [b'S', b'E'] => {
                 if !b.in_st {
                     b.find(seg.pos, "X12-ENV-003", "SE without an open transaction set".into());
                     return;
@@ -482,7 +482,7 @@ impl<'a> EnvelopeParser<'a> {
                 b.check_trailer(&seg, &st_raw, count, &SE);
                 b.st.0 = st_raw;
             }
-            b"GE" => {
+            [b'G', b'E'] => {
                 if !b.in_gs {
                     b.find(seg.pos, "X12-ENV-004", "GE without an open functional group".into());
                     return;
@@ -502,7 +502,7 @@ impl<'a> EnvelopeParser<'a> {
                 b.check_trailer(&seg, &gs_raw, n, &GE);
                 b.gs.0 = gs_raw;
             }
-            b"IEA" => {
+            [b'I', b'E', b'A'] => {
                 if !b.in_isa {
                     b.find(seg.pos, "X12-ENV-005", "IEA without an open interchange".into());
                     return;

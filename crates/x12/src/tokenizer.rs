@@ -417,7 +417,8 @@ impl<'a> Iterator for Tokenizer<'a> {
         let mut pos = Position {
             byte: self.at as u64,
             segment_index: self.index + 1,
-            segment_id: id3(rest, self.delimiters.map_or(b'*', |d| d.element)),
+            // Known once the delimiters are (an ISA sets them).
+            segment_id: if rest.starts_with(b"ISA") { *b"ISA" } else { [0; 3] },
             element: None,
             component: None,
         };
