@@ -109,58 +109,136 @@ pub fn read_837(src: &[u8]) -> (Vec<Claim>, Vec<Finding>) {
 pub fn read_837_threads(src: &[u8], threads: usize) -> (Vec<Claim>, Vec<Finding>) {
     let src = x12::to_bytes(src);
     let mut env = x12::EnvelopeParser::new(&[], false);
-    // About one segment per 30 bytes in claim files: reserved once rather than regrown.
-    let mut segs: Vec<Segment<'_>> = Vec::with_capacity(src.len() / 30 + 16);
-    for item in x12::Tokenizer::new(&src) {
-        match item {
-            Ok(seg) => {
-                env.push(seg);
-                segs.push(seg);
-            }
+    let mut claims = Vec::new();
+    let mut read_findings = Vec::new();
+    if threads <= 1 {
+        // Each set read as soon as it closes, from a buffer reused from set to set.
+        let mut set = Vec::new();
+        each_set(&src, &mut env, &mut set, |set| {
+            read_claims(set, false, &mut claims, &mut read_findings);
+        });
+    } else {
+        read_sets_on_threads(&src, &mut env, threads, &mut claims, &mut read_findings);
+    }
+    let (_, mut findings) = env.finish();
+    findings.extend(read_findings);
+    (claims, findings)
+}
+
+/// Tokenizes `src` through the envelope checks and hands each transaction set (ST to SE, or to
+/// where it was cut off) to `on_set` as it closes; `set` is the buffer the set is gathered in.
+/// Each set is read on its own: a set's loops never reach into the next.
+fn each_set<'a>(
+    src: &'a [u8],
+    env: &mut x12::EnvelopeParser<'_>,
+    set: &mut Vec<Segment<'a>>,
+    mut on_set: impl FnMut(&[Segment<'a>]),
+) {
+    for item in x12::Tokenizer::new(src) {
+        let seg = match item {
+            Ok(seg) => seg,
             Err(e) => {
                 env.error(&e);
                 break;
             }
-        }
-    }
-    let (_, mut findings) = env.finish();
-    // Each transaction set is read on its own (a set's loops never reach into the next); sets
-    // go to the threads in runs of consecutive sets.
-    let mut sets: Vec<std::ops::Range<usize>> = Vec::new();
-    for (i, s) in segs.iter().enumerate() {
-        match s.id() {
-            b"ST" => sets.push(i..i + 1),
-            b"GE" | b"IEA" | b"GS" | b"ISA" => {}
-            _ => {
-                if let Some(last) = sets.last_mut()
-                    && last.end == i
-                {
-                    last.end = i + 1;
+        };
+        env.push(seg);
+        match seg.id() {
+            b"ST" => {
+                if !set.is_empty() {
+                    on_set(set);
+                    set.clear();
+                }
+                set.push(seg);
+            }
+            b"GE" | b"IEA" | b"GS" | b"ISA" => {
+                if !set.is_empty() {
+                    on_set(set);
+                    set.clear();
                 }
             }
+            _ if !set.is_empty() => set.push(seg),
+            _ => {}
         }
     }
-    let read = |run: &[std::ops::Range<usize>]| {
-        let mut out = (Vec::new(), Vec::new());
-        for r in run {
-            read_claims(&segs[r.clone()], false, &mut out.0, &mut out.1);
-        }
-        out
-    };
-    let mut runs = crate::parallel::map_runs_in_order(&sets, threads, read);
-    if runs.len() == 1
-        && let Some((claims, more)) = runs.pop()
-    {
-        findings.extend(more);
-        return (claims, findings);
+    if !set.is_empty() {
+        on_set(set);
+        set.clear();
     }
-    // Room for every claim at once: each is moved once.
-    let mut claims = Vec::with_capacity(runs.iter().map(|r| r.0.len()).sum());
-    for (c, f) in runs {
+}
+
+/// Segments of whole transaction sets gathered before they go to a worker thread.
+const SEGMENTS_PER_BATCH: usize = 8192;
+
+/// Like the one-thread read, with batches of sets read on `threads` worker threads while this
+/// thread goes on tokenizing; the claims and findings come back in file order.
+fn read_sets_on_threads<'a>(
+    src: &'a [u8],
+    env: &mut x12::EnvelopeParser<'_>,
+    threads: usize,
+    claims: &mut Vec<Claim>,
+    findings: &mut Vec<Finding>,
+) {
+    type Batch<'s> = (u64, Vec<Segment<'s>>, Vec<std::ops::Range<usize>>);
+    let (jobs_tx, jobs_rx) = std::sync::mpsc::sync_channel::<Batch<'a>>(2 * threads);
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<(u64, Vec<Claim>, Vec<Finding>)>();
+    let jobs_rx = std::sync::Mutex::new(jobs_rx);
+    let jobs_rx = &jobs_rx;
+    let mut done: std::collections::BTreeMap<u64, (Vec<Claim>, Vec<Finding>)> = Default::default();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let done_tx = done_tx.clone();
+            scope.spawn(move || {
+                loop {
+                    // The lock is held only to take the next batch.
+                    let job = match jobs_rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok((seq, segs, sets)) = job else { return };
+                    let (mut c, mut f) = (Vec::new(), Vec::new());
+                    for r in sets {
+                        read_claims(&segs[r], false, &mut c, &mut f);
+                    }
+                    if done_tx.send((seq, c, f)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        let mut batch: Vec<Segment<'a>> = Vec::with_capacity(SEGMENTS_PER_BATCH * 2);
+        let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
+        let mut sent = 0u64;
+        let mut set = Vec::new();
+        let mut send = |batch: &mut Vec<Segment<'a>>, ranges: &mut Vec<std::ops::Range<usize>>| {
+            let job = (sent, std::mem::take(batch), std::mem::take(ranges));
+            if jobs_tx.send(job).is_ok() {
+                sent += 1;
+            }
+            *batch = Vec::with_capacity(SEGMENTS_PER_BATCH * 2);
+        };
+        each_set(src, env, &mut set, |s| {
+            ranges.push(batch.len()..batch.len() + s.len());
+            batch.extend_from_slice(s);
+            if batch.len() >= SEGMENTS_PER_BATCH {
+                send(&mut batch, &mut ranges);
+            }
+        });
+        if !ranges.is_empty() {
+            send(&mut batch, &mut ranges);
+        }
+        // Closing the queue lets the workers end once it is empty.
+        drop(jobs_tx);
+        for (seq, c, f) in done_rx {
+            done.insert(seq, (c, f));
+        }
+    });
+    claims.reserve(done.values().map(|(c, _)| c.len()).sum());
+    for (_, (c, f)) in done {
         claims.extend(c);
         findings.extend(f);
     }
-    (claims, findings)
 }
 
 /// The claims of the 837 transaction sets among `segs` (a file's or one transaction set's
