@@ -143,22 +143,18 @@ fn each_set<'a>(
             }
         };
         env.push(seg);
-        match seg.id() {
-            b"ST" => {
-                if !set.is_empty() {
-                    on_set(set);
-                    set.clear();
-                }
+        let id = seg.id();
+        if matches!(id, b"ST" | b"GE" | b"IEA" | b"GS" | b"ISA") {
+            // The open set (if any) ends here; an ST opens the next.
+            if !set.is_empty() {
+                on_set(set);
+                set.clear();
+            }
+            if id == b"ST" {
                 set.push(seg);
             }
-            b"GE" | b"IEA" | b"GS" | b"ISA" => {
-                if !set.is_empty() {
-                    on_set(set);
-                    set.clear();
-                }
-            }
-            _ if !set.is_empty() => set.push(seg),
-            _ => {}
+        } else if !set.is_empty() {
+            set.push(seg);
         }
     }
     if !set.is_empty() {
