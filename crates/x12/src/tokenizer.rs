@@ -224,11 +224,6 @@ impl<'a> Split<'a> {
         self.element(n).into_iter().flat_map(move |e| e.split(move |&b| b == sep))
     }
 
-    /// The segment.
-    pub fn segment(&self) -> Segment<'a> {
-        self.seg
-    }
-
     /// The elements after the ID, in order (the first ones by their known offsets).
     pub fn elements(&self) -> SplitElements<'_, 'a> {
         let raw = self.seg.raw;
