@@ -177,31 +177,18 @@ fn read_sets_on_threads<'a>(
 ) {
     type Batch<'s> = (u64, Vec<Segment<'s>>, Vec<std::ops::Range<usize>>);
     let (jobs_tx, jobs_rx) = std::sync::mpsc::sync_channel::<Batch<'a>>(2 * threads);
-    let (done_tx, done_rx) = std::sync::mpsc::channel::<(u64, Vec<Claim>, Vec<Finding>)>();
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<(u64, (Vec<Claim>, Vec<Finding>))>();
     let jobs_rx = std::sync::Mutex::new(jobs_rx);
-    let jobs_rx = &jobs_rx;
+    let work = |(seq, segs, sets): Batch<'a>| {
+        let (mut c, mut f) = (Vec::new(), Vec::new());
+        for r in sets {
+            read_claims(&segs[r], false, &mut c, &mut f);
+        }
+        (seq, (c, f))
+    };
     let mut done: std::collections::BTreeMap<u64, (Vec<Claim>, Vec<Finding>)> = Default::default();
     std::thread::scope(|scope| {
-        for _ in 0..threads {
-            let done_tx = done_tx.clone();
-            scope.spawn(move || {
-                loop {
-                    // The lock is held only to take the next batch.
-                    let job = match jobs_rx.lock() {
-                        Ok(rx) => rx.recv(),
-                        Err(_) => return,
-                    };
-                    let Ok((seq, segs, sets)) = job else { return };
-                    let (mut c, mut f) = (Vec::new(), Vec::new());
-                    for r in sets {
-                        read_claims(&segs[r], false, &mut c, &mut f);
-                    }
-                    if done_tx.send((seq, c, f)).is_err() {
-                        return;
-                    }
-                }
-            });
-        }
+        crate::parallel::workers(scope, threads, &jobs_rx, &done_tx, &work);
         drop(done_tx);
         let mut batch: Vec<Segment<'a>> = Vec::with_capacity(SEGMENTS_PER_BATCH * 2);
         let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
@@ -226,9 +213,7 @@ fn read_sets_on_threads<'a>(
         }
         // Closing the queue lets the workers end once it is empty.
         drop(jobs_tx);
-        for (seq, c, f) in done_rx {
-            done.insert(seq, (c, f));
-        }
+        done.extend(done_rx);
     });
     claims.reserve(done.values().map(|(c, _)| c.len()).sum());
     for (_, (c, f)) in done {

@@ -1,6 +1,35 @@
 //! Work spread over threads with the results kept in input order.
 
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, Sender};
+
+/// Starts `threads` workers in `scope`: each takes the next job from `jobs` (the lock is held
+/// only to take it) and sends what `work` makes of it to `done`, until `jobs` closes or `done`
+/// does. `work` tags each result with the job's place, so the caller can put them back in order.
+pub(crate) fn workers<'scope, 'env, J: Send + 'env, R: Send + 'env>(
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    threads: usize,
+    jobs: &'env Mutex<Receiver<J>>,
+    done: &Sender<(u64, R)>,
+    work: &'env (impl Fn(J) -> (u64, R) + Sync),
+) {
+    for _ in 0..threads {
+        let done = done.clone();
+        scope.spawn(move || {
+            loop {
+                let job = match jobs.lock() {
+                    Ok(rx) => rx.recv(),
+                    Err(_) => return,
+                };
+                let Ok(job) = job else { return };
+                if done.send(work(job)).is_err() {
+                    return;
+                }
+            }
+        });
+    }
+}
 
 /// `f` over runs of consecutive items, on up to `threads` threads, the results in the items'
 /// order (one per run). Runs are handed out from a shared counter, so an uneven mix of small and

@@ -254,27 +254,11 @@ pub fn validate_each_threads<R: std::io::Read>(
     let (jobs_tx, jobs_rx) = std::sync::mpsc::sync_channel::<Job>(2 * threads);
     let (done_tx, done_rx) = std::sync::mpsc::channel::<(u64, Vec<TransactionReport>)>();
     let jobs_rx = std::sync::Mutex::new(jobs_rx);
-    let jobs_rx = &jobs_rx;
+    let work = |job: Job| (job.seq, job.run(max_level, codes));
     std::thread::scope(|scope| {
         // One worker per thread asked for; this thread reads, and checks a batch itself when
         // the workers are all busy and the queue is full.
-        for _ in 0..threads {
-            let done_tx = done_tx.clone();
-            scope.spawn(move || {
-                loop {
-                    // The lock is held only to take the next job.
-                    let job = match jobs_rx.lock() {
-                        Ok(rx) => rx.recv(),
-                        Err(_) => return,
-                    };
-                    let Ok(job) = job else { return };
-                    let seq = job.seq;
-                    if done_tx.send((seq, job.run(max_level, codes))).is_err() {
-                        return;
-                    }
-                }
-            });
-        }
+        crate::parallel::workers(scope, threads, &jobs_rx, &done_tx, &work);
         drop(done_tx);
         let mut run = Run::new(max_level, codes);
         run.pool = Some(Pool {
