@@ -13,7 +13,7 @@ use claim_model::{
 use code_sets::Date;
 use x12::{Finding, Position, Segment, Split};
 
-use crate::fields::{Fields, Set, text};
+use crate::fields::{Fields, Set, comp_slices, text, text_of};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Loop {
@@ -25,10 +25,6 @@ enum Loop {
     OtherPayer,
     Line,
     LineAdjudication,
-}
-
-fn comps(seg: &Split<'_>, n: usize) -> Vec<Text> {
-    seg.components(n).map(|c| Text::from(String::from_utf8_lossy(c).trim())).collect()
 }
 
 fn name(seg: &Split<'_>) -> Name {
@@ -476,8 +472,8 @@ fn read_claims(
                 flush(&mut claim, claims);
                 lp = Loop::Claim;
                 positions.push(seg.pos);
-                let facility = comps(&seg, 5);
-                let freq = facility.get(2).and_then(|f| f.chars().next()).map_or(
+                let (facility, _) = comp_slices::<3>(&seg, 5);
+                let freq = text_of(facility[2]).chars().next().map_or(
                     Frequency::Original,
                     |f| match f {
                         '1' => Frequency::Original,
@@ -486,6 +482,7 @@ fn read_claims(
                         c => Frequency::Other(c),
                     },
                 );
+                let facility = text_of(facility[0]);
                 let mut providers = Vec::new();
                 if let Some(b) = billing.as_ref() {
                     if !checks_only {
@@ -507,12 +504,12 @@ fn read_claims(
                     patient_control_number: text(&seg, 1),
                     total_charge: r.money(&seg, 2),
                     place_of_service: if kind == ClaimKind::Professional {
-                        facility.first().cloned().unwrap_or_default()
+                        facility.clone()
                     } else {
                         Text::default()
                     },
                     facility_type: if kind == ClaimKind::Institutional {
-                        facility.first().cloned().unwrap_or_default()
+                        facility
                     } else {
                         Text::default()
                     },
@@ -603,11 +600,13 @@ fn read_claims(
                     }
                     b"HI" => {
                         for n in 1..=12 {
-                            let parts = comps(&seg, n);
-                            let (Some(q), Some(code)) = (parts.first(), parts.get(1)) else {
+                            let (raw, count) = comp_slices::<9>(&seg, n);
+                            if count < 2 {
                                 continue;
-                            };
-                            let poa = parts.get(8).and_then(|p| match p.as_str() {
+                            }
+                            let (q, code) = (text_of(raw[0]), text_of(raw[1]));
+                            let part = |k: usize| (k < count).then(|| text_of(raw[k]));
+                            let poa = part(8).and_then(|p| match p.as_str() {
                                 "Y" => Some(Poa::Yes),
                                 "N" => Some(Poa::No),
                                 "U" => Some(Poa::Unknown),
@@ -626,12 +625,12 @@ fn read_claims(
                                     c.procedures.push(Procedure {
                                         code: code.clone(),
                                         principal: matches!(q.as_str(), "BBR" | "BR" | "CAH"),
-                                        date: parts.get(3).and_then(|d| Date::from_yyyymmdd(d)),
+                                        date: part(3).and_then(|d| Date::from_yyyymmdd(&d)),
                                     })
                                 }
                                 "BG" => c.condition_codes.push(code.clone()),
                                 "BH" | "BI" => {
-                                    let span = parts.get(3).cloned().unwrap_or_default();
+                                    let span = part(3).unwrap_or_default();
                                     let (a, b) = span.split_once('-').unwrap_or((&span, &span));
                                     c.occurrences.push(CodedValue {
                                         code: code.clone(),
@@ -644,7 +643,7 @@ fn read_claims(
                                     code: code.clone(),
                                     from: None,
                                     to: None,
-                                    amount: parts.get(4).and_then(|a| a.parse().ok()),
+                                    amount: part(4).and_then(|a| a.parse().ok()),
                                 }),
                                 _ => {}
                             }
@@ -673,7 +672,11 @@ fn read_claims(
                     b"SV1" | b"SV2" => {
                         let prof = id == b"SV1";
                         let proc_el = if prof { 1 } else { 2 };
-                        let p = if checks_only { Vec::new() } else { comps(&seg, proc_el) };
+                        let (p, pn) = if checks_only {
+                            Default::default()
+                        } else {
+                            comp_slices::<6>(&seg, proc_el)
+                        };
                         let charge = r.money(&seg, if prof { 2 } else { 3 });
                         let units = r.units(&seg, if prof { 4 } else { 5 }).unwrap_or_default();
                         let Some(l) = c.lines.last_mut() else {
@@ -691,14 +694,19 @@ fn read_claims(
                             // The codes yield no finding here (the walk checks them).
                             continue;
                         }
-                        l.procedure = p.get(1).cloned().unwrap_or_default();
-                        l.modifiers =
-                            p.iter().skip(2).take(4).filter(|m| !m.is_empty()).cloned().collect();
+                        l.procedure = text_of(p[1]);
+                        l.modifiers = p[2..pn.max(2)]
+                            .iter()
+                            .map(|m| text_of(m))
+                            .filter(|m| !m.is_empty())
+                            .collect();
                         l.unit_basis = text(&seg, if prof { 3 } else { 4 });
                         if prof {
                             l.place_of_service = text(&seg, 5);
-                            l.diagnosis_pointers =
-                                comps(&seg, 7).iter().filter_map(|p| p.parse().ok()).collect();
+                            l.diagnosis_pointers = seg
+                                .components(7)
+                                .filter_map(|p| text_of(p).parse().ok())
+                                .collect();
                         } else {
                             l.revenue_code = text(&seg, 1);
                         }
@@ -713,7 +721,7 @@ fn read_claims(
                             *q = compact_str::format_compact!(
                                 "{} {}",
                                 text(&seg, 4),
-                                comps(&seg, 5).first().cloned().unwrap_or_default()
+                                text_of(comp_slices::<1>(&seg, 5).0[0])
                             );
                         }
                     }

@@ -43,13 +43,33 @@ pub(crate) struct Fields<'f> {
 
 /// Element `n` as trimmed text.
 pub(crate) fn text(seg: &Split<'_>, n: usize) -> Text {
-    let raw = seg.element(n).unwrap_or_default();
-    // Nearly always ASCII: trimmed as bytes; otherwise as text (lossy for bad UTF-8).
-    if raw.is_ascii() {
-        Text::from(std::str::from_utf8(raw.trim_ascii()).unwrap_or_default())
-    } else {
-        Text::from(seg.text(n).trim())
+    text_of(seg.element(n).unwrap_or_default())
+}
+
+/// Bytes of an element or component as trimmed text (lossy for bad UTF-8).
+pub(crate) fn text_of(raw: &[u8]) -> Text {
+    match std::str::from_utf8(raw) {
+        // Nearly always ASCII: trimmed as bytes, then (rarely) of Unicode white space.
+        Ok(s) => {
+            let t = s.trim_ascii();
+            let plain = t.as_bytes().first().is_none_or(u8::is_ascii)
+                && t.as_bytes().last().is_none_or(u8::is_ascii);
+            Text::from(if plain { t } else { t.trim() })
+        }
+        Err(_) => Text::from(String::from_utf8_lossy(raw).trim()),
     }
+}
+
+/// The first `N` components of element `n` (absent ones empty) and how many the element has
+/// (at most `N`): read without allocating.
+pub(crate) fn comp_slices<'a, const N: usize>(seg: &Split<'a>, n: usize) -> ([&'a [u8]; N], usize) {
+    let mut out = [&[][..]; N];
+    let mut count = 0;
+    for (slot, c) in out.iter_mut().zip(seg.components(n)) {
+        *slot = c;
+        count += 1;
+    }
+    (out, count)
 }
 
 impl Fields<'_> {
@@ -157,5 +177,33 @@ impl Fields<'_> {
             let quantity = self.units(seg, r + 2);
             out.push(Adjustment { group, reason, amount, quantity });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_trimmed_of_ascii_and_unicode_space_and_lossy_on_bad_bytes() {
+        assert_eq!(text_of(b"  DOE "), "DOE");
+        assert_eq!(text_of("\u{a0}JOSÉ\u{a0}".as_bytes()), "JOSÉ");
+        assert_eq!(text_of("ÅSA ".as_bytes()), "ÅSA");
+        assert_eq!(text_of(b"A\xffB"), "A\u{fffd}B");
+        assert_eq!(text_of(b""), "");
+    }
+
+    #[test]
+    fn components_are_sliced_without_allocating() {
+        let src = b"ISA*00*          *00*          *ZZ*S              *ZZ*R              *260101*1200*^*00501*000000001*0*P*:~SV1*HC:99213:25:59*100~";
+        let segs: Vec<_> = x12::Tokenizer::new(src).map(Result::unwrap).collect();
+        let seg = Split::new(segs[1]);
+        let (c, n) = comp_slices::<6>(&seg, 1);
+        assert_eq!(n, 4);
+        assert_eq!(c[..4], [&b"HC"[..], b"99213", b"25", b"59"]);
+        assert_eq!(c[4], b"");
+        let (c, n) = comp_slices::<2>(&seg, 1);
+        assert_eq!((n, c), (2, [&b"HC"[..], b"99213"]));
+        assert_eq!(comp_slices::<3>(&seg, 9).1, 0);
     }
 }
