@@ -14,10 +14,11 @@ pub(crate) fn workspace_root() -> PathBuf {
 const ALLOWED: &[(&str, &[&str])] = &[
     ("code-sets", &[]),
     ("releases", &["code-sets"]),
-    ("cli", &["code-sets", "releases", "x12-claims"]),
+    ("cli", &["code-sets", "releases", "x12-claims", "claim-model", "scrub"]),
     ("x12", &[]),
     ("claim-model", &["code-sets"]),
     ("x12-claims", &["x12", "claim-model", "code-sets"]),
+    ("scrub", &["claim-model", "code-sets"]),
     ("xtask", &[]),
 ];
 

@@ -3,7 +3,7 @@
 use code_sets::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::{Cents, Npi, Text};
+use crate::{Cents, Text};
 
 /// A person's or an organization's name.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,8 +44,9 @@ pub struct Address {
 pub struct Party {
     /// Name.
     pub name: Name,
-    /// NPI, when the party has one.
-    pub npi: Option<Npi>,
+    /// NPI as sent (NM109 with qualifier XX), when the party has one. It is kept even when its
+    /// check digit is wrong, so that the scrubber can say so: check it with [`crate::Npi`]'s `parse`.
+    pub npi: Option<Text>,
     /// Employer identification number or SSN used as tax ID (REF*EI / REF*SY).
     pub tax_id: Text,
     /// Provider taxonomy code (PRV03).

@@ -18,6 +18,7 @@ macro_rules! out {
 mod codes;
 mod data;
 mod demo;
+mod scrubcmd;
 mod text;
 mod update;
 mod x12cmd;
@@ -54,6 +55,8 @@ enum Command {
     /// Read and validate X12 files.
     #[command(subcommand)]
     X12(x12cmd::X12Command),
+    /// Scrub claims (837P/837I or claim JSON) against every edit a payer applies.
+    Scrub(scrubcmd::ScrubArgs),
     /// Install the sample release this repository ships and walk through the encoder.
     Demo,
 }
@@ -105,6 +108,7 @@ fn run(cli: Cli) -> Result<Outcome> {
         Command::Data(c) => data::run(&ctx, c),
         Command::Codes(c) => codes::run(&ctx, c),
         Command::X12(c) => x12cmd::run(&ctx, c),
+        Command::Scrub(a) => scrubcmd::run(&ctx, a),
         Command::Demo => demo::run(&ctx),
     }
 }

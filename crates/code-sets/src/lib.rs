@@ -41,6 +41,7 @@ pub mod hcpcs;
 pub mod icd10cm;
 pub mod icd10pcs;
 pub mod index;
+pub mod reference;
 
 pub use date::{Date, DateError};
 pub use error::LoadError;

@@ -41,7 +41,7 @@ fn name(seg: &Split<'_>) -> Name {
 }
 
 fn party(seg: &Split<'_>) -> Party {
-    let npi = (seg.text(8).trim() == "XX").then(|| seg.text(9).trim().parse().ok()).flatten();
+    let npi = (seg.text(8).trim() == "XX").then(|| text(seg, 9)).filter(|n| !n.is_empty());
     Party {
         name: name(seg),
         npi,
@@ -473,15 +473,13 @@ fn read_claims(
                 lp = Loop::Claim;
                 positions.push(seg.pos);
                 let (facility, _) = comp_slices::<3>(&seg, 5);
-                let freq = text_of(facility[2]).chars().next().map_or(
-                    Frequency::Original,
-                    |f| match f {
+                let freq =
+                    text_of(facility[2]).chars().next().map_or(Frequency::Original, |f| match f {
                         '1' => Frequency::Original,
                         '7' => Frequency::Replacement,
                         '8' => Frequency::Void,
                         c => Frequency::Other(c),
-                    },
-                );
+                    });
                 let facility = text_of(facility[0]);
                 let mut providers = Vec::new();
                 if let Some(b) = billing.as_ref() {
@@ -703,10 +701,8 @@ fn read_claims(
                         l.unit_basis = text(&seg, if prof { 3 } else { 4 });
                         if prof {
                             l.place_of_service = text(&seg, 5);
-                            l.diagnosis_pointers = seg
-                                .components(7)
-                                .filter_map(|p| text_of(p).parse().ok())
-                                .collect();
+                            l.diagnosis_pointers =
+                                seg.components(7).filter_map(|p| text_of(p).parse().ok()).collect();
                         } else {
                             l.revenue_code = text(&seg, 1);
                         }

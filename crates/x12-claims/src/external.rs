@@ -22,14 +22,6 @@
 use code_sets::{Date, Library, Status, System};
 use x12::{Finding, Position, Segment};
 
-/// Place of service codes assigned by CMS (the rest of 01–99 are unassigned).
-const POS: &[&str] = &[
-    "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14", "15", "16",
-    "17", "18", "19", "20", "21", "22", "23", "24", "25", "26", "27", "31", "32", "33", "34", "41",
-    "42", "49", "50", "51", "52", "53", "54", "55", "56", "57", "58", "60", "61", "62", "65", "66",
-    "71", "72", "81", "99",
-];
-
 /// ICD-10 started here: ICD-9 qualifiers are wrong for services on or after it.
 const ICD10_START: u32 = 20151001;
 
@@ -198,10 +190,7 @@ pub(crate) fn check(
             b"N1" if el(s, 3) == b"XX" => npi(&mut c, s, 4),
             b"PRV" if el(s, 2) == b"PXC" => {
                 let t = el(s, 3);
-                let ok = t.len() == 10
-                    && t[..3].iter().all(u8::is_ascii_digit)
-                    && t[3..9].iter().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
-                    && t[9] == b'X';
+                let ok = std::str::from_utf8(t).is_ok_and(code_sets::reference::is_taxonomy_shaped);
                 if !ok {
                     c.push(
                         at(s, 3, None),
@@ -275,7 +264,9 @@ fn claim(c: &mut Checker<'_>, segs: &[Segment<'_>], loops: &[&'static str]) {
     let Some(date) = claim_date else { return };
     if !institutional && clm.components(5).nth(1) == Some(b"B") {
         let pos = clm.components(5).next().unwrap_or_default();
-        if !pos.is_empty() && !POS.iter().any(|p| p.as_bytes() == pos) {
+        if !pos.is_empty()
+            && !code_sets::reference::PLACES_OF_SERVICE.iter().any(|p| p.as_bytes() == pos)
+        {
             c.push(
                 at(clm, 5, Some(1)),
                 "X12-CODE-008",
@@ -304,7 +295,9 @@ fn claim(c: &mut Checker<'_>, segs: &[Segment<'_>], loops: &[&'static str]) {
             (b"SV1", "2400") => {
                 pending = Some((s, 1));
                 let pos = el(s, 5);
-                if !pos.is_empty() && !POS.iter().any(|p| p.as_bytes() == pos) {
+                if !pos.is_empty()
+                    && !code_sets::reference::PLACES_OF_SERVICE.iter().any(|p| p.as_bytes() == pos)
+                {
                     c.push(
                         at(s, 5, None),
                         "X12-CODE-008",

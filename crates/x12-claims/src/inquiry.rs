@@ -64,7 +64,7 @@ pub fn write_270(
         put(&mut w, l, b"NM1", &["PR", "2", &r.payer.name, "", "", "", "", "PI", &r.payer.id]);
         put(&mut w, l, b"HL", &["2", "1", "21", "1"]);
         let (kind, last, first, middle, suffix) = name_parts(&r.provider.name);
-        let npi = r.provider.npi.map(|n| n.to_string()).unwrap_or_default();
+        let npi = r.provider.npi.as_deref().unwrap_or_default().to_string();
         put(&mut w, l, b"NM1", &["1P", kind, last, first, middle, "", suffix, "XX", &npi]);
         let has_dependent = r.dependent.is_some();
         put(&mut w, l, b"HL", &["3", "2", "22", if has_dependent { "1" } else { "0" }]);
@@ -266,7 +266,7 @@ pub fn write_276(claims: &[(&Claim, &str)], sub: &Submission, delimiters: Delimi
             billing.map_or(("2", "", "", "", ""), |b| name_parts(&b.name));
         // The NPI, or the tax ID when the NPI is missing.
         let (q, id) = match billing {
-            Some(Party { npi: Some(n), .. }) => ("XX", n.to_string()),
+            Some(Party { npi: Some(n), .. }) if !n.is_empty() => ("XX", n.to_string()),
             Some(b) if !b.tax_id.is_empty() => ("FI", b.tax_id.to_string()),
             _ => ("XX", String::new()),
         };

@@ -70,7 +70,7 @@ impl Out<'_> {
     /// NM1 for a party: entity code, its name, and its NPI (or none).
     fn nm1_party(&mut self, entity: &str, p: &Party) {
         let (kind, last, first, middle, suffix) = name_parts(&p.name);
-        let npi = p.npi.as_ref().map_or("", |n| n.as_str());
+        let npi = p.npi.as_deref().unwrap_or_default();
         let q = if npi.is_empty() { "" } else { "XX" };
         self.put(seg(b"NM1", &[entity, kind, last, first, middle, "", suffix, q, npi]));
     }

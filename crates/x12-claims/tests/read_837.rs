@@ -33,7 +33,7 @@ LX*1~SV1*HC:99213:25*100*UN*1***1:2~DTP*472*D8*20260105~LX*2~SV1*HC:G0439*50*UN*
     assert_eq!(c.lines[0].diagnosis_pointers, vec![1, 2]);
     assert_eq!(c.from.unwrap().to_string(), "2026-01-05");
     assert_eq!(c.to.unwrap().to_string(), "2026-01-06");
-    assert_eq!(c.provider(ProviderRole::Billing).unwrap().npi.unwrap().as_str(), "1234567893");
+    assert_eq!(c.provider(ProviderRole::Billing).unwrap().npi.as_deref(), Some("1234567893"));
     assert!(c.provider(ProviderRole::Referring).is_some());
     assert_eq!(c.subscriber.person.birth_date.unwrap().to_string(), "1980-01-01");
     assert_eq!(c.payer.id, "99999");

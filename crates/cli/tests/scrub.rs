@@ -1,0 +1,172 @@
+//! The `superbill scrub` contract: JSON fields, exit codes, 837 and claim JSON input.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(path)
+}
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    /// A data directory with the sample releases installed.
+    fn with_sample() -> Env {
+        let env = Env { dir: tempfile::tempdir().unwrap() };
+        let o = env.run(&["data", "import", repo("fixtures/sample").to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+        env
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_superbill"))
+            .args(args)
+            .env("SUPERBILL_DATA_DIR", self.dir.path().join("data"))
+            .env("SUPERBILL_TODAY", "2026-06-01")
+            .output()
+            .unwrap()
+    }
+
+    fn json(&self, args: &[&str], code: i32) -> Value {
+        let o = self.run(args);
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(
+            o.status.code(),
+            Some(code),
+            "{args:?}\n{text}\n{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
+    }
+
+    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+}
+
+fn fixture(name: &str) -> Value {
+    let text = std::fs::read_to_string(repo("crates/scrub/tests/fixtures").join(name)).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+#[test]
+fn clean_claims_exit_0_with_the_contract_fields() {
+    let env = Env::with_sample();
+    let prof = repo("crates/scrub/tests/fixtures/professional.json");
+    let inst = repo("crates/scrub/tests/fixtures/institutional.json");
+    let v = env.json(&["scrub", prof.to_str().unwrap(), inst.to_str().unwrap(), "--json"], 0);
+    assert_eq!(v["summary"]["claims"], 2);
+    assert_eq!(v["summary"]["clean"], 2);
+    assert_eq!(v["summary"]["by_category"], serde_json::json!({}));
+    assert_eq!(v["claims"][0]["id"], "PCN000101");
+    assert_eq!(v["claims"][0]["findings"], serde_json::json!([]));
+}
+
+#[test]
+fn a_rejected_claim_exits_1_and_names_rule_category_line_and_fix() {
+    let env = Env::with_sample();
+    let mut claim = fixture("professional.json");
+    claim["lines"][1]["place_of_service"] = "30".into();
+    claim["diagnoses"][1]["code"] = "S72001".into();
+    let mut warn_only = fixture("professional.json");
+    warn_only["patient_control_number"] = "PCN000102".into();
+    warn_only["lines"][1]["charge"] = 0.into();
+    warn_only["total_charge"] = 15000.into();
+    let p =
+        env.file("claims.json", serde_json::to_string(&vec![claim, warn_only]).unwrap().as_bytes());
+    let v = env.json(&["scrub", p.to_str().unwrap(), "--json"], 1);
+    let findings = v["claims"][0]["findings"].as_array().unwrap();
+    let pos = findings.iter().find(|f| f["rule"] == "DATA-003").expect("pos finding");
+    assert_eq!(pos["category"], "pos-invalid");
+    assert_eq!(pos["severity"], "reject");
+    assert_eq!(pos["line"], 2);
+    for field in ["message", "fix", "source"] {
+        assert!(pos[field].as_str().is_some_and(|s| !s.is_empty()), "{field}");
+    }
+    let seventh = findings.iter().find(|f| f["category"] == "seventh-character").expect("7th");
+    assert_eq!(seventh["line"], Value::Null);
+    // Worst first.
+    let rank = |s: &Value| ["reject", "deny", "warn", "info"].iter().position(|r| s == r).unwrap();
+    let sev: Vec<usize> = findings.iter().map(|f| rank(&f["severity"])).collect();
+    assert!(sev.windows(2).all(|w| w[0] <= w[1]), "{sev:?}");
+    assert_eq!(v["claims"][1]["findings"][0]["severity"], "warn");
+    assert_eq!(v["summary"]["claims"], 2);
+    assert_eq!(v["summary"]["clean"], 0);
+    assert_eq!(v["summary"]["by_category"]["pos-invalid"], 1);
+    assert_eq!(v["summary"]["by_category"]["charge-invalid"], 1);
+}
+
+#[test]
+fn warnings_alone_exit_0_and_text_output_groups_by_line() {
+    let env = Env::with_sample();
+    let mut claim = fixture("professional.json");
+    claim["lines"][1]["charge"] = 0.into();
+    claim["total_charge"] = 15000.into();
+    let p = env.file("warn.json", serde_json::to_string(&claim).unwrap().as_bytes());
+    let o = env.run(&["scrub", p.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    assert!(text.contains("PCN000101: 1 finding (worst: warn)"), "{text}");
+    assert!(
+        text.contains("  line 2\n    warn   DATA-016 charge-invalid: line charge is zero"),
+        "{text}"
+    );
+    assert!(text.contains("fix: "), "{text}");
+}
+
+#[test]
+fn an_837_is_scrubbed_claim_by_claim() {
+    let env = Env::with_sample();
+    let src = b"ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *260601*1200*^*00501*000000001*0*P*:~\
+GS*HC*SUBMITTER*RECEIVER*20260601*1200*1*X*005010X222A1~ST*837*0001*005010X222A1~\
+BHT*0019*00*0123*20260601*1023*CH~NM1*41*2*SYNTHETIC CLINIC*****46*TGJ23~PER*IC*ANN*TE*5555551234~\
+NM1*40*2*PAYER A*****46*66783JJT~HL*1**20*1~NM1*85*2*SYNTHETIC CLINIC*****XX*1234567890~\
+N3*100 MAIN ST~N4*ANYTOWN*PA*171110000~REF*EI*991234567~HL*2*1*22*0~SBR*P*18*******CI~\
+NM1*IL*1*DOE*JANE****MI*ZZX000111222~DMG*D8*19700315*F~NM1*PR*2*PAYER A*****PI*99999~\
+CLM*PCN000301*100***11:B:1*Y*A*Y*Y~DTP*472*D8*20260504~HI*ABK:E119~LX*1~SV1*HC:G2211*100*UN*1***1~\
+SE*21*0001~GE*1*1~IEA*1*000000001~";
+    let p = env.file("one.837", src);
+    let v = env.json(&["scrub", p.to_str().unwrap(), "--json"], 1);
+    assert_eq!(v["files"][0]["format"], "837");
+    assert_eq!(v["files"][0]["claims"], 1);
+    assert_eq!(v["claims"][0]["id"], "PCN000301");
+    let rules: Vec<&str> = v["claims"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["DATA-001"], "{v:#}");
+}
+
+#[test]
+fn bad_input_is_exit_2_with_the_file_named() {
+    let env = Env::with_sample();
+    let o = env.run(&["scrub", "/nonexistent/claims.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("/nonexistent/claims.json"));
+    let p = env.file("bad.json", br#"{"kind": "professional"}"#);
+    let o = env.run(&["scrub", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("bad.json") && e.contains("claim 1"), "{e}");
+    let p = env.file("text.txt", b"hello");
+    assert_eq!(env.run(&["scrub", p.to_str().unwrap()]).status.code(), Some(2));
+    assert_eq!(env.run(&["scrub"]).status.code(), Some(2));
+}
+
+#[test]
+fn without_releases_the_codes_are_reported_unchecked() {
+    let env = Env { dir: tempfile::tempdir().unwrap() };
+    let prof = repo("crates/scrub/tests/fixtures/professional.json");
+    let v = env.json(&["scrub", prof.to_str().unwrap(), "--json"], 0);
+    let f = &v["claims"][0]["findings"];
+    assert!(f.as_array().unwrap().iter().all(|f| f["category"] == "release-missing"), "{f:#}");
+    assert!(!f.as_array().unwrap().is_empty());
+}

@@ -1,0 +1,58 @@
+//! The rule catalog (`docs/rules.md`), generated from the rules' metadata.
+
+use std::fmt::Write;
+
+use crate::finding::Category;
+use crate::registry::RULES;
+
+/// The catalog as Markdown: a table of every rule, then each rule's description.
+pub fn catalog_markdown() -> String {
+    let mut s = String::new();
+    s.push_str("# Scrubber rules\n\n");
+    s.push_str(
+        "Generated from the rules' metadata by `cargo test -p scrub --test catalog` (set \
+         `UPDATE_CATALOG=1` to rewrite it); do not edit by hand. Rule IDs are stable and never \
+         reused. Severity: `reject` = a clearinghouse or payer front end would reject the claim, \
+         `deny` = the payer would deny it in adjudication, `warn`, `info`.\n\n",
+    );
+    s.push_str("| ID | name | category | severity | since |\n|---|---|---|---|---|\n");
+    for r in RULES {
+        let _ = writeln!(
+            s,
+            "| [{id}](#{anchor}) | {} | `{}` | {} | {} |",
+            r.name,
+            r.category.id(),
+            r.severity.id(),
+            r.since,
+            id = r.id,
+            anchor = r.id.to_lowercase()
+        );
+    }
+    s.push_str("\n## Categories without rules yet\n\n");
+    let empty: Vec<&str> = Category::ALL
+        .iter()
+        .filter(|c| !RULES.iter().any(|r| r.category == **c))
+        .map(|c| c.id())
+        .collect();
+    if empty.is_empty() {
+        s.push_str("None: every category has at least one rule.\n");
+    } else {
+        let _ = writeln!(s, "`{}`\n", empty.join("`, `"));
+    }
+    for r in RULES {
+        let _ = write!(
+            s,
+            "\n## {}\n\n**{}** · `{}` · {} · since {}\n\n**What it does.** {}\n\n**Why it matters.** {}\n\n**Fix.** {}\n\n**Source.** {}\n",
+            r.id,
+            r.name,
+            r.category.id(),
+            r.severity.id(),
+            r.since,
+            r.what,
+            r.why,
+            r.fix,
+            r.source
+        );
+    }
+    s
+}

@@ -1,0 +1,34 @@
+//! Every rule, in catalog order. A rule's ID is never reused: a removed rule's ID stays retired.
+
+use crate::rule::Rule;
+use crate::rules::{codes, integrity};
+
+/// Every stable rule, in catalog order.
+pub static RULES: &[&Rule] = &[
+    &codes::invalid_code::RULE,
+    &codes::header_code::RULE,
+    &codes::code_not_valid_on_date::RULE,
+    &codes::seventh_character::RULE,
+    &codes::no_release_for_date::RULE,
+    &integrity::invalid_npi::RULE,
+    &integrity::malformed_taxonomy::RULE,
+    &integrity::unassigned_place_of_service::RULE,
+    &integrity::invalid_type_of_bill::RULE,
+    &integrity::invalid_revenue_code::RULE,
+    &integrity::unknown_modifier::RULE,
+    &integrity::conflicting_modifiers::RULE,
+    &integrity::diagnosis_pointer::RULE,
+    &integrity::service_in_future::RULE,
+    &integrity::dates_out_of_order::RULE,
+    &integrity::charge_not_positive::RULE,
+    &integrity::claim_total_mismatch::RULE,
+    &integrity::units_not_positive::RULE,
+    &integrity::duplicate_line::RULE,
+    &integrity::missing_required::RULE,
+    &integrity::zero_charge_line::RULE,
+];
+
+/// The rule with this ID.
+pub fn rule(id: &str) -> Option<&'static Rule> {
+    RULES.iter().copied().find(|r| r.id == id)
+}

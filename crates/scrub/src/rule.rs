@@ -1,0 +1,65 @@
+//! A rule's metadata and the helper it reports through.
+
+use claim_model::Claim;
+
+use crate::facts::Facts;
+use crate::finding::{Category, Finding, Severity};
+
+/// One edit: its stable ID, what it is called and why it matters, and the check itself.
+///
+/// IDs are a family prefix and a number (`CODE-001`, `DATA-003`); an ID is never reused for
+/// another rule, even after a rule is removed.
+pub struct Rule {
+    /// Stable ID.
+    pub id: &'static str,
+    /// Named for the problem it flags (`UnassignedPlaceOfService`), not for the fix.
+    pub name: &'static str,
+    /// Its family (part of the output contract).
+    pub category: Category,
+    /// How bad its findings are.
+    pub severity: Severity,
+    /// What it checks.
+    pub what: &'static str,
+    /// Why a payer cares.
+    pub why: &'static str,
+    /// The usual fix (a finding may give a more precise one).
+    pub fix: &'static str,
+    /// Where the edit comes from.
+    pub source: &'static str,
+    /// The superbill version that made it stable.
+    pub since: &'static str,
+    pub(crate) check: fn(&Claim, &Facts<'_>, &mut Emit<'_>),
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Rule({} {})", self.id, self.name)
+    }
+}
+
+/// Where a rule's findings go: each carries the rule's ID, category, severity and source.
+pub(crate) struct Emit<'o> {
+    pub(crate) rule: &'static Rule,
+    pub(crate) out: &'o mut Vec<Finding>,
+}
+
+impl Emit<'_> {
+    /// A finding on `line` (or the claim) with the rule's own fix hint.
+    pub(crate) fn at(&mut self, line: Option<u32>, message: String) {
+        let fix = self.rule.fix.to_string();
+        self.with_fix(line, message, fix);
+    }
+
+    /// A finding with a fix hint of its own.
+    pub(crate) fn with_fix(&mut self, line: Option<u32>, message: String, fix: String) {
+        self.out.push(Finding {
+            rule: self.rule.id,
+            category: self.rule.category,
+            severity: self.rule.severity,
+            line,
+            message,
+            fix,
+            source: self.rule.source.to_string(),
+        });
+    }
+}

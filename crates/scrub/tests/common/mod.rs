@@ -1,0 +1,81 @@
+//! Shared helpers for the scrubber's tests: the sample releases, base claims and patches.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use claim_model::Claim;
+use code_sets::{Date, Library};
+use serde_json::Value;
+
+/// The repository's `fixtures/sample` directory.
+pub(crate) fn sample_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/sample")
+}
+
+/// This crate's `tests/fixtures` directory.
+pub(crate) fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// The sample ICD-10-CM (April 2026), ICD-10-PCS (FY2026) and HCPCS (January 2026) releases.
+pub(crate) fn sample_library() -> Library {
+    let read = |name: &str| std::fs::read(sample_dir().join(name)).expect("sample file");
+    let date = |s: &str| Some(s.parse::<Date>().expect("date"));
+    let cm = code_sets::icd10cm::parse_tabular(
+        &read("icd10cm_tabular_2026-04-01.xml"),
+        date("2026-04-01"),
+    )
+    .expect("sample tabular");
+    let pcs =
+        code_sets::icd10pcs::parse_tables(&read("icd10pcs_tables_2026.xml"), date("2025-10-01"))
+            .expect("sample PCS tables");
+    let hcpcs =
+        code_sets::hcpcs::parse_anweb(&read("HCPC2026_JAN_ANWEB_sample.txt"), date("2026-01-01"))
+            .expect("sample HCPCS");
+    Library::new(vec![Arc::new(cm), Arc::new(pcs), Arc::new(hcpcs)])
+}
+
+/// "Today" for the fixtures.
+pub(crate) fn today() -> Date {
+    "2026-06-01".parse().expect("date")
+}
+
+/// A base claim (`professional` or `institutional`) as JSON.
+pub(crate) fn base(name: &str) -> Value {
+    let text =
+        std::fs::read_to_string(fixtures().join(format!("{name}.json"))).expect("base claim");
+    serde_json::from_str(&text).expect("base claim JSON")
+}
+
+/// Sets the value at a JSON pointer; an index one past the end of an array appends.
+pub(crate) fn set(doc: &mut Value, pointer: &str, value: Value) {
+    let (parent, last) = pointer.rsplit_once('/').expect("a JSON pointer");
+    let target = doc.pointer_mut(parent).unwrap_or_else(|| panic!("no {parent} in the claim"));
+    match target {
+        Value::Array(a) => {
+            let i: usize = last.parse().expect("an array index");
+            if i == a.len() {
+                a.push(value);
+            } else {
+                a[i] = value;
+            }
+        }
+        Value::Object(o) => {
+            o.insert(last.to_string(), value);
+        }
+        other => panic!("{parent} is {other}, not an array or object"),
+    }
+}
+
+/// A base claim with the changes of a fixture case applied.
+pub(crate) fn patched(case: &Value) -> Claim {
+    let mut doc = base(case["base"].as_str().unwrap_or("professional"));
+    if let Some(changes) = case["set"].as_object() {
+        for (pointer, value) in changes {
+            set(&mut doc, pointer, value.clone());
+        }
+    }
+    serde_json::from_value(doc).unwrap_or_else(|e| panic!("case {}: {e}", case["name"]))
+}
