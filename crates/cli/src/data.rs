@@ -51,7 +51,8 @@ pub(crate) fn run(ctx: &Ctx, cmd: DataCommand) -> Result<Outcome> {
         }
         DataCommand::List { json } => {
             let list = dir.list()?;
-            print_list(&list, json);
+            let tables = dir.list_tables()?;
+            print_list(&list, &tables, json);
             Ok(if list.is_empty() { Outcome::No } else { Outcome::Yes })
         }
         DataCommand::Update { from, effective_from } => {
@@ -91,6 +92,8 @@ pub(crate) fn print_report(report: &ImportReport, json: bool) {
             "installed": report.installed.iter().map(|i| installed_json(i, None)).collect::<Vec<_>>(),
             "unchanged": report.unchanged.iter().map(|i| installed_json(i, None)).collect::<Vec<_>>(),
             "skipped": report.skipped.iter().map(|(f, why)| serde_json::json!({"file": f, "reason": why})).collect::<Vec<_>>(),
+            "tables_installed": report.tables_installed,
+            "tables_unchanged": report.tables_unchanged,
         });
         out!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         return;
@@ -105,9 +108,24 @@ pub(crate) fn print_report(report: &ImportReport, json: bool) {
             i.effective_from
         );
     }
+    for t in &report.tables_installed {
+        out!("installed  {}", table_line(t));
+    }
+    for t in &report.tables_unchanged {
+        out!("unchanged  {}  (already installed with the same content)", table_line(t));
+    }
     for (f, why) in &report.skipped {
         out!("skipped    {f}: {why}");
     }
+}
+
+/// "Medicare Code Editor lists  2025-10-01 to 2026-09-30  (29 lists, 168,000 codes)".
+fn table_line(t: &releases::InstalledTable) -> String {
+    let what = if t.kind == "mce" { "Medicare Code Editor lists" } else { t.kind.as_str() };
+    format!(
+        "{what}  {} to {}  ({} lists, {} codes)",
+        t.effective_from, t.effective_to, t.lists, t.codes
+    )
 }
 
 fn counts(i: &Installed) -> String {
@@ -127,7 +145,7 @@ fn counts(i: &Installed) -> String {
     parts.join(", ")
 }
 
-fn print_list(list: &[Installed], json: bool) {
+fn print_list(list: &[Installed], tables: &[releases::InstalledTable], json: bool) {
     // A release is in force until the day before the next release of its system.
     let ends: Vec<Option<String>> = list
         .iter()
@@ -145,7 +163,7 @@ fn print_list(list: &[Installed], json: bool) {
         out!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         return;
     }
-    if list.is_empty() {
+    if list.is_empty() && tables.is_empty() {
         out!("no releases installed: run `superbill data import PATH` or `superbill demo`");
         return;
     }
@@ -160,5 +178,8 @@ fn print_list(list: &[Installed], json: bool) {
             e.as_deref().unwrap_or("(current)"),
             counts(i)
         );
+    }
+    for t in tables {
+        out!("edits     {}", table_line(t));
     }
 }

@@ -26,6 +26,9 @@ pub(crate) struct ScrubArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     json: bool,
+    /// Also run the optional rules (off by default; docs/rules.md says which).
+    #[arg(long)]
+    optional: bool,
 }
 
 /// One input file read into claims.
@@ -74,9 +77,16 @@ fn read_input(path: &Path) -> Result<Input> {
 
 pub(crate) fn run(ctx: &crate::Ctx, args: ScrubArgs) -> Result<Outcome> {
     // Codes are judged by the installed releases (none: the scrubber reports release-missing).
-    let library = releases::DataDir::new(&ctx.data_dir).open_for_lookup(None).unwrap_or_default();
-    let cx = scrub::Context::new(&library, ctx.today);
-    let scrubber = Scrubber::default();
+    let dir = releases::DataDir::new(&ctx.data_dir);
+    let library = dir.open_for_lookup(None).unwrap_or_default();
+    let mce = dir
+        .open_mce()
+        .with_context(|| format!("reading the MCE lists in {}", ctx.data_dir.display()))?;
+    let mut cx = scrub::Context::new(&library, ctx.today);
+    if let Some(t) = mce.as_ref() {
+        cx = cx.with_mce(t);
+    }
+    let scrubber = if args.optional { Scrubber::with_optional() } else { Scrubber::default() };
     let mut inputs = Vec::new();
     for f in &args.files {
         inputs.push(read_input(f)?);

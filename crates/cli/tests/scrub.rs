@@ -62,10 +62,13 @@ fn clean_claims_exit_0_with_the_contract_fields() {
     let inst = repo("crates/scrub/tests/fixtures/institutional.json");
     let v = env.json(&["scrub", prof.to_str().unwrap(), inst.to_str().unwrap(), "--json"], 0);
     assert_eq!(v["summary"]["claims"], 2);
-    assert_eq!(v["summary"]["clean"], 2);
-    assert_eq!(v["summary"]["by_category"], serde_json::json!({}));
+    // Without MCE lists installed the inpatient claim says its MCE edits did not run (a warning).
+    assert_eq!(v["summary"]["clean"], 1);
+    assert_eq!(v["summary"]["by_category"], serde_json::json!({"release-missing": 1}));
     assert_eq!(v["claims"][0]["id"], "PCN000101");
     assert_eq!(v["claims"][0]["findings"], serde_json::json!([]));
+    assert_eq!(v["claims"][1]["findings"][0]["rule"], "MCE-013");
+    assert_eq!(v["claims"][1]["findings"][0]["severity"], "warn");
 }
 
 #[test]
@@ -159,6 +162,63 @@ fn bad_input_is_exit_2_with_the_file_named() {
     let p = env.file("text.txt", b"hello");
     assert_eq!(env.run(&["scrub", p.to_str().unwrap()]).status.code(), Some(2));
     assert_eq!(env.run(&["scrub"]).status.code(), Some(2));
+}
+
+#[test]
+fn mce_lists_installed_by_data_import_drive_the_mce_rules() {
+    let env = Env::with_sample();
+    let lists = repo("crates/mce/tests/fixtures");
+    let o = env.run(&["data", "import", lists.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{text}{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        text.contains("installed  Medicare Code Editor lists  2023-10-01 to 2026-09-30"),
+        "{text}"
+    );
+    // Importing again changes nothing.
+    let o = env.run(&["data", "import", lists.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("unchanged  Medicare Code Editor lists"));
+    let mut claim = fixture("institutional.json");
+    claim["diagnoses"][0]["code"] = "E119".into();
+    claim["diagnoses"][1]["code"] = "I214".into();
+    claim["diagnoses"][2]["code"] = "F3281".into();
+    let p = env.file("inpatient.json", serde_json::to_string(&claim).unwrap().as_bytes());
+    let v = env.json(&["scrub", p.to_str().unwrap(), "--json"], 1);
+    let rules: Vec<&str> = v["claims"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["MCE-004"], "{v:#}");
+    assert_eq!(v["claims"][0]["findings"][0]["category"], "principal-dx");
+    // The optional rule: a sex conflict by the last published (FY2024) lists.
+    let v = env.json(&["scrub", p.to_str().unwrap(), "--json", "--optional"], 1);
+    let rules: Vec<&str> = v["claims"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["MCE-004", "MCE-003"], "{v:#}");
+}
+
+#[test]
+fn a_broken_mce_list_installs_nothing_and_names_file_and_line() {
+    let env = Env::with_sample();
+    let p = env.file(
+        "dx_unspecified.csv",
+        b"code,code_system,edit,flag,parameter,effective_start,effective_end,versions
+          J189,icd10cm,UNSPECIFIED,unspecified,x,20251001,20260930,v43
+          J18,icd10cm,UNSPECIFIED,unspecified,x,20251001,2026093,v43
+",
+    );
+    let o = env.run(&["data", "import", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("dx_unspecified.csv:3:") && e.contains("effective_end"), "{e}");
+    let o = env.run(&["data", "list"]);
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("Medicare Code Editor"));
 }
 
 #[test]

@@ -78,6 +78,50 @@ impl Date {
         }
     }
 
+    /// Days since 1970-01-01 (negative before), by the proleptic Gregorian calendar.
+    pub fn day_number(self) -> i64 {
+        let (y, m, d) = (i64::from(self.year()), i64::from(self.month()), i64::from(self.day()));
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let mp = (m + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The days from this date to `later` (negative when `later` is earlier): a stay admitted
+    /// and discharged on the same day is 0 days long.
+    ///
+    /// ```
+    /// use code_sets::Date;
+    /// let a: Date = "2026-02-27".parse().unwrap();
+    /// assert_eq!(a.days_until("2026-03-02".parse().unwrap()), 3);
+    /// ```
+    pub fn days_until(self, later: Date) -> i64 {
+        later.day_number() - self.day_number()
+    }
+
+    /// Whole years from this date (a birth date) to `on`: the age on that day, or `None` when
+    /// `on` is before this date.
+    ///
+    /// ```
+    /// use code_sets::Date;
+    /// let born: Date = "1960-06-15".parse().unwrap();
+    /// assert_eq!(born.years_until("2026-06-14".parse().unwrap()), Some(65));
+    /// assert_eq!(born.years_until("2026-06-15".parse().unwrap()), Some(66));
+    /// ```
+    pub fn years_until(self, on: Date) -> Option<u32> {
+        if on < self {
+            return None;
+        }
+        let mut years = on.year() - self.year();
+        if (on.month(), on.day()) < (self.month(), self.day()) {
+            years -= 1;
+        }
+        Some(years)
+    }
+
     /// The first day of the federal fiscal year `fy` (October 1 of the year before).
     pub fn fiscal_year_start(fy: u32) -> Date {
         Date((fy - 1) * 10_000 + 1001)

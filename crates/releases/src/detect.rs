@@ -24,6 +24,8 @@ pub enum Kind {
     PfsRvu,
     /// A user-supplied CPT file (CSV: code, description).
     CptCsv,
+    /// A Medicare Code Editor list (CSV in the layout of `docs/formats/mce-csv.md`).
+    MceList,
     /// Not a release file; the text says what it seems to be.
     Unknown(String),
 }
@@ -162,6 +164,9 @@ fn sniff(name: &str, bytes: &[u8]) -> Kind {
         && first_line[5..10].iter().all(u8::is_ascii_digit)
     {
         return Kind::Hcpcs;
+    }
+    if mce::is_mce_csv(bytes) {
+        return Kind::MceList;
     }
     let text_head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_ascii_uppercase();
     if base.starts_with("pprrvu") || text_head.lines().any(|l| l.starts_with("HCPCS,MOD,")) {

@@ -100,6 +100,30 @@ pub struct Installed {
 struct Manifest {
     format: u32,
     releases: Vec<Installed>,
+    /// Edit tables (the Medicare Code Editor lists; later NCCI and MUE).
+    #[serde(default)]
+    edit_tables: Vec<InstalledTable>,
+}
+
+/// One installed set of edit tables, as the manifest lists it.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct InstalledTable {
+    /// `mce`.
+    pub kind: String,
+    /// The binary file, relative to the releases folder.
+    pub file: String,
+    /// First day any row is in force, `YYYY-MM-DD`.
+    pub effective_from: String,
+    /// Last day any row is in force, `YYYY-MM-DD`.
+    pub effective_to: String,
+    /// Source file names.
+    pub sources: Vec<String>,
+    /// Hex SHA-256 of the source bytes.
+    pub content_hash: String,
+    /// Lists, and the codes in them.
+    pub lists: u32,
+    /// Codes over all lists.
+    pub codes: u32,
 }
 
 /// What an import did.
@@ -111,6 +135,10 @@ pub struct ImportReport {
     pub unchanged: Vec<Installed>,
     /// Files that were not recognized, with what they seem to be.
     pub skipped: Vec<(String, String)>,
+    /// Newly installed (or replaced) edit tables.
+    pub tables_installed: Vec<InstalledTable>,
+    /// Edit tables already installed with the same content.
+    pub tables_unchanged: Vec<InstalledTable>,
 }
 
 /// The data directory.
@@ -158,6 +186,31 @@ impl DataDir {
                 .cmp(&(system_order(&b.system), &b.effective_from))
         });
         Ok(r)
+    }
+
+    /// The installed edit tables, by kind and date.
+    pub fn list_tables(&self) -> Result<Vec<InstalledTable>, Error> {
+        let mut t = self.manifest()?.edit_tables;
+        t.sort_by(|a, b| (&a.kind, &a.effective_from).cmp(&(&b.kind, &b.effective_from)));
+        Ok(t)
+    }
+
+    /// The installed Medicare Code Editor lists, merged (`None` when none are installed).
+    pub fn open_mce(&self) -> Result<Option<mce::Tables>, Error> {
+        let mut merged: Option<mce::Tables> = None;
+        for t in self.manifest()?.edit_tables.into_iter().filter(|t| t.kind == "mce") {
+            let p = self.releases_dir().join(&t.file);
+            let bytes = fs::read(&p).map_err(|e| io(&p, e))?;
+            let tables = mce::Tables::from_bytes(&bytes).map_err(|e| Error::Damaged {
+                file: p.display().to_string(),
+                message: e.to_string(),
+            })?;
+            match merged.as_mut() {
+                Some(m) => m.merge(tables),
+                None => merged = Some(tables),
+            }
+        }
+        Ok(merged)
     }
 
     /// Opens the installed releases of `systems` (all when `None`) as a library.
@@ -224,6 +277,7 @@ impl DataDir {
         let mut built: Vec<(Release, Vec<String>, Sha256)> = Vec::new();
         let mut indexes: Vec<(code_sets::index::IndexFile, Input)> = Vec::new();
         let mut definitions: Vec<Input> = Vec::new();
+        let mut mce_tables: Option<(mce::Tables, Sha256)> = None;
         for input in &inputs {
             let load = |e: code_sets::LoadError| Error::Load {
                 file: input.name.clone(),
@@ -266,6 +320,15 @@ impl DataDir {
                 }
                 Kind::PcsDefinitions => {
                     definitions.push(input.clone());
+                    continue;
+                }
+                Kind::MceList => {
+                    let (t, h) =
+                        mce_tables.get_or_insert_with(|| (mce::Tables::default(), Sha256::new()));
+                    let short = input.name.rsplit(['/', '\\', '!']).next().unwrap_or(&input.name);
+                    t.load(short, &input.bytes).map_err(load)?;
+                    h.update(short.as_bytes());
+                    h.update(&input.bytes);
                     continue;
                 }
             };
@@ -338,7 +401,7 @@ impl DataDir {
                 code_sets::icd10pcs::attach_definitions(r, &input.bytes)
             })?;
         }
-        if built.is_empty() && reopened.is_empty() {
+        if built.is_empty() && reopened.is_empty() && mce_tables.is_none() {
             let names: Vec<&str> = report.skipped.iter().map(|(n, _)| n.as_str()).collect();
             return Err(Error::NothingRecognized(names.join(", ")));
         }
@@ -368,13 +431,16 @@ impl DataDir {
                 )));
             }
         }
-        self.install(finished, manifest, &mut report)?;
+        let tables =
+            mce_tables.map(|(t, h)| ("mce", t.to_bytes(), table_entry(&t, hex(&h.finalize()))));
+        self.install(finished, tables.into_iter().collect(), manifest, &mut report)?;
         Ok(report)
     }
 
     fn install(
         &self,
         releases: Vec<Release>,
+        tables: Vec<(&str, Vec<u8>, InstalledTable)>,
         mut manifest: Manifest,
         report: &mut ImportReport,
     ) -> Result<(), Error> {
@@ -409,7 +475,32 @@ impl DataDir {
                 }
                 report.installed.push(inst);
             }
-            if report.installed.is_empty() {
+            for (kind, bytes, mut entry) in tables {
+                let existing = manifest
+                    .edit_tables
+                    .iter()
+                    .position(|t| t.kind == kind && t.effective_from == entry.effective_from);
+                if let Some(i) = existing
+                    && manifest.edit_tables[i].content_hash == entry.content_hash
+                {
+                    report.tables_unchanged.push(manifest.edit_tables[i].clone());
+                    continue;
+                }
+                let file =
+                    format!("{kind}-{}-{}.sbt", entry.effective_from, &entry.content_hash[..12]);
+                let path = dir.join(&file);
+                write_atomic(&path, &bytes)?;
+                written.push(path);
+                entry.file = file;
+                if let Some(i) = existing {
+                    replaced.push(manifest.edit_tables[i].file.clone());
+                    manifest.edit_tables[i] = entry.clone();
+                } else {
+                    manifest.edit_tables.push(entry.clone());
+                }
+                report.tables_installed.push(entry);
+            }
+            if report.installed.is_empty() && report.tables_installed.is_empty() {
                 return Ok(());
             }
             manifest.format = code_sets::FORMAT_VERSION;
@@ -420,7 +511,9 @@ impl DataDir {
         match result {
             Ok(()) => {
                 for f in replaced {
-                    if !manifest.releases.iter().any(|i| i.file == f) {
+                    let still = manifest.releases.iter().any(|i| i.file == f)
+                        || manifest.edit_tables.iter().any(|t| t.file == f);
+                    if !still {
                         let _ = fs::remove_file(dir.join(f));
                     }
                 }
@@ -454,6 +547,22 @@ fn installed(meta: &ReleaseMeta, file: String) -> Installed {
         modifiers: meta.counts.modifiers,
         index_terms: meta.counts.index_terms,
         tables: meta.counts.tables,
+    }
+}
+
+/// The manifest entry of an MCE table set (its file name is set when it is written).
+fn table_entry(t: &mce::Tables, content_hash: String) -> InstalledTable {
+    let span = t.span();
+    let counts = t.counts();
+    InstalledTable {
+        kind: "mce".to_string(),
+        file: String::new(),
+        effective_from: span.map(|s| s.start.to_string()).unwrap_or_default(),
+        effective_to: span.map(|s| s.end.to_string()).unwrap_or_default(),
+        sources: t.sources().to_vec(),
+        content_hash,
+        lists: counts.len() as u32,
+        codes: counts.iter().map(|(_, n)| *n as u32).sum(),
     }
 }
 

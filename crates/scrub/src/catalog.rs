@@ -15,14 +15,17 @@ pub fn catalog_markdown() -> String {
          reused. Severity: `reject` = a clearinghouse or payer front end would reject the claim, \
          `deny` = the payer would deny it in adjudication, `warn`, `info`.\n\n",
     );
-    s.push_str("| ID | name | category | severity | since |\n|---|---|---|---|---|\n");
+    s.push_str(
+        "| ID | name | category | severity | on by default | since |\n|---|---|---|---|---|---|\n",
+    );
     for r in RULES {
         let _ = writeln!(
             s,
-            "| [{id}](#{anchor}) | {} | `{}` | {} | {} |",
+            "| [{id}](#{anchor}) | {} | `{}` | {} | {} | {} |",
             r.name,
             r.category.id(),
             r.severity.id(),
+            if r.optional { "no (`--optional`)" } else { "yes" },
             r.since,
             id = r.id,
             anchor = r.id.to_lowercase()

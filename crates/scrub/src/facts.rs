@@ -73,6 +73,13 @@ pub(crate) struct Facts<'a> {
     pub(crate) claim_date: Option<Date>,
     /// Every diagnosis, ICD-10-PCS procedure and line procedure code with its verdict.
     pub(crate) codes: Vec<CodeCheck>,
+    /// The date the Medicare Code Editor judges the claim on (its discharge date).
+    pub(crate) mce_date: Option<Date>,
+    /// The Medicare Code Editor's edits on the claim (empty without lists for the date).
+    pub(crate) mce: Vec<mce::Edit>,
+    /// The sex conflicts by the last published MCE sex lists, for discharges after them (for
+    /// the optional rule).
+    pub(crate) mce_last_sex_lists: Vec<mce::Edit>,
 }
 
 impl<'a> Facts<'a> {
@@ -122,8 +129,60 @@ impl<'a> Facts<'a> {
                 verdict,
             });
         }
-        Facts { cx, claim_date, codes }
+        let mce_date = claim.discharge.or(claim_date);
+        let (mce, mce_last_sex_lists) = match (cx.mce, mce_date) {
+            (Some(tables), Some(date)) => mce_edits(claim, tables, date),
+            _ => (Vec::new(), Vec::new()),
+        };
+        Facts { cx, claim_date, codes, mce_date, mce, mce_last_sex_lists }
     }
+}
+
+/// The MCE's edits on the claim on `date`, and the sex conflicts by the last published sex lists
+/// when `date` is after them.
+fn mce_edits(claim: &Claim, tables: &mce::Tables, date: Date) -> (Vec<mce::Edit>, Vec<mce::Edit>) {
+    use claim_model::DiagnosisKind;
+    let person = patient(claim);
+    // The principal (or first-listed) diagnosis, then the other diagnoses the MCE reads
+    // (admitting and reason-for-visit codes are not secondary diagnoses).
+    let principal =
+        claim.diagnoses.iter().position(|d| d.kind == DiagnosisKind::Principal).unwrap_or(0);
+    let Some(pdx) = claim.diagnoses.get(principal) else {
+        return (Vec::new(), Vec::new());
+    };
+    let sdx: Vec<&str> = claim
+        .diagnoses
+        .iter()
+        .enumerate()
+        .filter(|(i, d)| {
+            *i != principal && matches!(d.kind, DiagnosisKind::Other | DiagnosisKind::ExternalCause)
+        })
+        .map(|(_, d)| d.code.as_str())
+        .collect();
+    let start = claim.admission.or(claim.from).unwrap_or(date);
+    let input = mce::Claim {
+        discharge: date,
+        admission: claim.admission,
+        age: person.birth_date.and_then(|b| b.years_until(start)),
+        sex: person.sex,
+        pdx: &pdx.code,
+        sdx,
+        procedures: claim.procedures.iter().map(|p| p.code.as_str()).collect(),
+        discharge_status: if claim.kind == ClaimKind::Institutional {
+            &claim.discharge_status
+        } else {
+            "01"
+        },
+    };
+    let edits = tables.edit(&input);
+    let last = match tables.sex_lists_last_day() {
+        Some(last) if date > last => {
+            let old = mce::Claim { discharge: last, admission: None, ..input };
+            tables.edit(&old).into_iter().filter(|e| e.edit == mce::EditName::SexConflict).collect()
+        }
+        _ => Vec::new(),
+    };
+    (edits, last)
 }
 
 /// The date a claim's diagnoses are judged on.

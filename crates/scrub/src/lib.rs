@@ -31,19 +31,27 @@ pub use finding::{Category, Finding, Severity, sort_findings};
 pub use registry::{RULES, rule};
 pub use rule::Rule;
 
-/// What the rules judge a claim against: the code-set releases and the date "today".
+/// What the rules judge a claim against: the code-set releases, the edit tables and the date
+/// "today".
 #[derive(Clone, Copy, Debug)]
 pub struct Context<'a> {
     /// The installed code-set releases; each code is judged by the release in force on its date.
     pub codes: &'a Library,
+    /// The Medicare Code Editor lists, when installed.
+    pub mce: Option<&'a mce::Tables>,
     /// Today (dates of service after it are in the future).
     pub today: Date,
 }
 
 impl<'a> Context<'a> {
-    /// A context over `codes`, with `today` as the current date.
+    /// A context over `codes` (no edit tables), with `today` as the current date.
     pub fn new(codes: &'a Library, today: Date) -> Context<'a> {
-        Context { codes, today }
+        Context { codes, mce: None, today }
+    }
+
+    /// The same context with the Medicare Code Editor lists.
+    pub fn with_mce(self, mce: &'a mce::Tables) -> Context<'a> {
+        Context { mce: Some(mce), ..self }
     }
 }
 
@@ -54,12 +62,18 @@ pub struct Scrubber {
 }
 
 impl Default for Scrubber {
+    /// Every rule that is on by default.
     fn default() -> Scrubber {
-        Scrubber { rules: RULES.to_vec() }
+        Scrubber { rules: RULES.iter().copied().filter(|r| !r.optional).collect() }
     }
 }
 
 impl Scrubber {
+    /// Every rule, the optional ones too.
+    pub fn with_optional() -> Scrubber {
+        Scrubber { rules: RULES.to_vec() }
+    }
+
     /// Only the rules whose IDs are given (unknown IDs are returned as the error).
     pub fn only(ids: &[&str]) -> Result<Scrubber, String> {
         let mut rules = Vec::new();

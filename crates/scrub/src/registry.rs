@@ -1,7 +1,7 @@
 //! Every rule, in catalog order. A rule's ID is never reused: a removed rule's ID stays retired.
 
 use crate::rule::Rule;
-use crate::rules::{codes, integrity};
+use crate::rules::{codes, integrity, mce};
 
 /// Every stable rule, in catalog order.
 pub static RULES: &[&Rule] = &[
@@ -26,6 +26,20 @@ pub static RULES: &[&Rule] = &[
     &integrity::duplicate_line::RULE,
     &integrity::missing_required::RULE,
     &integrity::zero_charge_line::RULE,
+    &mce::age_conflict::RULE,
+    &mce::sex_conflict::RULE,
+    &mce::sex_conflict_last_lists::RULE,
+    &mce::principal_not_allowed::RULE,
+    &mce::unspecified::RULE,
+    &mce::duplicate_of_principal::RULE,
+    &mce::non_covered::RULE,
+    &mce::limited_coverage::RULE,
+    &mce::wrong_procedure::RULE,
+    &mce::delivery_without_outcome::RULE,
+    &mce::procedure_inconsistent_with_stay::RULE,
+    &mce::invalid_discharge_status::RULE,
+    &mce::no_mce_tables::RULE,
+    &mce::unspecified_principal::RULE,
 ];
 
 /// The rule with this ID.

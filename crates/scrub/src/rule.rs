@@ -28,6 +28,8 @@ pub struct Rule {
     pub source: &'static str,
     /// The superbill version that made it stable.
     pub since: &'static str,
+    /// Off by default (an extra check a user turns on); every rule of the families is on.
+    pub optional: bool,
     pub(crate) check: fn(&Claim, &Facts<'_>, &mut Emit<'_>),
 }
 

@@ -20,11 +20,12 @@ fn cases(id: &str) -> Value {
 #[test]
 fn base_claims_are_clean() {
     let lib = common::sample_library();
-    let cx = Context::new(&lib, common::today());
+    let mce = common::sample_mce();
+    let cx = Context::new(&lib, common::today()).with_mce(&mce);
     for base in ["professional", "institutional"] {
         let claim: claim_model::Claim =
             serde_json::from_value(common::base(base)).expect("base claim");
-        let findings = Scrubber::default().scrub(&claim, &cx);
+        let findings = Scrubber::with_optional().scrub(&claim, &cx);
         assert!(findings.is_empty(), "{base}: {findings:#?}");
     }
 }
@@ -32,8 +33,9 @@ fn base_claims_are_clean() {
 #[test]
 fn every_rule_fires_and_passes_on_its_fixtures() {
     let lib = common::sample_library();
-    let cx = Context::new(&lib, common::today());
-    let scrubber = Scrubber::default();
+    let mce = common::sample_mce();
+    let cx = Context::new(&lib, common::today()).with_mce(&mce);
+    let scrubber = Scrubber::with_optional();
     for rule in RULES {
         let cases = cases(rule.id);
         for (kind, must_fire) in [("fires", true), ("passes", false)] {

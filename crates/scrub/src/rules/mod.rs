@@ -2,3 +2,4 @@
 
 pub(crate) mod codes;
 pub(crate) mod integrity;
+pub(crate) mod mce;

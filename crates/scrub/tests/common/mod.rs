@@ -37,6 +37,24 @@ pub(crate) fn sample_library() -> Library {
     Library::new(vec![Arc::new(cm), Arc::new(pcs), Arc::new(hcpcs)])
 }
 
+/// The MCE fixture lists of the `mce` crate (FY2026 lists and two FY2024 sex lists).
+pub(crate) fn sample_mce() -> mce::Tables {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../mce/tests/fixtures");
+    let mut t = mce::Tables::default();
+    for year in ["fy2026", "fy2024"] {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(root.join(year))
+            .expect("MCE fixtures")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        files.sort();
+        for f in files {
+            let name = f.file_name().unwrap_or_default().to_string_lossy().to_string();
+            t.load(&name, &std::fs::read(&f).expect("read")).expect("MCE fixture");
+        }
+    }
+    t
+}
+
 /// "Today" for the fixtures.
 pub(crate) fn today() -> Date {
     "2026-06-01".parse().expect("date")

@@ -21,6 +21,7 @@ pub(crate) static RULE: Rule = Rule {
     source: "ICD-10-CM/PCS addenda (CDC/CMS), effective October 1 and April 1; HCPCS quarterly \
              updates (CMS)",
     since: "0.1.0",
+    optional: false,
     check,
 };
 

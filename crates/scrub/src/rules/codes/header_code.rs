@@ -19,6 +19,7 @@ pub(crate) static RULE: Rule = Rule {
     source: "ICD-10-CM Official Guidelines for Coding and Reporting FY2026, section I.B.2 (level \
              of detail in coding)",
     since: "0.1.0",
+    optional: false,
     check,
 };
 

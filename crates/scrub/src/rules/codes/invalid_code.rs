@@ -20,6 +20,7 @@ pub(crate) static RULE: Rule = Rule {
     source: "ICD-10-CM/PCS official code sets (CDC/CMS); HCPCS Level II (CMS); 005010X222A1/X223A2 \
              HI and SV1/SV2",
     since: "0.1.0",
+    optional: false,
     check,
 };
 

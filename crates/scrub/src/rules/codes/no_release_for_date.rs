@@ -19,6 +19,7 @@ pub(crate) static RULE: Rule = Rule {
           `superbill data update`) and scrub again.",
     source: "superbill: each claim is judged by the release in force on its dates",
     since: "0.1.0",
+    optional: false,
     check,
 };
 

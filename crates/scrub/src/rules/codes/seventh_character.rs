@@ -21,6 +21,7 @@ pub(crate) static RULE: Rule = Rule {
     source: "ICD-10-CM Official Guidelines for Coding and Reporting FY2026, sections I.A.4 \
              (placeholder character) and I.A.5 (7th characters)",
     since: "0.1.0",
+    optional: false,
     check,
 };
 

@@ -18,6 +18,7 @@ pub(crate) static RULE: Rule = Rule {
           in the ledger.",
     source: "005010X222A1 CLM02, SV102; 005010X223A2 SV203",
     since: "0.1.0",
+    optional: false,
     check,
 };
 

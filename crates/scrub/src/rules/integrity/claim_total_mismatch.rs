@@ -18,6 +18,7 @@ pub(crate) static RULE: Rule = Rule {
           total was set).",
     source: "005010X222A1/X223A2 CLM02 (total claim charge must equal the sum of SV102/SV203)",
     since: "0.1.0",
+    optional: false,
     check,
 };
 

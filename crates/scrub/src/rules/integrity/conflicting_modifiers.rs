@@ -21,6 +21,7 @@ pub(crate) static RULE: Rule = Rule {
     source: "CMS Medicare Claims Processing Manual, chapter 12, sections 20.4.3 (26/TC) and 40.7 \
              (bilateral procedures)",
     since: "0.1.0",
+    optional: false,
     check,
 };
 

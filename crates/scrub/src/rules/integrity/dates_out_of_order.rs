@@ -19,6 +19,7 @@ pub(crate) static RULE: Rule = Rule {
     fix: "Correct the dates (or the patient's birth date) from the record.",
     source: "005010X222A1/X223A2 DTP segments, DMG02",
     since: "0.1.0",
+    optional: false,
     check,
 };
 

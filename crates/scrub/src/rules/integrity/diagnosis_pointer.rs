@@ -19,6 +19,7 @@ pub(crate) static RULE: Rule = Rule {
           first.",
     source: "005010X222A1 SV107 (composite diagnosis code pointer; up to four pointers into HI)",
     since: "0.1.0",
+    optional: false,
     check,
 };
 

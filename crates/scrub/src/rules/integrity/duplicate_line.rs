@@ -24,6 +24,7 @@ pub(crate) static RULE: Rule = Rule {
     source: "CMS Medicare Claims Processing Manual, chapter 1, section 120 (duplicate claims); \
              CPT modifiers 76, 77, 91",
     since: "0.1.0",
+    optional: false,
     check,
 };
 

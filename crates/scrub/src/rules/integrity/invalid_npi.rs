@@ -19,6 +19,7 @@ pub(crate) static RULE: Rule = Rule {
     source: "45 CFR 162.406 (NPI standard); NPI check digit per ISO/IEC 7812 with prefix 80840; \
              005010X222A1 NM109",
     since: "0.1.0",
+    optional: false,
     check,
 };
 

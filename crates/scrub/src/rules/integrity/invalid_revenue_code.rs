@@ -19,6 +19,7 @@ pub(crate) static RULE: Rule = Rule {
     fix: "Use the four-digit NUBC revenue code, with its leading zero (0450, not 450).",
     source: "NUBC UB-04 Data Specifications, FL 42 (revenue codes); 005010X223A2 SV201",
     since: "0.1.0",
+    optional: false,
     check,
 };
 

@@ -20,6 +20,7 @@ pub(crate) static RULE: Rule = Rule {
           outpatient, 0117 replacement of an inpatient claim…).",
     source: "NUBC UB-04 Data Specifications, FL 4 (Type of Bill); 005010X223A2 CLM05",
     since: "0.1.0",
+    optional: false,
     check,
 };
 

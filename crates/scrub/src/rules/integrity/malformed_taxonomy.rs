@@ -18,6 +18,7 @@ pub(crate) static RULE: Rule = Rule {
     fix: "Use the taxonomy code from the provider's NPPES record.",
     source: "NUCC Health Care Provider Taxonomy code set; 005010X222A1 PRV03",
     since: "0.1.0",
+    optional: false,
     check,
 };
 

@@ -24,6 +24,7 @@ pub(crate) static RULE: Rule = Rule {
     source: "005010X222A1 (837P) and 005010X223A2 (837I) implementation guides: CLM, NM1*85, N3/N4, \
              REF*EI, NM1*IL, NM1*PR, DMG, HI, LX, DTP*472/434/435, CL1",
     since: "0.1.0",
+    optional: false,
     check,
 };
 

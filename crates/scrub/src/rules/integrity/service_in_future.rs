@@ -17,6 +17,7 @@ pub(crate) static RULE: Rule = Rule {
           is given.",
     source: "005010X222A1/X223A2 DTP*472, DTP*434, DTP*435, DTP*096",
     since: "0.1.0",
+    optional: false,
     check,
 };
 

@@ -20,6 +20,7 @@ pub(crate) static RULE: Rule = Rule {
           outpatient hospital, 02/10 telehealth…).",
     source: "CMS Place of Service Code Set (2026); 005010X222A1 CLM05-1, SV105",
     since: "0.1.0",
+    optional: false,
     check,
 };
 

@@ -17,6 +17,7 @@ pub(crate) static RULE: Rule = Rule {
           HCPCS dosage).",
     source: "005010X222A1 SV104; 005010X223A2 SV205",
     since: "0.1.0",
+    optional: false,
     check,
 };
 

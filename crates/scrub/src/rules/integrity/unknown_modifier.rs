@@ -20,6 +20,7 @@ pub(crate) static RULE: Rule = Rule {
     source: "HCPCS Level II modifiers (CMS quarterly file); CPT modifiers (AMA, Appendix A); \
              005010X222A1 SV101-3 to SV101-6",
     since: "0.1.0",
+    optional: false,
     check,
 };
 

@@ -17,6 +17,7 @@ pub(crate) static RULE: Rule = Rule {
     fix: "Enter the charge from the fee schedule, or remove the line if it is not billable.",
     source: "005010X222A1 SV102; CMS Quality Payment Program (Category II codes at $0.00)",
     since: "0.1.0",
+    optional: false,
     check,
 };
 
