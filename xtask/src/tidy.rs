@@ -13,13 +13,14 @@ pub(crate) fn workspace_root() -> PathBuf {
 /// Which workspace crates each crate may depend on (docs/ARCHITECTURE.md, ../shared/STYLE.md).
 const ALLOWED: &[(&str, &[&str])] = &[
     ("code-sets", &[]),
-    ("releases", &["code-sets", "mce"]),
+    ("releases", &["code-sets", "mce", "ncci"]),
     ("mce", &["code-sets"]),
+    ("ncci", &["code-sets"]),
     ("cli", &["code-sets", "releases", "x12-claims", "claim-model", "scrub"]),
     ("x12", &[]),
     ("claim-model", &["code-sets"]),
     ("x12-claims", &["x12", "claim-model", "code-sets"]),
-    ("scrub", &["claim-model", "code-sets", "mce"]),
+    ("scrub", &["claim-model", "code-sets", "mce", "ncci"]),
     ("xtask", &[]),
 ];
 

@@ -121,6 +121,13 @@ pub(crate) fn print_report(report: &ImportReport, json: bool) {
 
 /// "Medicare Code Editor lists  2025-10-01 to 2026-09-30  (29 lists, 168,000 codes)".
 fn table_line(t: &releases::InstalledTable) -> String {
+    if t.kind == "ncci" {
+        return format!(
+            "NCCI edit tables (PTP, MUE, add-on)  MUE quarters from {}  ({} rows)",
+            if t.effective_from.is_empty() { "(none)" } else { &t.effective_from },
+            t.codes
+        );
+    }
     let what = if t.kind == "mce" { "Medicare Code Editor lists" } else { t.kind.as_str() };
     format!(
         "{what}  {} to {}  ({} lists, {} codes)",

@@ -4,7 +4,7 @@
 //! JSON: `{ "claims": [ { "id", "findings": [ { "rule", "category", "severity", "line",
 //! "message", "fix", "source" } ] } ], "summary": { "claims", "clean", "by_category" }, "files":
 //! [ { "file", "format", "claims", "x12": [ { "segment_index", "segment", "element", "rule",
-//! "message" } ] } ] }`. Exit 0 when no claim has a reject or deny finding (and an 837 read
+//! "message" } ] } ] }`. A claim is clean when it has no reject, deny or warn finding. Exit 0 when no claim has a reject or deny finding (and an 837 read
 //! without X12 errors), 1 when one does, 2 on usage or I/O errors.
 
 use std::collections::BTreeMap;
@@ -82,9 +82,15 @@ pub(crate) fn run(ctx: &crate::Ctx, args: ScrubArgs) -> Result<Outcome> {
     let mce = dir
         .open_mce()
         .with_context(|| format!("reading the MCE lists in {}", ctx.data_dir.display()))?;
+    let ncci = dir
+        .open_ncci()
+        .with_context(|| format!("reading the NCCI tables in {}", ctx.data_dir.display()))?;
     let mut cx = scrub::Context::new(&library, ctx.today);
     if let Some(t) = mce.as_ref() {
         cx = cx.with_mce(t);
+    }
+    if let Some(t) = ncci.as_ref() {
+        cx = cx.with_ncci(t);
     }
     let scrubber = if args.optional { Scrubber::with_optional() } else { Scrubber::default() };
     let mut inputs = Vec::new();
@@ -99,7 +105,10 @@ pub(crate) fn run(ctx: &crate::Ctx, args: ScrubArgs) -> Result<Outcome> {
     }
     let blocking = results.iter().any(|(_, f)| f.iter().any(|f| f.severity.blocks()));
     let x12_errors = inputs.iter().any(|i| !i.x12.is_empty());
-    let clean = results.iter().filter(|(_, f)| f.is_empty()).count();
+    // Clean: nothing to fix or look at (information alone, such as tables not installed, counts
+    // as clean).
+    let clean =
+        results.iter().filter(|(_, f)| f.iter().all(|f| f.severity == Severity::Info)).count();
     let mut by_category: BTreeMap<&str, usize> = BTreeMap::new();
     for f in results.iter().flat_map(|(_, f)| f) {
         *by_category.entry(f.category.id()).or_default() += 1;

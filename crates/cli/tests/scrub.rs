@@ -14,11 +14,13 @@ struct Env {
 }
 
 impl Env {
-    /// A data directory with the sample releases installed.
+    /// A data directory with the sample releases and the NCCI fixture tables installed.
     fn with_sample() -> Env {
         let env = Env { dir: tempfile::tempdir().unwrap() };
-        let o = env.run(&["data", "import", repo("fixtures/sample").to_str().unwrap()]);
-        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+        for dir in ["fixtures/sample", "crates/ncci/tests/fixtures"] {
+            let o = env.run(&["data", "import", repo(dir).to_str().unwrap()]);
+            assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+        }
         env
     }
 
@@ -222,11 +224,45 @@ fn a_broken_mce_list_installs_nothing_and_names_file_and_line() {
 }
 
 #[test]
+fn ncci_tables_installed_by_data_import_drive_ptp_mue_and_add_on_rules() {
+    let env = Env::with_sample();
+    let mut claim = fixture("professional.json");
+    claim["lines"][0]["procedure"] = "93000".into();
+    claim["lines"][0]["modifiers"] = serde_json::json!([]);
+    claim["lines"][1]["procedure"] = "93005".into();
+    let mut units = fixture("professional.json");
+    units["patient_control_number"] = "PCN000102".into();
+    units["lines"][1]["units"] = 2.into();
+    units["lines"][1]["charge"] = 5000.into();
+    units["total_charge"] = 20000.into();
+    let p = env.file("ncci.json", serde_json::to_string(&vec![claim, units]).unwrap().as_bytes());
+    let v = env.json(&["scrub", p.to_str().unwrap(), "--json"], 1);
+    assert_eq!(v["claims"][0]["findings"][0]["rule"], "NCCI-001");
+    assert_eq!(v["claims"][0]["findings"][0]["category"], "ncci-ptp");
+    assert_eq!(v["claims"][0]["findings"][0]["line"], 2);
+    assert_eq!(v["claims"][1]["findings"][0]["rule"], "MUE-001");
+    assert_eq!(v["claims"][1]["findings"][0]["severity"], "deny");
+    // Importing the same quarter again changes nothing; a bad file names its line.
+    let o = env.run(&["data", "import", repo("crates/ncci/tests/fixtures").to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("unchanged  NCCI edit tables"));
+    let bad = std::fs::read_to_string(repo("crates/ncci/tests/fixtures/ccipra-v321r0-f1.txt"))
+        .unwrap()
+        .replace("\t0\tMutually", "\t7\tMutually");
+    let p = env.file("ccipra-v322r0-f1.txt", bad.as_bytes());
+    let o = env.run(&["data", "import", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("ccipra-v322r0-f1.txt:8:") && e.contains("modifier indicator"), "{e}");
+}
+
+#[test]
 fn without_releases_the_codes_are_reported_unchecked() {
     let env = Env { dir: tempfile::tempdir().unwrap() };
     let prof = repo("crates/scrub/tests/fixtures/professional.json");
     let v = env.json(&["scrub", prof.to_str().unwrap(), "--json"], 0);
     let f = &v["claims"][0]["findings"];
     assert!(f.as_array().unwrap().iter().all(|f| f["category"] == "release-missing"), "{f:#}");
-    assert!(!f.as_array().unwrap().is_empty());
+    let rules: Vec<&str> =
+        f.as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["CODE-005", "CODE-005", "NCCI-002"], "{f:#}");
 }

@@ -26,6 +26,13 @@ pub enum Kind {
     CptCsv,
     /// A Medicare Code Editor list (CSV in the layout of `docs/formats/mce-csv.md`).
     MceList,
+    /// An NCCI procedure-to-procedure edit file (tab-delimited), for the setting its name says
+    /// (`ccipra`/practitioner, `ccioph`/outpatient hospital), `None` when the name says neither.
+    NcciPtp(Option<ncci::Setting>),
+    /// An NCCI Medically Unlikely Edit file (CSV).
+    NcciMue,
+    /// An NCCI add-on code edit table (tab- or comma-separated).
+    NcciAoc,
     /// Not a release file; the text says what it seems to be.
     Unknown(String),
 }
@@ -167,6 +174,25 @@ fn sniff(name: &str, bytes: &[u8]) -> Kind {
     }
     if mce::is_mce_csv(bytes) {
         return Kind::MceList;
+    }
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(16384)]);
+    if head.lines().any(|l| l.starts_with("Column 1\tColumn 2") || l.starts_with("Column1/Column2"))
+    {
+        let setting = if base.contains("pra") || base.contains("practitioner") {
+            Some(ncci::Setting::Practitioner)
+        } else if base.contains("oph") || base.contains("hosp") || base.contains("outpatient") {
+            Some(ncci::Setting::OutpatientHospital)
+        } else {
+            None
+        };
+        return Kind::NcciPtp(setting);
+    }
+    let upper = head.to_ascii_uppercase();
+    if upper.contains("MUE ADJUDICATION INDICATOR") {
+        return Kind::NcciMue;
+    }
+    if upper.contains("AOC EDIT TYPE") {
+        return Kind::NcciAoc;
     }
     let text_head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_ascii_uppercase();
     if base.starts_with("pprrvu") || text_head.lines().any(|l| l.starts_with("HCPCS,MOD,")) {

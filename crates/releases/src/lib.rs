@@ -195,6 +195,18 @@ impl DataDir {
         Ok(t)
     }
 
+    /// The installed NCCI tables (`None` when none are installed).
+    pub fn open_ncci(&self) -> Result<Option<ncci::Tables>, Error> {
+        let Some(t) = self.manifest()?.edit_tables.into_iter().find(|t| t.kind == "ncci") else {
+            return Ok(None);
+        };
+        let p = self.releases_dir().join(&t.file);
+        let bytes = fs::read(&p).map_err(|e| io(&p, e))?;
+        ncci::Tables::from_bytes(&bytes)
+            .map(Some)
+            .map_err(|e| Error::Damaged { file: p.display().to_string(), message: e.to_string() })
+    }
+
     /// The installed Medicare Code Editor lists, merged (`None` when none are installed).
     pub fn open_mce(&self) -> Result<Option<mce::Tables>, Error> {
         let mut merged: Option<mce::Tables> = None;
@@ -278,6 +290,7 @@ impl DataDir {
         let mut indexes: Vec<(code_sets::index::IndexFile, Input)> = Vec::new();
         let mut definitions: Vec<Input> = Vec::new();
         let mut mce_tables: Option<(mce::Tables, Sha256)> = None;
+        let mut ncci_tables: Option<(ncci::Tables, Sha256)> = None;
         for input in &inputs {
             let load = |e: code_sets::LoadError| Error::Load {
                 file: input.name.clone(),
@@ -320,6 +333,38 @@ impl DataDir {
                 }
                 Kind::PcsDefinitions => {
                     definitions.push(input.clone());
+                    continue;
+                }
+                Kind::NcciPtp(_) | Kind::NcciMue | Kind::NcciAoc => {
+                    let (t, h) =
+                        ncci_tables.get_or_insert_with(|| (ncci::Tables::default(), Sha256::new()));
+                    match input.kind {
+                        Kind::NcciPtp(Some(setting)) => {
+                            t.load_ptp(setting, &input.bytes).map_err(load)?;
+                        }
+                        Kind::NcciPtp(None) => {
+                            return Err(Error::Usage(format!(
+                                "{}: an NCCI PTP file whose name says neither practitioner \
+                                 (ccipra…) nor outpatient hospital (ccioph…): keep CMS's file name",
+                                input.name
+                            )));
+                        }
+                        Kind::NcciMue => {
+                            let Some(date) = date else {
+                                return Err(Error::Usage(format!(
+                                    "{}: the file name does not say when the MUEs take effect \
+                                     (CMS names them …_Eff_MM-DD-YYYY.csv); pass --effective-from YYYY-MM-DD",
+                                    input.name
+                                )));
+                            };
+                            t.load_mue(&input.bytes, date).map_err(load)?;
+                        }
+                        _ => {
+                            t.load_aoc(&input.bytes).map_err(load)?;
+                        }
+                    }
+                    h.update(input.name.as_bytes());
+                    h.update(&input.bytes);
                     continue;
                 }
                 Kind::MceList => {
@@ -401,7 +446,8 @@ impl DataDir {
                 code_sets::icd10pcs::attach_definitions(r, &input.bytes)
             })?;
         }
-        if built.is_empty() && reopened.is_empty() && mce_tables.is_none() {
+        if built.is_empty() && reopened.is_empty() && mce_tables.is_none() && ncci_tables.is_none()
+        {
             let names: Vec<&str> = report.skipped.iter().map(|(n, _)| n.as_str()).collect();
             return Err(Error::NothingRecognized(names.join(", ")));
         }
@@ -431,9 +477,31 @@ impl DataDir {
                 )));
             }
         }
-        let tables =
-            mce_tables.map(|(t, h)| ("mce", t.to_bytes(), table_entry(&t, hex(&h.finalize()))));
-        self.install(finished, tables.into_iter().collect(), manifest, &mut report)?;
+        let mut tables: Vec<(&str, Vec<u8>, InstalledTable)> = Vec::new();
+        if let Some((t, h)) = mce_tables {
+            tables.push(("mce", t.to_bytes(), table_entry(&t, hex(&h.finalize()))));
+        }
+        if let Some((t, h)) = ncci_tables {
+            // A newer quarter updates the installed tables (see `ncci::Tables::update`); the
+            // same files again change nothing.
+            let mut all = self.open_ncci()?.unwrap_or_default();
+            let before = all.clone();
+            all.update(t);
+            let old = manifest.edit_tables.iter().find(|e| e.kind == "ncci");
+            match old {
+                Some(old) if all == before => tables.push(("ncci", Vec::new(), old.clone())),
+                _ => {
+                    let mut hash = Sha256::new();
+                    if let Some(old) = old {
+                        hash.update(old.content_hash.as_bytes());
+                    }
+                    hash.update(h.finalize());
+                    let entry = ncci_entry(&all, hex(&hash.finalize()));
+                    tables.push(("ncci", all.to_bytes(), entry));
+                }
+            }
+        }
+        self.install(finished, tables, manifest, &mut report)?;
         Ok(report)
     }
 
@@ -476,10 +544,10 @@ impl DataDir {
                 report.installed.push(inst);
             }
             for (kind, bytes, mut entry) in tables {
-                let existing = manifest
-                    .edit_tables
-                    .iter()
-                    .position(|t| t.kind == kind && t.effective_from == entry.effective_from);
+                // One MCE set per first day; one NCCI set, updated in place.
+                let existing = manifest.edit_tables.iter().position(|t| {
+                    t.kind == kind && (kind == "ncci" || t.effective_from == entry.effective_from)
+                });
                 if let Some(i) = existing
                     && manifest.edit_tables[i].content_hash == entry.content_hash
                 {
@@ -547,6 +615,22 @@ fn installed(meta: &ReleaseMeta, file: String) -> Installed {
         modifiers: meta.counts.modifiers,
         index_terms: meta.counts.index_terms,
         tables: meta.counts.tables,
+    }
+}
+
+/// The manifest entry of the NCCI tables (its file name is set when it is written).
+fn ncci_entry(t: &ncci::Tables, content_hash: String) -> InstalledTable {
+    let (ptp, mue, aoc) = t.counts();
+    let quarters = t.mue_quarters();
+    InstalledTable {
+        kind: "ncci".to_string(),
+        file: String::new(),
+        effective_from: quarters.first().map(|d| d.to_string()).unwrap_or_default(),
+        effective_to: String::new(),
+        sources: Vec::new(),
+        content_hash,
+        lists: [ptp, mue, aoc].iter().filter(|n| **n > 0).count() as u32,
+        codes: (ptp + mue + aoc) as u32,
     }
 }
 

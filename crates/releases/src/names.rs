@@ -77,6 +77,19 @@ fn from_one(name: &str, kind: &Kind) -> Option<Date> {
             return Some(d);
         }
     }
+    // MM-DD-YYYY (CMS's MUE files: `MCR_MUE_PractitionerServices_Eff_04-01-2026.csv`)
+    if *kind == Kind::NcciMue {
+        for w in words.windows(3) {
+            if w[0].len() == 2
+                && w[1].len() == 2
+                && w[2].len() == 4
+                && let (Ok(m), Ok(d), Ok(y)) = (w[0].parse(), w[1].parse(), w[2].parse())
+                && let Some(date) = Date::from_ymd(y, m, d)
+            {
+                return Some(date);
+            }
+        }
+    }
     // Month-D-YYYY
     for w in words.windows(3) {
         if let (Some(m), Ok(d), Ok(y)) = (month_of(w[0]), w[1].parse::<u32>(), w[2].parse::<u32>())

@@ -39,6 +39,8 @@ pub struct Context<'a> {
     pub codes: &'a Library,
     /// The Medicare Code Editor lists, when installed.
     pub mce: Option<&'a mce::Tables>,
+    /// The NCCI tables (PTP, MUE, add-on), when installed.
+    pub ncci: Option<&'a ncci::Tables>,
     /// Today (dates of service after it are in the future).
     pub today: Date,
 }
@@ -46,12 +48,17 @@ pub struct Context<'a> {
 impl<'a> Context<'a> {
     /// A context over `codes` (no edit tables), with `today` as the current date.
     pub fn new(codes: &'a Library, today: Date) -> Context<'a> {
-        Context { codes, mce: None, today }
+        Context { codes, mce: None, ncci: None, today }
     }
 
     /// The same context with the Medicare Code Editor lists.
     pub fn with_mce(self, mce: &'a mce::Tables) -> Context<'a> {
         Context { mce: Some(mce), ..self }
+    }
+
+    /// The same context with the NCCI tables.
+    pub fn with_ncci(self, ncci: &'a ncci::Tables) -> Context<'a> {
+        Context { ncci: Some(ncci), ..self }
     }
 }
 

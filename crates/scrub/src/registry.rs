@@ -1,7 +1,7 @@
 //! Every rule, in catalog order. A rule's ID is never reused: a removed rule's ID stays retired.
 
 use crate::rule::Rule;
-use crate::rules::{codes, integrity, mce};
+use crate::rules::{codes, integrity, mce, ncci};
 
 /// Every stable rule, in catalog order.
 pub static RULES: &[&Rule] = &[
@@ -40,6 +40,11 @@ pub static RULES: &[&Rule] = &[
     &mce::invalid_discharge_status::RULE,
     &mce::no_mce_tables::RULE,
     &mce::unspecified_principal::RULE,
+    &ncci::ptp_pair::RULE,
+    &ncci::no_tables::RULE,
+    &ncci::units_above_mue::RULE,
+    &ncci::add_on_without_primary::RULE,
+    &ncci::add_on_without_listed_primary::RULE,
 ];
 
 /// The rule with this ID.

@@ -21,7 +21,8 @@ fn cases(id: &str) -> Value {
 fn base_claims_are_clean() {
     let lib = common::sample_library();
     let mce = common::sample_mce();
-    let cx = Context::new(&lib, common::today()).with_mce(&mce);
+    let ncci = common::sample_ncci();
+    let cx = Context::new(&lib, common::today()).with_mce(&mce).with_ncci(&ncci);
     for base in ["professional", "institutional"] {
         let claim: claim_model::Claim =
             serde_json::from_value(common::base(base)).expect("base claim");
@@ -34,7 +35,8 @@ fn base_claims_are_clean() {
 fn every_rule_fires_and_passes_on_its_fixtures() {
     let lib = common::sample_library();
     let mce = common::sample_mce();
-    let cx = Context::new(&lib, common::today()).with_mce(&mce);
+    let ncci = common::sample_ncci();
+    let cx = Context::new(&lib, common::today()).with_mce(&mce).with_ncci(&ncci);
     let scrubber = Scrubber::with_optional();
     for rule in RULES {
         let cases = cases(rule.id);

@@ -3,3 +3,4 @@
 pub(crate) mod codes;
 pub(crate) mod integrity;
 pub(crate) mod mce;
+pub(crate) mod ncci;

@@ -55,6 +55,25 @@ pub(crate) fn sample_mce() -> mce::Tables {
     t
 }
 
+/// The NCCI fixture tables of the `ncci` crate (practitioner and outpatient hospital PTP, two
+/// practitioner MUE quarters, add-on code edits).
+pub(crate) fn sample_ncci() -> ncci::Tables {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ncci/tests/fixtures");
+    let read = |name: &str| std::fs::read(root.join(name)).expect("NCCI fixture");
+    let d = |s: &str| s.parse::<Date>().expect("date");
+    let mut t = ncci::Tables::default();
+    for part in ["ccipra-v321r0-f1.txt", "ccipra-v321r0-f2.txt"] {
+        t.load_ptp(ncci::Setting::Practitioner, &read(part)).expect("PTP");
+    }
+    t.load_ptp(ncci::Setting::OutpatientHospital, &read("ccioph-v321r0-f1.txt")).expect("PTP");
+    t.load_mue(&read("MCR_MUE_PractitionerServices_Eff_04-01-2026.csv"), d("2026-04-01"))
+        .expect("MUE");
+    t.load_mue(&read("MCR_MUE_PractitionerServices_Eff_07-01-2026.csv"), d("2026-07-01"))
+        .expect("MUE");
+    t.load_aoc(&read("AOC_V2026Q2-MCR.txt")).expect("AOC");
+    t
+}
+
 /// "Today" for the fixtures.
 pub(crate) fn today() -> Date {
     "2026-06-01".parse().expect("date")

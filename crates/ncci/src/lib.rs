@@ -1,0 +1,225 @@
+//! The National Correct Coding Initiative edit tables, read from the files CMS publishes each
+//! quarter (layouts in `docs/formats/ncci.md`):
+//!
+//! - procedure-to-procedure (PTP) edits, practitioner and outpatient hospital: a column 1 / column
+//!   2 code pair with effective and deletion dates and a modifier indicator (0 never together, 1
+//!   allowed with an NCCI-associated modifier, 9 not applicable);
+//! - Medically Unlikely Edits (MUE), practitioner, outpatient hospital and DME supplier: the most
+//!   units of a code on a line or a day, with the MUE adjudication indicator (1 line, 2 date of
+//!   service by policy, 3 date of service, clinical);
+//! - add-on code (AOC) edits: each add-on code with its primary codes and edit type (1, 2, 3).
+//!
+//! Tables are values: parse them from bytes, merge them, write and read their binary form, and
+//! ask them about codes on a date. No I/O here.
+//!
+//! ```
+//! use ncci::{Setting, Tables};
+//! let ptp = "CPT only copyright 2025 American Medical Association.  All rights reserved.\n\
+//! Column1/Column2 Edits\n\
+//! Column 1\tColumn 2\t*=in existence\tEffective\tDeletion\tModifier\tPTP Edit Rationale\n\
+//! 93000\t93005\t\t19960101\t*\t0\tMisuse of column two code with column one code\n";
+//! let mut t = Tables::default();
+//! t.load_ptp(Setting::Practitioner, ptp.as_bytes()).unwrap();
+//! let (e, why) = t.ptp(Setting::Practitioner, "93000", "93005", "2026-05-04".parse().unwrap()).unwrap();
+//! assert_eq!((e.modifier, why), (0, "Misuse of column two code with column one code"));
+//! ```
+
+mod aoc;
+mod code;
+mod mue;
+mod ptp;
+
+use code_sets::{Date, LoadError};
+use serde::{Deserialize, Serialize};
+
+pub use aoc::AddOn;
+pub use code::Code;
+pub use mue::Mue;
+pub use ptp::PtpEdit;
+
+/// Which claims a table is for.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+pub enum Setting {
+    /// Practitioner services (837P).
+    #[default]
+    Practitioner,
+    /// Outpatient hospital services (837I outpatient bills).
+    OutpatientHospital,
+    /// DME supplier services (MUE only).
+    Dme,
+}
+
+impl Setting {
+    /// `practitioner`, `outpatient-hospital`, `dme`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Setting::Practitioner => "practitioner",
+            Setting::OutpatientHospital => "outpatient-hospital",
+            Setting::Dme => "dme",
+        }
+    }
+}
+
+/// Every NCCI table installed: PTP pairs by setting, MUE tables by setting and quarter, add-on
+/// code edits.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tables {
+    pub(crate) ptp: Vec<ptp::PtpTable>,
+    pub(crate) mue: Vec<mue::MueTable>,
+    pub(crate) aoc: aoc::AocTable,
+}
+
+impl Tables {
+    /// Loads a PTP edit file (one part of a quarterly release; parts add up).
+    pub fn load_ptp(&mut self, setting: Setting, bytes: &[u8]) -> Result<usize, LoadError> {
+        let parsed = ptp::parse(bytes)?;
+        let n = parsed.len();
+        match self.ptp.iter_mut().find(|t| t.setting == setting) {
+            Some(t) => t.extend(parsed),
+            None => {
+                let mut t = ptp::PtpTable { setting, ..Default::default() };
+                t.extend(parsed);
+                self.ptp.push(t);
+            }
+        }
+        Ok(n)
+    }
+
+    /// Loads an MUE file in force from `effective_from` (until the next file of its setting).
+    /// The setting is read from the file's header.
+    pub fn load_mue(
+        &mut self,
+        bytes: &[u8],
+        effective_from: Date,
+    ) -> Result<(Setting, usize), LoadError> {
+        let table = mue::parse(bytes, effective_from)?;
+        let out = (table.setting, table.rows.len());
+        self.mue.retain(|t| !(t.setting == table.setting && t.effective_from == effective_from));
+        self.mue.push(table);
+        self.mue.sort_by_key(|t| (t.setting, t.effective_from));
+        Ok(out)
+    }
+
+    /// Loads an add-on code edit file.
+    pub fn load_aoc(&mut self, bytes: &[u8]) -> Result<usize, LoadError> {
+        let rows = aoc::parse(bytes)?;
+        let n = rows.len();
+        self.aoc.extend(rows);
+        Ok(n)
+    }
+
+    /// Adds the tables of `other` (its MUE quarters replace ours for the same setting and date).
+    pub fn merge(&mut self, other: Tables) {
+        for t in other.ptp {
+            match self.ptp.iter_mut().find(|m| m.setting == t.setting) {
+                Some(m) => m.merge(t),
+                None => self.ptp.push(t),
+            }
+        }
+        for t in other.mue {
+            self.mue.retain(|m| !(m.setting == t.setting && m.effective_from == t.effective_from));
+            self.mue.push(t);
+        }
+        self.mue.sort_by_key(|t| (t.setting, t.effective_from));
+        self.aoc.merge(other.aoc);
+    }
+
+    /// Takes a newer import: its PTP edits replace ours for each setting it has (each quarterly
+    /// PTP release is complete, with every edit's dates), its add-on edits replace ours when it
+    /// has any, and its MUE tables join ours by setting and quarter.
+    pub fn update(&mut self, newer: Tables) {
+        for t in newer.ptp {
+            self.ptp.retain(|m| m.setting != t.setting);
+            self.ptp.push(t);
+        }
+        if !newer.aoc.rows.is_empty() {
+            self.aoc = newer.aoc;
+        }
+        for t in newer.mue {
+            self.mue.retain(|m| !(m.setting == t.setting && m.effective_from == t.effective_from));
+            self.mue.push(t);
+        }
+        self.mue.sort_by_key(|t| (t.setting, t.effective_from));
+    }
+
+    /// The first days of the MUE quarters installed, oldest first.
+    pub fn mue_quarters(&self) -> Vec<Date> {
+        let mut v: Vec<Date> = self.mue.iter().map(|t| t.effective_from).collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// The PTP edit in force on `date` for the pair (column 1 `c1`, column 2 `c2`), with CMS's
+    /// rationale.
+    pub fn ptp(
+        &self,
+        setting: Setting,
+        c1: &str,
+        c2: &str,
+        date: Date,
+    ) -> Option<(&PtpEdit, &str)> {
+        let (c1, c2) = (Code::new(c1)?, Code::new(c2)?);
+        let t = self.ptp.iter().find(|t| t.setting == setting)?;
+        let e = t.find(c1, c2, date)?;
+        Some((e, t.rationales.get(usize::from(e.rationale)).map_or("", String::as_str)))
+    }
+
+    /// Whether PTP edits of the setting are installed.
+    pub fn has_ptp(&self, setting: Setting) -> bool {
+        self.ptp.iter().any(|t| t.setting == setting && !t.edits.is_empty())
+    }
+
+    /// The MUE of `code` on `date`: from the newest MUE table of the setting in force on it.
+    pub fn mue(&self, setting: Setting, code: &str, date: Date) -> Option<&Mue> {
+        let t = self.mue.iter().rev().find(|t| t.setting == setting && t.effective_from <= date)?;
+        t.rows.get(&Code::new(code)?)
+    }
+
+    /// Whether an MUE table of the setting is in force on `date`.
+    pub fn has_mue(&self, setting: Setting, date: Date) -> bool {
+        self.mue.iter().any(|t| t.setting == setting && t.effective_from <= date)
+    }
+
+    /// The add-on code edit of `code` in force on `date`, when `code` is an add-on code.
+    pub fn add_on(&self, code: &str, date: Date) -> Option<AddOn> {
+        self.aoc.find(Code::new(code)?, date)
+    }
+
+    /// Whether add-on code edits are installed.
+    pub fn has_aoc(&self) -> bool {
+        !self.aoc.rows.is_empty()
+    }
+
+    /// PTP pairs, MUE rows and add-on rows held.
+    pub fn counts(&self) -> (usize, usize, usize) {
+        (
+            self.ptp.iter().map(|t| t.edits.len()).sum(),
+            self.mue.iter().map(|t| t.rows.len()).sum(),
+            self.aoc.rows.len(),
+        )
+    }
+
+    /// The compact binary form (postcard), as installed in the data directory.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        postcard::to_stdvec(self).unwrap_or_default()
+    }
+
+    /// Reads the binary form written by [`Tables::to_bytes`].
+    pub fn from_bytes(bytes: &[u8]) -> Result<Tables, LoadError> {
+        postcard::from_bytes(bytes).map_err(|e| LoadError::whole(format!("not NCCI tables: {e}")))
+    }
+}
+
+/// A `YYYYMMDD` date field, `*` or blank for none.
+pub(crate) fn date_field(line: u64, what: &str, text: &str) -> Result<Option<Date>, LoadError> {
+    let t = text.trim();
+    if t.is_empty() || t == "*" {
+        return Ok(None);
+    }
+    Date::from_yyyymmdd(t)
+        .map(Some)
+        .ok_or_else(|| LoadError::at(line, format!("{what} {t:?} is not a date YYYYMMDD")))
+}

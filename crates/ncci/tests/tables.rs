@@ -1,0 +1,121 @@
+//! The NCCI tables read from fixtures in CMS's layouts, and answer by date.
+
+use std::path::{Path, PathBuf};
+
+use code_sets::Date;
+use ncci::{Setting, Tables};
+
+fn fixture(name: &str) -> Vec<u8> {
+    let p: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    std::fs::read(p).unwrap()
+}
+
+fn d(s: &str) -> Date {
+    s.parse().unwrap()
+}
+
+fn tables() -> Tables {
+    let mut t = Tables::default();
+    assert_eq!(t.load_ptp(Setting::Practitioner, &fixture("ccipra-v321r0-f1.txt")).unwrap(), 3);
+    assert_eq!(t.load_ptp(Setting::Practitioner, &fixture("ccipra-v321r0-f2.txt")).unwrap(), 3);
+    t.load_ptp(Setting::OutpatientHospital, &fixture("ccioph-v321r0-f1.txt")).unwrap();
+    let (s, n) = t
+        .load_mue(&fixture("MCR_MUE_PractitionerServices_Eff_04-01-2026.csv"), d("2026-04-01"))
+        .unwrap();
+    assert_eq!((s, n), (Setting::Practitioner, 6));
+    t.load_mue(&fixture("MCR_MUE_PractitionerServices_Eff_07-01-2026.csv"), d("2026-07-01"))
+        .unwrap();
+    assert_eq!(t.load_aoc(&fixture("AOC_V2026Q2-MCR.txt")).unwrap(), 5);
+    t
+}
+
+#[test]
+fn ptp_pairs_by_setting_and_date() {
+    let t = tables();
+    let (e, why) = t.ptp(Setting::Practitioner, "93000", "93005", d("2026-05-04")).unwrap();
+    assert_eq!((e.modifier, why), (0, "Misuse of column two code with column one code"));
+    assert_eq!(
+        t.ptp(Setting::OutpatientHospital, "93000", "93005", d("2026-05-04")).unwrap().0.modifier,
+        1
+    );
+    // Order matters: the pair is column 1 / column 2.
+    assert!(t.ptp(Setting::Practitioner, "93005", "93000", d("2026-05-04")).is_none());
+    // A deleted edit, then a retroactive 9.
+    assert_eq!(
+        t.ptp(Setting::Practitioner, "99214", "36415", d("2019-06-01")).unwrap().0.modifier,
+        1
+    );
+    assert_eq!(
+        t.ptp(Setting::Practitioner, "99214", "36415", d("2026-06-01")).unwrap().0.modifier,
+        9
+    );
+    // Before the edit's effective date.
+    assert!(t.ptp(Setting::Practitioner, "20610", "20604", d("2019-12-31")).is_none());
+}
+
+#[test]
+fn mue_by_quarter() {
+    let t = tables();
+    let m = t.mue(Setting::Practitioner, "G2211", d("2026-05-04")).unwrap();
+    assert_eq!((m.value, m.mai), (1, 2));
+    assert_eq!(t.mue(Setting::Practitioner, "G2211", d("2026-07-04")).unwrap().value, 2);
+    assert_eq!(t.mue(Setting::Practitioner, "J1100", d("2026-05-04")).unwrap().mai, 1);
+    assert!(t.mue(Setting::Practitioner, "G2211", d("2026-03-31")).is_none());
+    assert!(!t.has_mue(Setting::Practitioner, d("2026-03-31")));
+    assert!(t.mue(Setting::OutpatientHospital, "G2211", d("2026-05-04")).is_none());
+}
+
+#[test]
+fn add_on_codes() {
+    let t = tables();
+    let a = t.add_on("11045", d("2026-05-04")).unwrap();
+    assert_eq!(a.kind, 1);
+    assert_eq!(a.primaries.iter().map(|c| c.as_str()).collect::<Vec<_>>(), ["11042"]);
+    let a = t.add_on("99417", d("2026-05-04")).unwrap();
+    assert_eq!((a.kind, a.primaries.len()), (2, 0));
+    assert!(t.add_on("99213", d("2026-05-04")).is_none());
+    assert!(t.add_on("99292", d("2012-05-04")).is_none());
+}
+
+#[test]
+fn binary_form_and_merge() {
+    let t = tables();
+    let back = Tables::from_bytes(&t.to_bytes()).unwrap();
+    assert_eq!(back, t);
+    let mut a = Tables::default();
+    a.load_ptp(Setting::Practitioner, &fixture("ccipra-v321r0-f1.txt")).unwrap();
+    let mut b = Tables::default();
+    b.load_ptp(Setting::Practitioner, &fixture("ccipra-v321r0-f2.txt")).unwrap();
+    a.merge(b);
+    let (e, why) = a.ptp(Setting::Practitioner, "11042", "97597", d("2026-05-04")).unwrap();
+    assert_eq!((e.modifier, why), (1, "Standards of medical / surgical practice"));
+    assert_eq!(a.counts().0, 6);
+}
+
+#[test]
+fn bad_files_name_the_line() {
+    let mut t = Tables::default();
+    let ptp = String::from_utf8(fixture("ccipra-v321r0-f1.txt"))
+        .unwrap()
+        .replace("\t0\tMutually", "\t5\tMutually");
+    let e = t.load_ptp(Setting::Practitioner, ptp.as_bytes()).unwrap_err();
+    assert_eq!(e.line, Some(8));
+    assert!(e.message.contains("modifier indicator"), "{e}");
+    let ptp = String::from_utf8(fixture("ccipra-v321r0-f1.txt"))
+        .unwrap()
+        .replace("20200101\t*\t1", "2020-01-01\t*\t1");
+    assert_eq!(t.load_ptp(Setting::Practitioner, ptp.as_bytes()).unwrap_err().line, Some(9));
+    assert!(t.load_ptp(Setting::Practitioner, b"93000\t93005\t\t19960101\t*\t0\tx\n").is_err());
+    let mue = String::from_utf8(fixture("MCR_MUE_PractitionerServices_Eff_04-01-2026.csv"))
+        .unwrap()
+        .replace("30,1 Line", "thirty,1 Line");
+    let e = t.load_mue(mue.as_bytes(), d("2026-04-01")).unwrap_err();
+    assert!(e.message.contains("thirty") && e.line.is_some(), "{e}");
+    assert!(t.load_mue(b"a,b,c\n1,2,3\n", d("2026-04-01")).is_err());
+    let aoc = String::from_utf8(fixture("AOC_V2026Q2-MCR.txt"))
+        .unwrap()
+        .replace("\t1\t20130101", "\t4\t20130101");
+    let e = t.load_aoc(aoc.as_bytes()).unwrap_err();
+    assert!(e.message.contains("AOC edit type"), "{e}");
+    assert_eq!(t, Tables::default());
+}
