@@ -4,7 +4,8 @@
 //! JSON: `{ "claims": [ { "id", "findings": [ { "rule", "category", "severity", "line",
 //! "message", "fix", "source" } ] } ], "summary": { "claims", "clean", "by_category" }, "files":
 //! [ { "file", "format", "claims", "x12": [ { "segment_index", "segment", "element", "rule",
-//! "message" } ] } ] }`. A claim is clean when it has no reject, deny or warn finding. Exit 0 when no claim has a reject or deny finding (and an 837 read
+//! "message" } ] } ] }`. A claim is clean when it has no reject, deny or warn finding. An 837 is
+//! streamed: one transaction set in memory at a time, each claim printed as it is scrubbed. Exit 0 when no claim has a reject or deny finding (and an 837 read
 //! without X12 errors), 1 when one does, 2 on usage or I/O errors.
 
 use std::collections::BTreeMap;
@@ -31,52 +32,136 @@ pub(crate) struct ScrubArgs {
     optional: bool,
 }
 
-/// One input file read into claims.
-struct Input {
-    file: String,
-    format: &'static str,
-    claims: Vec<Claim>,
-    x12: Vec<x12_claims::x12::Finding>,
+/// What the run has seen so far.
+#[derive(Default)]
+struct Tally {
+    claims: usize,
+    clean: usize,
+    blocking: bool,
+    by_category: BTreeMap<&'static str, usize>,
+    by_severity: [usize; 4],
+    /// Per file: name, format, claims, X12 findings.
+    files: Vec<Value>,
+    x12_errors: bool,
+    /// Claims printed as JSON so far (for the separators).
+    printed: usize,
 }
 
-fn read_input(path: &Path) -> Result<Input> {
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    let file = path.display().to_string();
-    let start = bytes
-        .iter()
-        .position(|b| !b.is_ascii_whitespace() && *b != 0xef && *b != 0xbb && *b != 0xbf);
-    let first = start.map(|i| bytes[i]);
-    if matches!(first, Some(b'{' | b'[')) {
-        let v: Value =
-            serde_json::from_slice(&bytes).with_context(|| format!("{file}: not valid JSON"))?;
-        let items = match v {
-            Value::Array(a) => a,
-            Value::Object(ref o) if o.contains_key("claims") && !o.contains_key("kind") => {
-                o["claims"].as_array().cloned().unwrap_or_default()
+impl Tally {
+    /// Counts and prints one claim's findings (text, or one element of the JSON `claims` array).
+    fn claim(&mut self, claim: &Claim, findings: &[Finding], json: bool) {
+        self.claims += 1;
+        if findings.iter().all(|f| f.severity == Severity::Info) {
+            self.clean += 1;
+        }
+        for f in findings {
+            self.blocking |= f.severity.blocks();
+            *self.by_category.entry(f.category.id()).or_default() += 1;
+            self.by_severity[f.severity as usize] += 1;
+        }
+        if json {
+            let v = json!({ "id": claim.patient_control_number.as_str(), "findings": findings });
+            let sep = if self.printed == 0 { "" } else { "," };
+            out!("{sep}{}", serde_json::to_string(&v).unwrap_or_default());
+            self.printed += 1;
+        } else {
+            print_claim(claim, findings);
+        }
+    }
+
+    /// Records a file and its X12 findings (printed at once in text mode).
+    fn file(
+        &mut self,
+        file: &str,
+        format: &str,
+        claims: usize,
+        x12: &[x12_claims::x12::Finding],
+        json: bool,
+    ) {
+        self.x12_errors |= !x12.is_empty();
+        if !json {
+            for f in x12 {
+                out!(
+                    "{file}: segment {} {}: {} [{}]",
+                    f.pos.segment_index,
+                    f.pos.segment_id(),
+                    f.message,
+                    f.rule
+                );
             }
-            other => vec![other],
-        };
-        let mut claims = Vec::with_capacity(items.len());
-        for (i, item) in items.into_iter().enumerate() {
-            let claim: Claim = serde_json::from_value(item).map_err(|e| {
+        }
+        let x12: Vec<Value> = x12
+            .iter()
+            .map(|f| {
+                json!({
+                    "segment_index": f.pos.segment_index,
+                    "segment": f.pos.segment_id(),
+                    "element": f.pos.element,
+                    "rule": f.rule,
+                    "message": f.message,
+                })
+            })
+            .collect();
+        self.files.push(json!({ "file": file, "format": format, "claims": claims, "x12": x12 }));
+    }
+}
+
+/// Whether a file is claim JSON (else it is read as X12), from its first non-blank byte.
+fn is_json(path: &Path) -> Result<bool> {
+    use std::io::Read as _;
+    let mut head = [0u8; 512];
+    let mut f = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
+    let n = f.read(&mut head).with_context(|| format!("reading {}", path.display()))?;
+    let first = head[..n]
+        .iter()
+        .find(|b| !b.is_ascii_whitespace() && !matches!(b, 0xef | 0xbb | 0xbf))
+        .copied();
+    if matches!(first, Some(b'{' | b'[')) {
+        return Ok(true);
+    }
+    if head[..n].windows(3).any(|w| w == b"ISA") || head[..n].windows(5).any(|w| w == b"I\0S\0A") {
+        return Ok(false);
+    }
+    bail!("{}: neither an X12 837 file (no ISA segment) nor claim JSON", path.display())
+}
+
+/// The claims of a claim JSON file: one claim, an array of claims, or `{"claims": […]}`.
+fn json_claims(path: &Path) -> Result<Vec<Claim>> {
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).with_context(|| format!("reading {file}"))?;
+    let v: Value =
+        serde_json::from_slice(&bytes).with_context(|| format!("{file}: not valid JSON"))?;
+    let items = match v {
+        Value::Array(a) => a,
+        Value::Object(ref o) if o.contains_key("claims") && !o.contains_key("kind") => {
+            o["claims"].as_array().cloned().unwrap_or_default()
+        }
+        other => vec![other],
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| {
+            serde_json::from_value(item).map_err(|e| {
                 anyhow::anyhow!(
                     "{file}: claim {} is not a claim in the form of docs/claim-json.md: {e}",
                     i + 1
                 )
-            })?;
-            claims.push(claim);
-        }
-        return Ok(Input { file, format: "json", claims, x12: Vec::new() });
-    }
-    if bytes.windows(3).take(64).any(|w| w == b"ISA") {
-        let (claims, x12) = x12_claims::read_837(&bytes);
-        return Ok(Input { file, format: "837", claims, x12 });
-    }
-    bail!("{file}: neither an X12 837 file (no ISA segment) nor claim JSON")
+            })
+        })
+        .collect()
 }
 
 pub(crate) fn run(ctx: &crate::Ctx, args: ScrubArgs) -> Result<Outcome> {
-    // Codes are judged by the installed releases (none: the scrubber reports release-missing).
+    // Every input is checked before anything is printed (usage errors exit 2 with no output).
+    let kinds: Vec<bool> = args.files.iter().map(|f| is_json(f)).collect::<Result<_>>()?;
+    let json_inputs: Vec<Option<Vec<Claim>>> = args
+        .files
+        .iter()
+        .zip(&kinds)
+        .map(|(f, &j)| if j { json_claims(f).map(Some) } else { Ok(None) })
+        .collect::<Result<_>>()?;
+    // Codes are judged by the installed releases and tables (none: the scrubber says so).
     let dir = releases::DataDir::new(&ctx.data_dir);
     let library = dir.open_for_lookup(None).unwrap_or_default();
     let mce = dir
@@ -93,86 +178,58 @@ pub(crate) fn run(ctx: &crate::Ctx, args: ScrubArgs) -> Result<Outcome> {
         cx = cx.with_ncci(t);
     }
     let scrubber = if args.optional { Scrubber::with_optional() } else { Scrubber::default() };
-    let mut inputs = Vec::new();
-    for f in &args.files {
-        inputs.push(read_input(f)?);
-    }
-    let mut results: Vec<(&Claim, Vec<Finding>)> = Vec::new();
-    for input in &inputs {
-        for claim in &input.claims {
-            results.push((claim, scrubber.scrub(claim, &cx)));
-        }
-    }
-    let blocking = results.iter().any(|(_, f)| f.iter().any(|f| f.severity.blocks()));
-    let x12_errors = inputs.iter().any(|i| !i.x12.is_empty());
-    // Clean: nothing to fix or look at (information alone, such as tables not installed, counts
-    // as clean).
-    let clean =
-        results.iter().filter(|(_, f)| f.iter().all(|f| f.severity == Severity::Info)).count();
-    let mut by_category: BTreeMap<&str, usize> = BTreeMap::new();
-    for f in results.iter().flat_map(|(_, f)| f) {
-        *by_category.entry(f.category.id()).or_default() += 1;
-    }
+    let mut tally = Tally::default();
     if args.json {
-        let claims: Vec<Value> = results
-            .iter()
-            .map(|(c, f)| json!({ "id": c.patient_control_number.as_str(), "findings": f }))
-            .collect();
-        let files: Vec<Value> = inputs
-            .iter()
-            .map(|i| {
-                let x12: Vec<Value> = i
-                    .x12
-                    .iter()
-                    .map(|f| {
-                        json!({
-                            "segment_index": f.pos.segment_index,
-                            "segment": f.pos.segment_id(),
-                            "element": f.pos.element,
-                            "rule": f.rule,
-                            "message": f.message,
-                        })
-                    })
-                    .collect();
-                json!({ "file": i.file, "format": i.format, "claims": i.claims.len(), "x12": x12 })
-            })
-            .collect();
-        let doc = json!({
-            "claims": claims,
-            "summary": { "claims": results.len(), "clean": clean, "by_category": by_category },
-            "files": files,
-        });
-        out!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
-    } else {
-        for input in &inputs {
-            for f in &input.x12 {
-                out!(
-                    "{}: segment {} {}: {} [{}]",
-                    input.file,
-                    f.pos.segment_index,
-                    f.pos.segment_id(),
-                    f.message,
-                    f.rule
-                );
+        out!("{{\"claims\": [");
+    }
+    let mut findings = Vec::new();
+    for (path, claims) in args.files.iter().zip(json_inputs) {
+        let file = path.display().to_string();
+        match claims {
+            Some(claims) => {
+                for claim in &claims {
+                    findings.clear();
+                    scrubber.scrub_into(claim, &cx, &mut findings);
+                    tally.claim(claim, &findings, args.json);
+                }
+                tally.file(&file, "json", claims.len(), &[], args.json);
+            }
+            None => {
+                // Streamed: one transaction set in memory at a time, each claim scrubbed and
+                // printed as its set closes.
+                let f = std::fs::File::open(path).with_context(|| format!("reading {file}"))?;
+                let before = tally.claims;
+                let x12 = x12_claims::read_837_each(std::io::BufReader::new(f), |claim| {
+                    findings.clear();
+                    scrubber.scrub_into(&claim, &cx, &mut findings);
+                    tally.claim(&claim, &findings, args.json);
+                })
+                .with_context(|| format!("reading {file}"))?;
+                let n = tally.claims - before;
+                tally.file(&file, "837", n, &x12, args.json);
             }
         }
-        for (claim, findings) in &results {
-            print_claim(claim, findings);
-        }
-        let mut counts = [0usize; 4];
-        for f in results.iter().flat_map(|(_, f)| f) {
-            counts[f.severity as usize] += 1;
-        }
+    }
+    if args.json {
+        let summary = json!({ "claims": tally.claims, "clean": tally.clean, "by_category": tally.by_category });
         out!(
-            "{} claims, {clean} clean; findings: {} reject, {} deny, {} warn, {} info",
-            results.len(),
-            counts[0],
-            counts[1],
-            counts[2],
-            counts[3]
+            "], \"summary\": {}, \"files\": {}}}",
+            serde_json::to_string(&summary).unwrap_or_default(),
+            serde_json::to_string(&tally.files).unwrap_or_default()
+        );
+    } else {
+        let c = tally.by_severity;
+        out!(
+            "{} claims, {} clean; findings: {} reject, {} deny, {} warn, {} info",
+            tally.claims,
+            tally.clean,
+            c[0],
+            c[1],
+            c[2],
+            c[3]
         );
     }
-    Ok(if blocking || x12_errors { Outcome::No } else { Outcome::Yes })
+    Ok(if tally.blocking || tally.x12_errors { Outcome::No } else { Outcome::Yes })
 }
 
 /// One claim's findings, worst first, grouped by line (the claim itself first).

@@ -156,6 +156,16 @@ pub struct Lookup<'a> {
 }
 
 impl<'a> Lookup<'a> {
+    /// Whether the code's own dates allow `date`: a HCPCS code added after it or terminated
+    /// before it is not (other systems' codes carry no dates of their own: always true).
+    pub fn in_force_on(&self, date: Date) -> bool {
+        let e = &self.release.body.entries[self.idx as usize];
+        let d = date.as_yyyymmdd();
+        let terminated = e.terminated != 0 && d > e.terminated;
+        let not_yet = e.added != 0 && d < e.added;
+        !(terminated || not_yet)
+    }
+
     /// The direct children, as keys.
     pub fn children(&self) -> impl Iterator<Item = CodeKey> + 'a {
         let release = self.release;

@@ -128,10 +128,10 @@ pub struct Edit {
 /// The age groups in CMS's order of checking, with the ranges CMS has used since FY2016 when the
 /// loaded tables do not carry them.
 const AGE_GROUPS: [(&str, &str, u32, u32); 4] = [
-    ("pediatric", "Pediatric", 0, 17),
-    ("newborn", "Newborn", 0, 0),
-    ("maternity", "Maternity", 9, 64),
-    ("adult", "Adult", 15, 124),
+    ("icd10cm/pediatric", "Pediatric", 0, 17),
+    ("icd10cm/newborn", "Newborn", 0, 0),
+    ("icd10cm/maternity", "Maternity", 9, 64),
+    ("icd10cm/adult", "Adult", 15, 124),
 ];
 
 impl Tables {
@@ -153,7 +153,7 @@ impl Tables {
                 format!("age {age} is outside 0–124"),
             );
         }
-        if self.discharge_status.values().flatten().any(|s| s.covers(d)) {
+        if self.discharge_status_in_force(d) {
             let ok = self
                 .discharge_status
                 .get(claim.discharge_status.trim())
@@ -235,8 +235,8 @@ impl Tables {
                 }
             }
             if let Some(age) = claim.age {
-                for (flag, name, min, max) in AGE_GROUPS {
-                    if !self.has(&format!("icd10cm/{flag}"), k, d) {
+                for (list, name, min, max) in AGE_GROUPS {
+                    if !self.has(list, k, d) {
                         continue;
                     }
                     let (min, max) = self

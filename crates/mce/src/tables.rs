@@ -267,6 +267,13 @@ impl Tables {
             .is_some_and(|spans| spans.iter().any(|s| s.covers(date)))
     }
 
+    /// Whether discharge statuses are listed for `date`.
+    pub(crate) fn discharge_status_in_force(&self, date: Date) -> bool {
+        // Every status shares the file's span: the first one's spans say it.
+        self.discharge_status.get("01").is_some_and(|s| s.iter().any(|s| s.covers(date)))
+            || self.discharge_status.values().flatten().any(|s| s.covers(date))
+    }
+
     /// Whether any row of the list (`system/flag`) is in force on `date`.
     pub(crate) fn list_in_force(&self, list: &str, date: Date) -> bool {
         self.lists.get(list).is_some_and(|l| l.spans.iter().any(|s| s.covers(date)))

@@ -209,7 +209,12 @@ impl Tables {
 
     /// Reads the binary form written by [`Tables::to_bytes`].
     pub fn from_bytes(bytes: &[u8]) -> Result<Tables, LoadError> {
-        postcard::from_bytes(bytes).map_err(|e| LoadError::whole(format!("not NCCI tables: {e}")))
+        let mut t: Tables = postcard::from_bytes(bytes)
+            .map_err(|e| LoadError::whole(format!("not NCCI tables: {e}")))?;
+        for p in &mut t.ptp {
+            p.index();
+        }
+        Ok(t)
     }
 }
 

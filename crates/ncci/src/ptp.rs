@@ -1,5 +1,7 @@
 //! Procedure-to-procedure edits: CMS's tab-delimited quarterly files.
 
+use std::collections::HashMap;
+
 use code_sets::{Date, LoadError};
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +32,10 @@ pub(crate) struct PtpTable {
     pub(crate) setting: Setting,
     pub(crate) edits: Vec<PtpEdit>,
     pub(crate) rationales: Vec<String>,
+    /// Where each column 1 code's edits are in `edits` (rebuilt after sorting and loading, not
+    /// stored): a lookup touches one small run instead of searching millions of pairs.
+    #[serde(skip)]
+    pub(crate) by_column1: HashMap<Code, (u32, u32)>,
 }
 
 /// Edits parsed from one file, with the rationales their indexes point into.
@@ -70,12 +76,30 @@ impl PtpTable {
     fn sort(&mut self) {
         self.edits.sort_by_key(|e| (e.column1, e.column2, e.effective));
         self.edits.dedup_by_key(|e| (e.column1, e.column2, e.effective));
+        self.index();
+    }
+
+    /// Rebuilds `by_column1` from the sorted edits.
+    pub(crate) fn index(&mut self) {
+        self.by_column1.clear();
+        let mut start = 0;
+        for (i, e) in self.edits.iter().enumerate() {
+            if e.column1 != self.edits[start].column1 {
+                self.by_column1.insert(self.edits[start].column1, (start as u32, i as u32));
+                start = i;
+            }
+        }
+        if let Some(first) = self.edits.get(start) {
+            self.by_column1.insert(first.column1, (start as u32, self.edits.len() as u32));
+        }
     }
 
     /// The edit for the pair in force on `date`.
     pub(crate) fn find(&self, c1: Code, c2: Code, date: Date) -> Option<&PtpEdit> {
-        let start = self.edits.partition_point(|e| (e.column1, e.column2) < (c1, c2));
-        self.edits[start..]
+        let &(from, to) = self.by_column1.get(&c1)?;
+        let run = &self.edits[from as usize..to as usize];
+        let start = run.partition_point(|e| e.column2 < c2);
+        run[start..]
             .iter()
             .take_while(|e| e.column1 == c1 && e.column2 == c2)
             .find(|e| e.effective <= date && e.deletion.is_none_or(|d| date <= d))

@@ -241,10 +241,10 @@ pub(crate) fn verdict(lib: &Library, system: System, code: &str, date: Date) -> 
         }
         Some(_) => {}
     }
-    // The fast path: a billable code in the release in force (HCPCS also has dates per code).
+    // The fast path: a billable code in the release in force, within its own dates (HCPCS).
     if let Some(found) = lib.lookup(system, &key, date)
         && found.billable
-        && system != System::Hcpcs
+        && found.in_force_on(date)
     {
         return Verdict::Ok;
     }

@@ -159,6 +159,72 @@ fn each_set<'a>(
     }
 }
 
+/// Reads the claims of an 837 from `input` one transaction set at a time, in constant memory:
+/// each set's segments are copied out of the stream, read when the set closes, and its claims
+/// handed to `on_claim` in file order. Returns the envelope and reader findings (a batch with bad
+/// claims yields the good claims and findings for the bad ones), or the read error.
+pub fn read_837_each<R: std::io::Read>(
+    input: R,
+    mut on_claim: impl FnMut(Claim),
+) -> Result<Vec<Finding>, std::io::Error> {
+    let mut reader = x12::SegmentReader::new(input);
+    let mut env = x12::EnvelopeParser::new(&[], false);
+    let mut findings = Vec::new();
+    // The open set: its bytes and, per segment, its range, position, delimiters, terminator.
+    let mut bytes: Vec<u8> = Vec::new();
+    let mut segs: Vec<(std::ops::Range<usize>, Position, x12::Delimiters, bool)> = Vec::new();
+    let mut claims: Vec<Claim> = Vec::new();
+    let mut close = |bytes: &mut Vec<u8>,
+                     segs: &mut Vec<(std::ops::Range<usize>, Position, x12::Delimiters, bool)>,
+                     findings: &mut Vec<Finding>| {
+        if segs.is_empty() {
+            return;
+        }
+        let view: Vec<Segment<'_>> = segs
+            .iter()
+            .map(|(r, pos, delimiters, terminated)| Segment {
+                raw: &bytes[r.clone()],
+                pos: *pos,
+                delimiters: *delimiters,
+                terminated: *terminated,
+            })
+            .collect();
+        read_claims(&view, false, &mut claims, findings);
+        for c in claims.drain(..) {
+            on_claim(c);
+        }
+        bytes.clear();
+        segs.clear();
+    };
+    while let Some(item) = reader.next() {
+        let seg = match item {
+            Ok(seg) => seg,
+            Err(x12::Error::Io(e)) => return Err(std::io::Error::other(e)),
+            Err(e) => {
+                env.error(&e);
+                break;
+            }
+        };
+        env.push(seg);
+        let id = seg.id();
+        if matches!(id, b"ST" | b"GE" | b"IEA" | b"GS" | b"ISA") {
+            close(&mut bytes, &mut segs, &mut findings);
+            if id != b"ST" {
+                continue;
+            }
+        } else if segs.is_empty() {
+            continue;
+        }
+        let start = bytes.len();
+        bytes.extend_from_slice(seg.raw);
+        segs.push((start..bytes.len(), seg.pos, seg.delimiters, seg.terminated));
+    }
+    close(&mut bytes, &mut segs, &mut findings);
+    let (_, mut out) = env.finish();
+    out.extend(findings);
+    Ok(out)
+}
+
 /// Segments of whole transaction sets gathered before they go to a worker thread.
 const SEGMENTS_PER_BATCH: usize = 8192;
 

@@ -36,7 +36,7 @@ pub use ack999::{AckTime, ack_999};
 /// Reads 277 claim status responses (005010X212): the same reader as the 277CA's.
 pub use acks::read_277ca as read_277;
 pub use acks::{ack_277ca, read_277ca, read_999};
-pub use claim837::{claims_of, read_837, read_837_threads};
+pub use claim837::{claims_of, read_837, read_837_each, read_837_threads};
 pub use inquiry::{read_271, write_270, write_276};
 pub use remit835::{read_835, remittances_of};
 pub use validate::{

@@ -14,6 +14,11 @@ fn same_on_any_thread_count(name: &str, src: &[u8]) {
         assert!(one == many, "{name}: {threads} threads give another report");
     }
     let one = format!("{:#?}", x12_claims::read_837_threads(src, 1));
+    // The streaming reader (from an io::Read, one set in memory) gives the same claims and
+    // findings, in the same order.
+    let mut streamed = Vec::new();
+    let findings = x12_claims::read_837_each(src, |c| streamed.push(c)).expect("in memory");
+    assert_eq!(format!("{:#?}", (streamed, findings)), one, "{name}: read_837_each");
     for threads in [2, 3] {
         let many = format!("{:#?}", x12_claims::read_837_threads(src, threads));
         assert!(one == many, "{name}: {threads} threads read other claims");
