@@ -1,4 +1,4 @@
-//! `superbill scrub FILE… [--json]`: the scrubber's findings on every claim of 837P/837I files
+//! `superbill scrub FILE… [--rules RULES_FILE] [--json] [--optional]`: the scrubber's findings on every claim of 837P/837I files
 //! or claim JSON files.
 //!
 //! JSON: `{ "claims": [ { "id", "findings": [ { "rule", "category", "severity", "line",
@@ -27,6 +27,9 @@ pub(crate) struct ScrubArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     json: bool,
+    /// The billing team's payer rules (TOML, docs/payer-rules.md).
+    #[arg(long, value_name = "RULES_FILE")]
+    rules: Option<PathBuf>,
     /// Also run the optional rules (off by default; docs/rules.md says which).
     #[arg(long)]
     optional: bool,
@@ -161,6 +164,18 @@ pub(crate) fn run(ctx: &crate::Ctx, args: ScrubArgs) -> Result<Outcome> {
         .zip(&kinds)
         .map(|(f, &j)| if j { json_claims(f).map(Some) } else { Ok(None) })
         .collect::<Result<_>>()?;
+    let payer_rules = match &args.rules {
+        None => None,
+        Some(p) => {
+            let text =
+                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+            let rules = scrub::PayerRules::parse(&text).map_err(|e| match e.line {
+                Some(l) => anyhow::anyhow!("{}:{l}: {}", p.display(), e.message),
+                None => anyhow::anyhow!("{}: {}", p.display(), e.message),
+            })?;
+            Some(rules)
+        }
+    };
     // Codes are judged by the installed releases and tables (none: the scrubber says so).
     let dir = releases::DataDir::new(&ctx.data_dir);
     let library = dir.open_for_lookup(None).unwrap_or_default();
@@ -176,6 +191,9 @@ pub(crate) fn run(ctx: &crate::Ctx, args: ScrubArgs) -> Result<Outcome> {
     }
     if let Some(t) = ncci.as_ref() {
         cx = cx.with_ncci(t);
+    }
+    if let Some(r) = payer_rules.as_ref() {
+        cx = cx.with_payer_rules(r);
     }
     let scrubber = if args.optional { Scrubber::with_optional() } else { Scrubber::default() };
     let mut tally = Tally::default();

@@ -256,6 +256,32 @@ fn ncci_tables_installed_by_data_import_drive_ptp_mue_and_add_on_rules() {
 }
 
 #[test]
+fn payer_rules_from_a_file_add_findings_and_bad_files_exit_2() {
+    let env = Env::with_sample();
+    let mut claim = fixture("professional.json");
+    claim["lines"][1]["procedure"] = "72148".into();
+    let p = env.file("mri.json", serde_json::to_string(&claim).unwrap().as_bytes());
+    let rules = repo("docs/payer-rules/example.toml");
+    let v =
+        env.json(&["scrub", p.to_str().unwrap(), "--rules", rules.to_str().unwrap(), "--json"], 1);
+    let f = &v["claims"][0]["findings"][0];
+    assert_eq!(f["rule"], "PA-MRI");
+    assert_eq!(f["category"], "payer-rule");
+    assert_eq!(f["severity"], "deny");
+    assert_eq!(f["line"], 2);
+    assert!(f["source"].as_str().unwrap().contains("synthetic-health"), "{f}");
+    let bad = env.file(
+        "bad.toml",
+        b"[[rule]]\nid = \"X\"\npayer = \"nobody\"\naction = \"warn\"\nmessage = \"m\"\n",
+    );
+    let o = env.run(&["scrub", p.to_str().unwrap(), "--rules", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("bad.toml:1:") && e.contains("\"nobody\""), "{e}");
+}
+
+#[test]
 fn without_releases_the_codes_are_reported_unchecked() {
     let env = Env { dir: tempfile::tempdir().unwrap() };
     let prof = repo("crates/scrub/tests/fixtures/professional.json");

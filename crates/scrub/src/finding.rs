@@ -123,8 +123,8 @@ impl serde::Serialize for Category {
 /// One problem found on a claim.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Finding {
-    /// The stable rule ID (`CODE-001`…).
-    pub rule: &'static str,
+    /// The stable rule ID (`CODE-001`…, or a payer rule's own ID).
+    pub rule: std::borrow::Cow<'static, str>,
     /// The rule's family.
     pub category: Category,
     /// How bad it is.
@@ -142,11 +142,11 @@ pub struct Finding {
 /// Sorts findings worst first, then by line (claim-level first), then by rule.
 pub fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
-        (a.severity, a.line.is_some(), a.line, a.rule).cmp(&(
+        (a.severity, a.line.is_some(), a.line, &a.rule).cmp(&(
             b.severity,
             b.line.is_some(),
             b.line,
-            b.rule,
+            &b.rule,
         ))
     });
 }

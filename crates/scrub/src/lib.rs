@@ -19,6 +19,7 @@
 mod catalog;
 mod facts;
 mod finding;
+mod payer_rules;
 mod registry;
 mod rule;
 mod rules;
@@ -28,6 +29,7 @@ use code_sets::{Date, Library};
 
 pub use catalog::catalog_markdown;
 pub use finding::{Category, Finding, Severity, sort_findings};
+pub use payer_rules::{PayerRules, PayerRulesError};
 pub use registry::{RULES, rule};
 pub use rule::Rule;
 
@@ -41,6 +43,8 @@ pub struct Context<'a> {
     pub mce: Option<&'a mce::Tables>,
     /// The NCCI tables (PTP, MUE, add-on), when installed.
     pub ncci: Option<&'a ncci::Tables>,
+    /// The billing team's payer rules, when given.
+    pub payer_rules: Option<&'a PayerRules>,
     /// Today (dates of service after it are in the future).
     pub today: Date,
 }
@@ -48,12 +52,17 @@ pub struct Context<'a> {
 impl<'a> Context<'a> {
     /// A context over `codes` (no edit tables), with `today` as the current date.
     pub fn new(codes: &'a Library, today: Date) -> Context<'a> {
-        Context { codes, mce: None, ncci: None, today }
+        Context { codes, mce: None, ncci: None, payer_rules: None, today }
     }
 
     /// The same context with the Medicare Code Editor lists.
     pub fn with_mce(self, mce: &'a mce::Tables) -> Context<'a> {
         Context { mce: Some(mce), ..self }
+    }
+
+    /// The same context with a billing team's payer rules.
+    pub fn with_payer_rules(self, rules: &'a PayerRules) -> Context<'a> {
+        Context { payer_rules: Some(rules), ..self }
     }
 
     /// The same context with the NCCI tables.
@@ -110,6 +119,9 @@ impl Scrubber {
         for &rule in &self.rules {
             let mut emit = rule::Emit { rule, out };
             (rule.check)(claim, &facts, &mut emit);
+        }
+        if let Some(p) = cx.payer_rules {
+            p.check(claim, cx.today, out);
         }
         sort_findings(&mut out[start..]);
     }

@@ -55,7 +55,7 @@ impl Emit<'_> {
     /// A finding with a fix hint of its own.
     pub(crate) fn with_fix(&mut self, line: Option<u32>, message: String, fix: String) {
         self.out.push(Finding {
-            rule: self.rule.id,
+            rule: std::borrow::Cow::Borrowed(self.rule.id),
             category: self.rule.category,
             severity: self.rule.severity,
             line,
