@@ -46,8 +46,8 @@ pub mod reference;
 pub use date::{Date, DateError};
 pub use error::LoadError;
 pub use library::{
-    Axis, BrowseAnswer, CodeInfo, HcpcsDates, IndexAnswer, IndexNode, Library, Lookup, NoteRef,
-    SearchResult, ShowError, Status,
+    Axis, BrowseAnswer, CodeInfo, CodeOrRange, HcpcsDates, IndexAnswer, IndexNode, Library, Lookup,
+    NoteRef, SearchResult, ShowError, Status,
 };
 pub use release::{Counts, DecodeError, FORMAT_VERSION, NoteKind, Release, ReleaseMeta};
 pub use search::{Field, Query};

@@ -142,6 +142,15 @@ pub struct HcpcsDates {
     pub action: char,
 }
 
+/// Where a note stands: a code (the code itself or an ancestor) or a section/chapter range.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodeOrRange<'a> {
+    /// A code of the tabular list.
+    Code(CodeKey),
+    /// A section or chapter range (`E08-E13`).
+    Range(&'a str),
+}
+
 /// A borrowed answer of [`Library::lookup`].
 #[derive(Clone, Debug)]
 pub struct Lookup<'a> {
@@ -164,6 +173,40 @@ impl<'a> Lookup<'a> {
         let terminated = e.terminated != 0 && d > e.terminated;
         let not_yet = e.added != 0 && d < e.added;
         !(terminated || not_yet)
+    }
+
+    /// The notes of `kind` that apply to the code, borrowed: its own, then its ancestors', then
+    /// (ICD-10-CM) its section's and chapter's, each with the code or range it stands under.
+    pub fn notes(&self, kind: NoteKind) -> Vec<(&'a str, CodeOrRange<'a>)> {
+        let (release, body) = (self.release, &self.release.body);
+        let mut out = Vec::new();
+        let mut cur = self.idx;
+        while cur != NONE {
+            let a = &body.entries[cur as usize];
+            for n in body.notes_of(a) {
+                if n.kind == kind && !(kind == NoteKind::InclusionTerm && cur != self.idx) {
+                    out.push((release.text(n.text), CodeOrRange::Code(a.key)));
+                }
+            }
+            cur = a.parent;
+        }
+        let e = &body.entries[self.idx as usize];
+        if release.meta.system == System::Icd10Cm && e.group != NONE {
+            let mut g = e.group;
+            while g != NONE {
+                let group = &body.groups[g as usize];
+                for n in &body.notes[group.notes_start as usize..][..group.notes_len as usize] {
+                    if n.kind == kind {
+                        out.push((
+                            release.text(n.text),
+                            CodeOrRange::Range(release.text(group.range)),
+                        ));
+                    }
+                }
+                g = group.parent;
+            }
+        }
+        out
     }
 
     /// The direct children, as keys.

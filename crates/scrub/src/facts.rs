@@ -80,6 +80,9 @@ pub(crate) struct Facts<'a> {
     /// The sex conflicts by the last published MCE sex lists, for discharges after them (for
     /// the optional rule).
     pub(crate) mce_last_sex_lists: Vec<mce::Edit>,
+    /// Per diagnosis (in claim order): its key and what the ICD-10-CM conventions say about it
+    /// (empty for codes that are not valid on the date).
+    pub(crate) dx: Vec<(Option<code_sets::CodeKey>, crate::conventions::DxNotes)>,
 }
 
 impl<'a> Facts<'a> {
@@ -134,7 +137,20 @@ impl<'a> Facts<'a> {
             (Some(tables), Some(date)) => mce_edits(claim, tables, date),
             _ => (Vec::new(), Vec::new()),
         };
-        Facts { cx, claim_date, codes, mce_date, mce, mce_last_sex_lists }
+        let keys = crate::conventions::dx_keys(claim);
+        let dx = keys
+            .into_iter()
+            .enumerate()
+            .map(|(i, k)| {
+                let ok = codes.get(i).is_some_and(|c| c.verdict == Verdict::Ok);
+                let notes = match (k, claim_date) {
+                    (Some(k), Some(date)) if ok => crate::conventions::dx_notes(cx.codes, &k, date),
+                    _ => Default::default(),
+                };
+                (k, notes)
+            })
+            .collect();
+        Facts { cx, claim_date, codes, mce_date, mce, mce_last_sex_lists, dx }
     }
 }
 

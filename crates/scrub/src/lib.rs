@@ -17,6 +17,7 @@
 //! ```
 
 mod catalog;
+mod conventions;
 mod facts;
 mod finding;
 mod payer_rules;
@@ -97,6 +98,15 @@ impl Scrubber {
             rules.push(rule(id).ok_or_else(|| format!("{id} is not a rule ID"))?);
         }
         Ok(Scrubber { rules })
+    }
+
+    /// The same scrubber with one more rule (an optional one, say).
+    pub fn with(mut self, id: &str) -> Result<Scrubber, String> {
+        let r = rule(id).ok_or_else(|| format!("{id} is not a rule ID"))?;
+        if !self.rules.iter().any(|x| x.id == r.id) {
+            self.rules.push(r);
+        }
+        Ok(self)
     }
 
     /// The rules this scrubber runs.

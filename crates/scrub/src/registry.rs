@@ -1,7 +1,7 @@
 //! Every rule, in catalog order. A rule's ID is never reused: a removed rule's ID stays retired.
 
 use crate::rule::Rule;
-use crate::rules::{codes, integrity, mce, ncci};
+use crate::rules::{codes, conventions, integrity, mce, ncci};
 
 /// Every stable rule, in catalog order.
 pub static RULES: &[&Rule] = &[
@@ -10,6 +10,10 @@ pub static RULES: &[&Rule] = &[
     &codes::code_not_valid_on_date::RULE,
     &codes::seventh_character::RULE,
     &codes::no_release_for_date::RULE,
+    &conventions::excludes1_together::RULE,
+    &conventions::manifestation_first::RULE,
+    &conventions::additional_code_missing::RULE,
+    &conventions::unspecified_laterality::RULE,
     &integrity::invalid_npi::RULE,
     &integrity::malformed_taxonomy::RULE,
     &integrity::unassigned_place_of_service::RULE,
