@@ -31,16 +31,17 @@ pub fn catalog_markdown() -> String {
             anchor = r.id.to_lowercase()
         );
     }
-    s.push_str("\n## Categories without rules yet\n\n");
+    s.push_str(
+        "\nCategory `payer-rule` comes from the billing team's own rules file (`superbill scrub \
+         --rules`, `docs/payer-rules.md`), each finding with the rule's own ID.\n",
+    );
     let empty: Vec<&str> = Category::ALL
         .iter()
-        .filter(|c| !RULES.iter().any(|r| r.category == **c))
+        .filter(|c| **c != Category::PayerRule && !RULES.iter().any(|r| r.category == **c))
         .map(|c| c.id())
         .collect();
-    if empty.is_empty() {
-        s.push_str("None: every category has at least one rule.\n");
-    } else {
-        let _ = writeln!(s, "`{}`\n", empty.join("`, `"));
+    if !empty.is_empty() {
+        let _ = writeln!(s, "\nCategories without rules yet: `{}`", empty.join("`, `"));
     }
     for r in RULES {
         let _ = write!(
