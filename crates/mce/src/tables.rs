@@ -1,6 +1,6 @@
 //! The MCE lists, loaded from CSV, merged across releases, stored in a compact binary form.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use code_sets::{CodeKey, Date, LoadError};
 use serde::{Deserialize, Serialize};

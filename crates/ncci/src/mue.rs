@@ -1,6 +1,6 @@
 //! Medically Unlikely Edits: CMS's quarterly CSV files.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use code_sets::{Date, LoadError};
 use serde::{Deserialize, Serialize};
@@ -35,7 +35,7 @@ pub(crate) fn parse(bytes: &[u8], effective_from: Date) -> Result<MueTable, Load
     let mut rdr =
         csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut setting = None;
-    let mut rows = HashMap::new();
+    let mut rows = HashMap::default();
     for rec in rdr.records() {
         let rec =
             rec.map_err(|e| LoadError::at(e.position().map_or(0, |p| p.line()), e.to_string()))?;

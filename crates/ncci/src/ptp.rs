@@ -1,6 +1,6 @@
 //! Procedure-to-procedure edits: CMS's tab-delimited quarterly files.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use code_sets::{Date, LoadError};
 use serde::{Deserialize, Serialize};

@@ -91,6 +91,31 @@ fn where_of(w: CodeOrRange<'_>) -> String {
     }
 }
 
+/// What the notes say about each code, by the first day of the release that answered: worked out
+/// once per code and release, shared by every claim (and thread) of a scrubber.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct NotesCache(std::sync::Arc<std::sync::RwLock<NotesByCode>>);
+
+/// Notes by (first day of the release, code).
+type NotesByCode = rustc_hash::FxHashMap<(Date, CodeKey), std::sync::Arc<DxNotes>>;
+
+impl NotesCache {
+    pub(crate) fn get(&self, lib: &Library, key: &CodeKey, date: Date) -> std::sync::Arc<DxNotes> {
+        let Some((release, _)) = lib.in_force(System::Icd10Cm, date) else {
+            return Default::default();
+        };
+        let k = (release.meta.effective_from, *key);
+        if let Some(n) = self.0.read().ok().and_then(|m| m.get(&k).cloned()) {
+            return n;
+        }
+        let n = std::sync::Arc::new(dx_notes(lib, key, date));
+        if let Ok(mut m) = self.0.write() {
+            m.insert(k, n.clone());
+        }
+        n
+    }
+}
+
 /// The notes of one ICD-10-CM code on `date` (empty for a code not in the release).
 pub(crate) fn dx_notes(lib: &Library, key: &CodeKey, date: Date) -> DxNotes {
     let Some(found) = lib.lookup(System::Icd10Cm, key, date) else {
@@ -109,6 +134,11 @@ pub(crate) fn dx_notes(lib: &Library, key: &CodeKey, date: Date) -> DxNotes {
     // line, then one line per code): the notes under one code or range form one instruction.
     let mut groups: Vec<(String, Vec<String>, Vec<CodeRef>)> = Vec::new();
     for (text, w) in found.notes(NoteKind::UseAdditionalCode) {
+        // Section- and chapter-wide instructions are generic (tobacco exposure for a whole
+        // chapter): only the code's own and its ancestors' count.
+        if matches!(w, CodeOrRange::Range(_)) {
+            continue;
+        }
         let from = where_of(w);
         match groups.iter_mut().find(|g| g.0 == from) {
             Some(g) => {
@@ -120,9 +150,10 @@ pub(crate) fn dx_notes(lib: &Library, key: &CodeKey, date: Date) -> DxNotes {
     }
     for (from, texts, refs) in groups {
         let all = texts.join(" ").to_ascii_lowercase();
-        let conditional = ["if applicable", "if known", "if present", "if any", "such as"]
-            .iter()
-            .any(|w| all.contains(w));
+        let conditional =
+            ["if applicable", "where applicable", "if known", "if present", "if any", "such as"]
+                .iter()
+                .any(|w| all.contains(w));
         if !conditional && !refs.is_empty() {
             out.use_additional.push((format!("(note at {from}: {})", texts.join("; ")), refs));
         }

@@ -82,11 +82,15 @@ pub(crate) struct Facts<'a> {
     pub(crate) mce_last_sex_lists: Vec<mce::Edit>,
     /// Per diagnosis (in claim order): its key and what the ICD-10-CM conventions say about it
     /// (empty for codes that are not valid on the date).
-    pub(crate) dx: Vec<(Option<code_sets::CodeKey>, crate::conventions::DxNotes)>,
+    pub(crate) dx: Vec<(Option<code_sets::CodeKey>, std::sync::Arc<crate::conventions::DxNotes>)>,
 }
 
 impl<'a> Facts<'a> {
-    pub(crate) fn of(claim: &Claim, cx: &'a Context<'a>) -> Facts<'a> {
+    pub(crate) fn of(
+        claim: &Claim,
+        cx: &'a Context<'a>,
+        notes: &crate::conventions::NotesCache,
+    ) -> Facts<'a> {
         let claim_date = claim_date(claim);
         let lib = cx.codes;
         let mut codes = Vec::with_capacity(claim.diagnoses.len() + claim.lines.len());
@@ -144,7 +148,7 @@ impl<'a> Facts<'a> {
             .map(|(i, k)| {
                 let ok = codes.get(i).is_some_and(|c| c.verdict == Verdict::Ok);
                 let notes = match (k, claim_date) {
-                    (Some(k), Some(date)) if ok => crate::conventions::dx_notes(cx.codes, &k, date),
+                    (Some(k), Some(date)) if ok => notes.get(cx.codes, &k, date),
                     _ => Default::default(),
                 };
                 (k, notes)

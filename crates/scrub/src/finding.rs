@@ -134,9 +134,9 @@ pub struct Finding {
     /// What is wrong, in a biller's words.
     pub message: String,
     /// How to fix it.
-    pub fix: String,
+    pub fix: std::borrow::Cow<'static, str>,
     /// Where the edit comes from (CMS table and quarter, guideline section, implementation guide).
-    pub source: String,
+    pub source: std::borrow::Cow<'static, str>,
 }
 
 /// Sorts findings worst first, then by line (claim-level first), then by rule.

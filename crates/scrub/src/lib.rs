@@ -76,19 +76,26 @@ impl<'a> Context<'a> {
 #[derive(Clone, Debug)]
 pub struct Scrubber {
     rules: Vec<&'static Rule>,
+    /// What the tabular notes say about each diagnosis code, per release: worked out once per
+    /// code, shared by clones (and threads).
+    notes: conventions::NotesCache,
 }
 
 impl Default for Scrubber {
     /// Every rule that is on by default.
     fn default() -> Scrubber {
-        Scrubber { rules: RULES.iter().copied().filter(|r| !r.optional).collect() }
+        Scrubber::of(RULES.iter().copied().filter(|r| !r.optional).collect())
     }
 }
 
 impl Scrubber {
+    fn of(rules: Vec<&'static Rule>) -> Scrubber {
+        Scrubber { rules, notes: Default::default() }
+    }
+
     /// Every rule, the optional ones too.
     pub fn with_optional() -> Scrubber {
-        Scrubber { rules: RULES.to_vec() }
+        Scrubber::of(RULES.to_vec())
     }
 
     /// Only the rules whose IDs are given (unknown IDs are returned as the error).
@@ -97,7 +104,7 @@ impl Scrubber {
         for id in ids {
             rules.push(rule(id).ok_or_else(|| format!("{id} is not a rule ID"))?);
         }
-        Ok(Scrubber { rules })
+        Ok(Scrubber::of(rules))
     }
 
     /// The same scrubber with one more rule (an optional one, say).
@@ -125,7 +132,7 @@ impl Scrubber {
     /// batch can reuse one vector.
     pub fn scrub_into(&self, claim: &Claim, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let start = out.len();
-        let facts = facts::Facts::of(claim, cx);
+        let facts = facts::Facts::of(claim, cx, &self.notes);
         for &rule in &self.rules {
             let mut emit = rule::Emit { rule, out };
             (rule.check)(claim, &facts, &mut emit);

@@ -380,8 +380,8 @@ impl PayerRule {
                 severity: self.severity,
                 line,
                 message: if self.hold { format!("hold: {text}") } else { text },
-                fix: self.fix.clone(),
-                source: source.clone(),
+                fix: Cow::Owned(self.fix.clone()),
+                source: Cow::Owned(source.clone()),
             });
         };
         if !self.line_level() {

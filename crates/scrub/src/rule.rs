@@ -48,12 +48,15 @@ pub(crate) struct Emit<'o> {
 impl Emit<'_> {
     /// A finding on `line` (or the claim) with the rule's own fix hint.
     pub(crate) fn at(&mut self, line: Option<u32>, message: String) {
-        let fix = self.rule.fix.to_string();
-        self.with_fix(line, message, fix);
+        self.push(line, message, std::borrow::Cow::Borrowed(self.rule.fix));
     }
 
     /// A finding with a fix hint of its own.
     pub(crate) fn with_fix(&mut self, line: Option<u32>, message: String, fix: String) {
+        self.push(line, message, std::borrow::Cow::Owned(fix));
+    }
+
+    fn push(&mut self, line: Option<u32>, message: String, fix: std::borrow::Cow<'static, str>) {
         self.out.push(Finding {
             rule: std::borrow::Cow::Borrowed(self.rule.id),
             category: self.rule.category,
@@ -61,7 +64,7 @@ impl Emit<'_> {
             line,
             message,
             fix,
-            source: self.rule.source.to_string(),
+            source: std::borrow::Cow::Borrowed(self.rule.source),
         });
     }
 }

@@ -26,7 +26,12 @@ fn base_claims_are_clean() {
     for base in ["professional", "institutional"] {
         let claim: claim_model::Claim =
             serde_json::from_value(common::base(base)).expect("base claim");
-        let findings = Scrubber::default().scrub(&claim, &cx);
+        // Nothing to fix; information (use-additional-code reminders) may remain.
+        let findings: Vec<_> = Scrubber::default()
+            .scrub(&claim, &cx)
+            .into_iter()
+            .filter(|f| f.severity != scrub::Severity::Info)
+            .collect();
         assert!(findings.is_empty(), "{base}: {findings:#?}");
     }
 }

@@ -11,8 +11,9 @@ pub(crate) static RULE: Rule = Rule {
     name: "AdditionalCodeMissing",
     category: Category::Sequencing,
     severity: Severity::Info,
-    what: "Optional (off by default; `superbill scrub --optional`): reports a diagnosis whose \
-           \"use additional code\" instruction names codes (and does not say \"if applicable\" or \
+    what: "Reports (as information, which does not make a claim unclean) a diagnosis whose \
+           \"use additional code\" instruction (its own or an ancestor's; not a section's or \
+           chapter's) names codes (and does not say \"if applicable\" or \
            \"if known\") when none of them is on the claim. The tabular does not say when the \
            second code is required (insulin use, tobacco exposure…), so this is information for \
            the coder, not an edit.",
@@ -22,7 +23,7 @@ pub(crate) static RULE: Rule = Rule {
     source: "ICD-10-CM Official Guidelines for Coding and Reporting FY2026, section I.A.13 \
              (use additional code)",
     since: "0.1.0",
-    optional: true,
+    optional: false,
     check,
 };
 
