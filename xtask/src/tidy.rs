@@ -13,7 +13,8 @@ pub(crate) fn workspace_root() -> PathBuf {
 /// Which workspace crates each crate may depend on (docs/ARCHITECTURE.md, ../shared/STYLE.md).
 const ALLOWED: &[(&str, &[&str])] = &[
     ("code-sets", &[]),
-    ("releases", &["code-sets", "mce", "ncci"]),
+    ("releases", &["code-sets", "mce", "ncci", "drg"]),
+    ("drg", &["code-sets", "claim-model", "mce"]),
     ("mce", &["code-sets"]),
     ("ncci", &["code-sets"]),
     ("cli", &["code-sets", "releases", "x12-claims", "claim-model", "scrub"]),

@@ -128,6 +128,12 @@ fn table_line(t: &releases::InstalledTable) -> String {
             t.codes
         );
     }
+    if t.kind == "ipps" {
+        return format!(
+            "IPPS tables 5, 6I, 6J, 6K (MS-DRG weights, MCC/CC lists, CC exclusions)  {} to {}  ({} DRGs and CC/MCC codes)",
+            t.effective_from, t.effective_to, t.codes
+        );
+    }
     let what = if t.kind == "mce" { "Medicare Code Editor lists" } else { t.kind.as_str() };
     format!(
         "{what}  {} to {}  ({} lists, {} codes)",

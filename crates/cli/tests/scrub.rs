@@ -294,3 +294,32 @@ fn without_releases_the_codes_are_reported_unchecked() {
         f.as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
     assert_eq!(rules, ["CODE-005", "CODE-005", "NCCI-002"], "{f:#}");
 }
+
+#[test]
+fn ipps_tables_install_together_as_a_dated_release() {
+    let env = Env::with_sample();
+    let dir = repo("crates/drg/tests/fixtures");
+    let o = env.run(&["data", "import", dir.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{text}{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        text.contains("installed  IPPS tables 5, 6I, 6J, 6K")
+            && text.contains("2025-10-01 to 2026-09-30"),
+        "{text}"
+    );
+    // One table alone is refused; a broken one names its file and line.
+    let o = env.run(&["data", "import", dir.join("table5_excerpt.txt").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("6I, 6J, 6K missing"));
+    let bad = String::from_utf8_lossy(&std::fs::read(dir.join("table5_excerpt.txt")).unwrap())
+        .replace("\t1.3144\t", "\tabc\t");
+    let copy = tempfile::tempdir().unwrap();
+    for f in ["table6I_excerpt.txt", "table6J_excerpt.txt", "table6K_excerpt.txt"] {
+        std::fs::copy(dir.join(f), copy.path().join(f)).unwrap();
+    }
+    std::fs::write(copy.path().join("table5_excerpt.txt"), bad).unwrap();
+    let o = env.run(&["data", "import", copy.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("table5_excerpt.txt:6:") && e.contains("abc"), "{e}");
+}

@@ -33,6 +33,9 @@ pub enum Kind {
     NcciMue,
     /// An NCCI add-on code edit table (tab- or comma-separated).
     NcciAoc,
+    /// A CMS IPPS table: 5 (MS-DRG weights), 6I (MCC list), 6J (CC list) or 6K (CC exclusions),
+    /// by its number.
+    IppsTable(&'static str),
     /// Not a release file; the text says what it seems to be.
     Unknown(String),
 }
@@ -174,6 +177,18 @@ fn sniff(name: &str, bytes: &[u8]) -> Kind {
     }
     if mce::is_mce_csv(bytes) {
         return Kind::MceList;
+    }
+    // CMS IPPS tables: the first line names the table (Windows-1252 text).
+    let first = drg::decode_windows_1252(&bytes[..bytes.len().min(400)]).to_ascii_uppercase();
+    let first = first.trim_start_matches(['"', ' ']);
+    for (prefix, table) in
+        [("TABLE 5", "5"), ("TABLE 6I", "6I"), ("TABLE 6J", "6J"), ("TABLE 6K", "6K")]
+    {
+        if first.starts_with(prefix)
+            && first[prefix.len()..].starts_with(|c: char| !c.is_ascii_alphanumeric())
+        {
+            return Kind::IppsTable(table);
+        }
     }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(16384)]);
     if head.lines().any(|l| l.starts_with("Column 1\tColumn 2") || l.starts_with("Column1/Column2"))

@@ -207,6 +207,21 @@ impl DataDir {
             .map_err(|e| Error::Damaged { file: p.display().to_string(), message: e.to_string() })
     }
 
+    /// The installed IPPS tables (MS-DRG weights, CC/MCC lists, exclusions), by fiscal year.
+    pub fn open_ipps(&self) -> Result<Vec<drg::IppsTables>, Error> {
+        let mut out = Vec::new();
+        for t in self.manifest()?.edit_tables.into_iter().filter(|t| t.kind == "ipps") {
+            let p = self.releases_dir().join(&t.file);
+            let bytes = fs::read(&p).map_err(|e| io(&p, e))?;
+            out.push(drg::IppsTables::from_bytes(&bytes).map_err(|e| Error::Damaged {
+                file: p.display().to_string(),
+                message: e.to_string(),
+            })?);
+        }
+        out.sort_by_key(|t| t.fiscal_year);
+        Ok(out)
+    }
+
     /// The installed Medicare Code Editor lists, merged (`None` when none are installed).
     pub fn open_mce(&self) -> Result<Option<mce::Tables>, Error> {
         let mut merged: Option<mce::Tables> = None;
@@ -291,6 +306,7 @@ impl DataDir {
         let mut definitions: Vec<Input> = Vec::new();
         let mut mce_tables: Option<(mce::Tables, Sha256)> = None;
         let mut ncci_tables: Option<(ncci::Tables, Sha256)> = None;
+        let mut ipps: Option<(drg::IppsTables, Sha256, Vec<&'static str>)> = None;
         for input in &inputs {
             let load = |e: code_sets::LoadError| Error::Load {
                 file: input.name.clone(),
@@ -363,6 +379,26 @@ impl DataDir {
                             t.load_aoc(&input.bytes).map_err(load)?;
                         }
                     }
+                    h.update(input.name.as_bytes());
+                    h.update(&input.bytes);
+                    continue;
+                }
+                Kind::IppsTable(table) => {
+                    let (t, h, seen) = ipps.get_or_insert_with(|| {
+                        (drg::IppsTables::default(), Sha256::new(), Vec::new())
+                    });
+                    match table {
+                        "5" => {
+                            t.load_table5(&input.bytes).map_err(load)?;
+                        }
+                        "6K" => {
+                            t.load_table6k(&input.bytes).map_err(load)?;
+                        }
+                        _ => {
+                            t.load_cc_list(&input.bytes).map_err(load)?;
+                        }
+                    }
+                    seen.push(table);
                     h.update(input.name.as_bytes());
                     h.update(&input.bytes);
                     continue;
@@ -446,7 +482,11 @@ impl DataDir {
                 code_sets::icd10pcs::attach_definitions(r, &input.bytes)
             })?;
         }
-        if built.is_empty() && reopened.is_empty() && mce_tables.is_none() && ncci_tables.is_none()
+        if built.is_empty()
+            && reopened.is_empty()
+            && mce_tables.is_none()
+            && ncci_tables.is_none()
+            && ipps.is_none()
         {
             let names: Vec<&str> = report.skipped.iter().map(|(n, _)| n.as_str()).collect();
             return Err(Error::NothingRecognized(names.join(", ")));
@@ -500,6 +540,30 @@ impl DataDir {
                     tables.push(("ncci", all.to_bytes(), entry));
                 }
             }
+        }
+        if let Some((t, h, seen)) = ipps {
+            // The four tables of a fiscal year are one release: all of them, in one import.
+            let missing: Vec<&str> =
+                ["5", "6I", "6J", "6K"].into_iter().filter(|x| !seen.contains(x)).collect();
+            if !missing.is_empty() {
+                return Err(Error::Usage(format!(
+                    "IPPS tables are installed together: Table{} {} missing from this import",
+                    if missing.len() > 1 { "s" } else { "" },
+                    missing.join(", ")
+                )));
+            }
+            let start = Date::fiscal_year_start(t.fiscal_year);
+            let entry = InstalledTable {
+                kind: "ipps".to_string(),
+                file: String::new(),
+                effective_from: effective_from.unwrap_or(start).to_string(),
+                effective_to: Date::fiscal_year_start(t.fiscal_year + 1).pred().to_string(),
+                sources: Vec::new(),
+                content_hash: hex(&h.finalize()),
+                lists: 4,
+                codes: t.counts().iter().take(3).sum::<usize>() as u32,
+            };
+            tables.push(("ipps", t.to_bytes(), entry));
         }
         self.install(finished, tables, manifest, &mut report)?;
         Ok(report)
