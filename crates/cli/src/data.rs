@@ -128,6 +128,16 @@ fn table_line(t: &releases::InstalledTable) -> String {
             t.codes
         );
     }
+    if t.kind == "msdrg" {
+        return format!(
+            "MS-DRG definitions {}  {} to {}  ({} DRGs, {} codes)",
+            t.sources.first().map_or("", String::as_str),
+            t.effective_from,
+            t.effective_to,
+            t.lists,
+            t.codes
+        );
+    }
     if t.kind == "ipps" {
         return format!(
             "IPPS tables 5, 6I, 6J, 6K (MS-DRG weights, MCC/CC lists, CC exclusions)  {} to {}  ({} DRGs and CC/MCC codes)",

@@ -21,8 +21,10 @@
 //! assert_eq!(t.drg(1).unwrap().weight.to_string(), "28.0239");
 //! ```
 
+mod definitions;
 mod tables;
 mod text;
 
+pub use definitions::{CcDef, Definitions, DrgDef, Membership};
 pub use tables::{CcLevel, DrgRow, DrgType, IppsTables, Weight};
 pub use text::decode_windows_1252;

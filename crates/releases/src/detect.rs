@@ -33,6 +33,9 @@ pub enum Kind {
     NcciMue,
     /// An NCCI add-on code edit table (tab- or comma-separated).
     NcciAoc,
+    /// MS-DRG definitions of one grouper version, in the JSON form of
+    /// `docs/formats/msdrg-definitions.md` (`msdrg_v43.json`, usually xz-compressed).
+    DrgDefinitions,
     /// A CMS IPPS table: 5 (MS-DRG weights), 6I (MCC list), 6J (CC list) or 6K (CC exclusions),
     /// by its number.
     IppsTable(&'static str),
@@ -177,6 +180,12 @@ fn sniff(name: &str, bytes: &[u8]) -> Kind {
     }
     if mce::is_mce_csv(bytes) {
         return Kind::MceList;
+    }
+    if base.contains("msdrg")
+        && base.contains(".json")
+        && bytes.trim_ascii_start().starts_with(b"{")
+    {
+        return Kind::DrgDefinitions;
     }
     // CMS IPPS tables: the first line names the table (Windows-1252 text).
     let first = drg::decode_windows_1252(&bytes[..bytes.len().min(400)]).to_ascii_uppercase();

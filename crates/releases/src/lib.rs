@@ -207,6 +207,21 @@ impl DataDir {
             .map_err(|e| Error::Damaged { file: p.display().to_string(), message: e.to_string() })
     }
 
+    /// The installed MS-DRG definitions, oldest version first.
+    pub fn open_msdrg(&self) -> Result<Vec<drg::Definitions>, Error> {
+        let mut out = Vec::new();
+        for t in self.manifest()?.edit_tables.into_iter().filter(|t| t.kind == "msdrg") {
+            let p = self.releases_dir().join(&t.file);
+            let bytes = fs::read(&p).map_err(|e| io(&p, e))?;
+            out.push(drg::Definitions::from_bytes(&bytes).map_err(|e| Error::Damaged {
+                file: p.display().to_string(),
+                message: e.to_string(),
+            })?);
+        }
+        out.sort_by_key(drg::Definitions::effective_from);
+        Ok(out)
+    }
+
     /// The installed IPPS tables (MS-DRG weights, CC/MCC lists, exclusions), by fiscal year.
     pub fn open_ipps(&self) -> Result<Vec<drg::IppsTables>, Error> {
         let mut out = Vec::new();
@@ -307,6 +322,7 @@ impl DataDir {
         let mut mce_tables: Option<(mce::Tables, Sha256)> = None;
         let mut ncci_tables: Option<(ncci::Tables, Sha256)> = None;
         let mut ipps: Option<(drg::IppsTables, Sha256, Vec<&'static str>)> = None;
+        let mut definitions_built: Vec<(drg::Definitions, String)> = Vec::new();
         for input in &inputs {
             let load = |e: code_sets::LoadError| Error::Load {
                 file: input.name.clone(),
@@ -381,6 +397,13 @@ impl DataDir {
                     }
                     h.update(input.name.as_bytes());
                     h.update(&input.bytes);
+                    continue;
+                }
+                Kind::DrgDefinitions => {
+                    let d = drg::Definitions::parse(&input.bytes).map_err(load)?;
+                    let mut h = Sha256::new();
+                    h.update(&input.bytes);
+                    definitions_built.push((d, hex(&h.finalize())));
                     continue;
                 }
                 Kind::IppsTable(table) => {
@@ -487,6 +510,7 @@ impl DataDir {
             && mce_tables.is_none()
             && ncci_tables.is_none()
             && ipps.is_none()
+            && definitions_built.is_empty()
         {
             let names: Vec<&str> = report.skipped.iter().map(|(n, _)| n.as_str()).collect();
             return Err(Error::NothingRecognized(names.join(", ")));
@@ -564,6 +588,22 @@ impl DataDir {
                 codes: t.counts().iter().take(3).sum::<usize>() as u32,
             };
             tables.push(("ipps", t.to_bytes(), entry));
+        }
+        for (d, hash) in definitions_built {
+            let start = d.effective_from();
+            let end = drg::Definitions::version_end(&d.version);
+            let [drgs, dx, pr, cc, _] = d.counts();
+            let entry = InstalledTable {
+                kind: "msdrg".to_string(),
+                file: String::new(),
+                effective_from: start.to_string(),
+                effective_to: end.map(|e| e.to_string()).unwrap_or_default(),
+                sources: vec![d.version.clone()],
+                content_hash: hash,
+                lists: drgs as u32,
+                codes: (dx + pr + cc) as u32,
+            };
+            tables.push(("msdrg", d.to_bytes(), entry));
         }
         self.install(finished, tables, manifest, &mut report)?;
         Ok(report)
