@@ -343,6 +343,11 @@ impl Definitions {
         self.neo_or.len()
     }
 
+    /// Whether `sdx` is not a CC/MCC when the claim groups to `drg`.
+    pub fn excluded_in_drg(&self, sdx: &CodeKey, drg: u16) -> bool {
+        self.drg_exclusions.get(&drg).is_some_and(|s| s.contains(sdx))
+    }
+
     /// Secondary diagnoses that are not a CC/MCC in `drg` (count of DRGs with such lists).
     pub fn drg_exclusion_count(&self) -> usize {
         self.drg_exclusions.len()

@@ -22,9 +22,11 @@
 //! ```
 
 mod definitions;
+mod group;
 mod tables;
 mod text;
 
 pub use definitions::{CcDef, Definitions, DrgDef, Membership};
+pub use group::{GroupInput, GroupOutput, SdxFlag, group};
 pub use tables::{CcLevel, DrgRow, DrgType, IppsTables, Weight};
 pub use text::decode_windows_1252;
