@@ -2,7 +2,7 @@
 //! surgical families from O.R. procedures (by surgical rank), medical families from the principal
 //! diagnosis's lists, severity from the CC/MCC definitions with PDX exclusions, "only if
 //! discharged alive" and exclusions in select DRGs, and the family's split chosen from its DRG
-//! titles. Not yet: pre-MDC logic, neonates, multiple significant trauma, unrelated O.R.
+//! titles; the newborn DRGs of MDC 15. Not yet: pre-MDC logic, multiple significant trauma, unrelated O.R.
 //! procedures beyond 981–983, HAC/POA processing, the tie-breaking CMS applies, and the return
 //! codes other than OK and INVALID_PDX. Agreement with the oracle is measured by
 //! `tests/oracle_agreement.rs`.
@@ -116,6 +116,45 @@ fn pick(defs: &Definitions, family: &[u16], level: Option<CcLevel>) -> u16 {
     }
 }
 
+/// Whether `code` belongs to the list `name` of a logic naming `drg`.
+fn in_list(defs: &Definitions, code: &CodeKey, drg: u16, name: &str) -> bool {
+    defs.diagnosis(code).is_some_and(|(_, lists)| {
+        lists.iter().any(|m| m.drgs.contains(&drg) && defs.list_name(m.list) == name)
+    })
+}
+
+/// MDC 15 (newborns and other neonates): died or transferred to acute care (789), extreme
+/// immaturity (790), prematurity with or without major problems (791, 792), full term with major
+/// problems (793), with other significant problems (794), normal newborn (795).
+fn newborn_drg(defs: &Definitions, input: &GroupInput) -> u16 {
+    const ACUTE_TRANSFER_OR_DIED: [u8; 6] = [2, 5, 20, 66, 82, 85];
+    if ACUTE_TRANSFER_OR_DIED.contains(&input.discharge_status) {
+        return 789;
+    }
+    let all: Vec<&CodeKey> =
+        std::iter::once(&input.pdx).chain(input.sdx.iter().map(|(c, _)| c)).collect();
+    let any = |drg: u16, name: &str| all.iter().any(|c| in_list(defs, c, drg, name));
+    let major = any(793, "MAJOR PROBLEMS PSDX")
+        || input.sdx.iter().any(|(c, _)| in_list(defs, c, 793, "OR SDX"));
+    if any(790, "PSDX") {
+        return 790;
+    }
+    if all.iter().any(|c| in_list(defs, c, 791, "PREMATURITY PSDX")) {
+        return if major { 791 } else { 792 };
+    }
+    if major {
+        return 793;
+    }
+    let other = "PSDX OF NEWBORN OR NEONATE,WITH OTHER SIGNIFICANT PROBLEMS, NOT ASSIGNED TO DRG 789 THROUGH 793 OR 795 PSDX";
+    if any(794, other) {
+        return 794;
+    }
+    let normal_pdx = in_list(defs, &input.pdx, 795, "PDX");
+    let only_normal_sdx =
+        input.sdx.iter().all(|(c, _)| in_list(defs, c, 795, "AND NO SDX OR ONLY SDX"));
+    if normal_pdx && only_normal_sdx { 795 } else { 794 }
+}
+
 /// Groups one claim with one version's definitions.
 pub fn group(defs: &Definitions, input: &GroupInput) -> GroupOutput {
     let died = input.discharge_status == 20;
@@ -141,6 +180,17 @@ pub fn group(defs: &Definitions, input: &GroupInput) -> GroupOutput {
     };
     let mdc_code = markers.iter().find_map(|m| m.strip_prefix("MDC")).unwrap_or("");
     let mdc: u8 = mdc_code.parse().unwrap_or(0);
+    if mdc == 15 {
+        let level = severity_of(&flags);
+        let drg = newborn_drg(defs, input);
+        return GroupOutput {
+            drg,
+            mdc,
+            severity: severity_name(level),
+            return_code: "OK",
+            sdx: flags,
+        };
+    }
     let in_mdc = |d: u16| defs.drg(d).and_then(|x| x.mdc.as_deref()) == Some(mdc_code);
     // Surgical: the O.R. procedures' families in the MDC, the highest in the surgical hierarchy.
     let mut best: Option<(u32, Vec<u16>)> = None;
