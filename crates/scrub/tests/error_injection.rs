@@ -21,11 +21,7 @@ fn shared() -> std::path::PathBuf {
 }
 
 fn gunzip(path: &Path) -> String {
-    let bytes = std::fs::read(path).expect("read");
-    let mut out = String::new();
-    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut out)
-        .expect("gunzip");
-    out
+    String::from_utf8(generate::read_gz(path)).expect("UTF-8")
 }
 
 /// Codes of an MCE list file (first column), for filtering.

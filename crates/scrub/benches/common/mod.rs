@@ -94,6 +94,18 @@ pub(crate) fn full_size_ncci() -> ncci::Tables {
     t
 }
 
+/// A file's bytes, gunzipped when its name ends in `.gz`.
+pub(crate) fn read_gz(p: &Path) -> Vec<u8> {
+    let bytes = std::fs::read(p).expect("read");
+    if p.extension().is_none_or(|e| e != "gz") {
+        return bytes;
+    }
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut out)
+        .expect("gunzip");
+    out
+}
+
 /// The FY2026 MCE lists from `../shared/data/mce/fy2026` when present (else none).
 pub(crate) fn mce_lists() -> Option<mce::Tables> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/mce/fy2026");
@@ -106,16 +118,7 @@ pub(crate) fn mce_lists() -> Option<mce::Tables> {
         if !name.contains(".csv") {
             continue;
         }
-        let bytes = std::fs::read(&f).expect("read");
-        let bytes = if name.ends_with(".gz") {
-            let mut out = Vec::new();
-            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut out)
-                .expect("gunzip");
-            out
-        } else {
-            bytes
-        };
-        t.load(&name, &bytes).expect("MCE list");
+        t.load(&name, &read_gz(&f)).expect("MCE list");
     }
     Some(t)
 }
@@ -125,17 +128,6 @@ pub(crate) fn mce_lists() -> Option<mce::Tables> {
 pub(crate) fn library() -> (Library, bool) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
     let full_cm = root.join("icd10cm/2026/icd10cm_tabular_2026-04-01.xml.gz");
-    let read_gz = |p: &Path| {
-        let bytes = std::fs::read(p).expect("read");
-        if p.extension().is_some_and(|e| e == "gz") {
-            let mut out = Vec::new();
-            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut out)
-                .expect("gunzip");
-            out
-        } else {
-            bytes
-        }
-    };
     let d = |s: &str| Some(s.parse::<Date>().expect("date"));
     if full_cm.exists() {
         let cm =
