@@ -82,6 +82,8 @@ pub(crate) struct DxNotes {
     pub(crate) use_additional: Vec<(String, Vec<CodeRef>)>,
     /// For a code with unspecified laterality: its siblings for the right and left side.
     pub(crate) sides: Option<(String, String)>,
+    /// The title says "unspecified".
+    pub(crate) unspecified: bool,
 }
 
 fn where_of(w: CodeOrRange<'_>) -> String {
@@ -158,7 +160,8 @@ pub(crate) fn dx_notes(lib: &Library, key: &CodeKey, date: Date) -> DxNotes {
             out.use_additional.push((format!("(note at {from}: {})", texts.join("; ")), refs));
         }
     }
-    if title.contains("unspecified") && !title.contains("right") && !title.contains("left") {
+    out.unspecified = title.contains("unspecified");
+    if out.unspecified && !title.contains("right") && !title.contains("left") {
         out.sides = sides(lib, &found, date);
     }
     out

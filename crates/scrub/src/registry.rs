@@ -14,6 +14,7 @@ pub static RULES: &[&Rule] = &[
     &conventions::manifestation_first::RULE,
     &conventions::additional_code_missing::RULE,
     &conventions::unspecified_laterality::RULE,
+    &conventions::unspecified_beside_specific::RULE,
     &integrity::invalid_npi::RULE,
     &integrity::malformed_taxonomy::RULE,
     &integrity::unassigned_place_of_service::RULE,

@@ -4,6 +4,7 @@
 pub(crate) mod additional_code_missing;
 pub(crate) mod excludes1_together;
 pub(crate) mod manifestation_first;
+pub(crate) mod unspecified_beside_specific;
 pub(crate) mod unspecified_laterality;
 
 use claim_model::Claim;
