@@ -178,7 +178,10 @@ pub(crate) fn run(ctx: &crate::Ctx, args: ScrubArgs) -> Result<Outcome> {
     };
     // Codes are judged by the installed releases and tables (none: the scrubber says so).
     let dir = releases::DataDir::new(&ctx.data_dir);
-    let library = dir.open_for_lookup(None).unwrap_or_default();
+    // A damaged data directory is an error, not a scrub against no releases.
+    let library = dir
+        .open_for_lookup(None)
+        .with_context(|| format!("reading the releases in {}", ctx.data_dir.display()))?;
     let mce = dir
         .open_mce()
         .with_context(|| format!("reading the MCE lists in {}", ctx.data_dir.display()))?;

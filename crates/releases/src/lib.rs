@@ -195,64 +195,51 @@ impl DataDir {
         Ok(t)
     }
 
-    /// The installed NCCI tables (`None` when none are installed).
-    pub fn open_ncci(&self) -> Result<Option<ncci::Tables>, Error> {
-        let Some(t) = self.manifest()?.edit_tables.into_iter().find(|t| t.kind == "ncci") else {
-            return Ok(None);
-        };
-        let p = self.releases_dir().join(&t.file);
-        let bytes = fs::read(&p).map_err(|e| io(&p, e))?;
-        ncci::Tables::from_bytes(&bytes)
-            .map(Some)
-            .map_err(|e| Error::Damaged { file: p.display().to_string(), message: e.to_string() })
-    }
-
-    /// The installed MS-DRG definitions, oldest version first.
-    pub fn open_msdrg(&self) -> Result<Vec<drg::Definitions>, Error> {
+    /// Every installed edit table of `kind`, read with `parse` from its binary file.
+    fn open_tables<T>(
+        &self,
+        kind: &str,
+        parse: impl Fn(&[u8]) -> Result<T, code_sets::LoadError>,
+    ) -> Result<Vec<T>, Error> {
         let mut out = Vec::new();
-        for t in self.manifest()?.edit_tables.into_iter().filter(|t| t.kind == "msdrg") {
+        for t in self.manifest()?.edit_tables.into_iter().filter(|t| t.kind == kind) {
             let p = self.releases_dir().join(&t.file);
             let bytes = fs::read(&p).map_err(|e| io(&p, e))?;
-            out.push(drg::Definitions::from_bytes(&bytes).map_err(|e| Error::Damaged {
+            out.push(parse(&bytes).map_err(|e| Error::Damaged {
                 file: p.display().to_string(),
                 message: e.to_string(),
             })?);
         }
+        Ok(out)
+    }
+
+    /// The installed NCCI tables (`None` when none are installed).
+    pub fn open_ncci(&self) -> Result<Option<ncci::Tables>, Error> {
+        Ok(self.open_tables("ncci", ncci::Tables::from_bytes)?.pop())
+    }
+
+    /// The installed MS-DRG definitions, oldest version first.
+    pub fn open_msdrg(&self) -> Result<Vec<drg::Definitions>, Error> {
+        let mut out = self.open_tables("msdrg", drg::Definitions::from_bytes)?;
         out.sort_by_key(drg::Definitions::effective_from);
         Ok(out)
     }
 
     /// The installed IPPS tables (MS-DRG weights, CC/MCC lists, exclusions), by fiscal year.
     pub fn open_ipps(&self) -> Result<Vec<drg::IppsTables>, Error> {
-        let mut out = Vec::new();
-        for t in self.manifest()?.edit_tables.into_iter().filter(|t| t.kind == "ipps") {
-            let p = self.releases_dir().join(&t.file);
-            let bytes = fs::read(&p).map_err(|e| io(&p, e))?;
-            out.push(drg::IppsTables::from_bytes(&bytes).map_err(|e| Error::Damaged {
-                file: p.display().to_string(),
-                message: e.to_string(),
-            })?);
-        }
+        let mut out = self.open_tables("ipps", drg::IppsTables::from_bytes)?;
         out.sort_by_key(|t| t.fiscal_year);
         Ok(out)
     }
 
     /// The installed Medicare Code Editor lists, merged (`None` when none are installed).
     pub fn open_mce(&self) -> Result<Option<mce::Tables>, Error> {
-        let mut merged: Option<mce::Tables> = None;
-        for t in self.manifest()?.edit_tables.into_iter().filter(|t| t.kind == "mce") {
-            let p = self.releases_dir().join(&t.file);
-            let bytes = fs::read(&p).map_err(|e| io(&p, e))?;
-            let tables = mce::Tables::from_bytes(&bytes).map_err(|e| Error::Damaged {
-                file: p.display().to_string(),
-                message: e.to_string(),
-            })?;
-            match merged.as_mut() {
-                Some(m) => m.merge(tables),
-                None => merged = Some(tables),
-            }
+        let mut sets = self.open_tables("mce", mce::Tables::from_bytes)?.into_iter();
+        let Some(mut merged) = sets.next() else { return Ok(None) };
+        for t in sets {
+            merged.merge(t);
         }
-        Ok(merged)
+        Ok(Some(merged))
     }
 
     /// Opens the installed releases of `systems` (all when `None`) as a library.
