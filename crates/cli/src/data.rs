@@ -122,11 +122,16 @@ pub(crate) fn print_report(report: &ImportReport, json: bool) {
 /// "Medicare Code Editor lists  2025-10-01 to 2026-09-30  (29 lists, 168,000 codes)".
 fn table_line(t: &releases::InstalledTable) -> String {
     if t.kind == "ncci" {
-        return format!(
+        let mut line = format!(
             "NCCI edit tables (PTP, MUE, add-on)  MUE quarters from {}  ({} rows)",
             if t.effective_from.is_empty() { "(none)" } else { &t.effective_from },
             t.codes
         );
+        for r in &t.sources {
+            line.push_str("\n      ");
+            line.push_str(r);
+        }
+        return line;
     }
     if t.kind == "msdrg" {
         return format!(

@@ -242,8 +242,20 @@ fn ncci_tables_installed_by_data_import_drive_ptp_mue_and_add_on_rules() {
     assert_eq!(v["claims"][0]["findings"][0]["rule"], "NCCI-001");
     assert_eq!(v["claims"][0]["findings"][0]["category"], "ncci-ptp");
     assert_eq!(v["claims"][0]["findings"][0]["line"], 2);
+    // The finding cites the table it was judged by: CMS's version, quarter and files.
+    let source = v["claims"][0]["findings"][0]["source"].as_str().unwrap();
+    assert!(
+        source.contains("practitioner, version 32.1 revision 0, quarter beginning 2026-04-01")
+            && source.contains("ccipra-v321r0-f1.txt, ccipra-v321r0-f2.txt"),
+        "{source}"
+    );
     assert_eq!(v["claims"][1]["findings"][0]["rule"], "MUE-001");
     assert_eq!(v["claims"][1]["findings"][0]["severity"], "deny");
+    let source = v["claims"][1]["findings"][0]["source"].as_str().unwrap();
+    assert!(source.contains("MCR_MUE_PractitionerServices_Eff_"), "{source}");
+    let list = env.run(&["data", "list"]);
+    let list = String::from_utf8_lossy(&list.stdout);
+    assert!(list.contains("PTP outpatient-hospital: version 32.1 revision 0"), "{list}");
     // Importing the same quarter again changes nothing; a bad file names its line.
     let o = env.run(&["data", "import", repo("crates/ncci/tests/fixtures").to_str().unwrap()]);
     assert!(String::from_utf8_lossy(&o.stdout).contains("unchanged  NCCI edit tables"));

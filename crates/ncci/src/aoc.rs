@@ -29,6 +29,8 @@ pub struct AddOn {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct AocTable {
     pub(crate) rows: Vec<AocRow>,
+    /// The files the rows were read from and their quarter.
+    pub(crate) release: crate::Release,
 }
 
 impl AocTable {
@@ -39,6 +41,7 @@ impl AocTable {
     }
 
     pub(crate) fn merge(&mut self, other: AocTable) {
+        self.release.join(other.release);
         self.extend(other.rows);
     }
 

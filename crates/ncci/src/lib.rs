@@ -19,15 +19,17 @@
 //! Column 1\tColumn 2\t*=in existence\tEffective\tDeletion\tModifier\tPTP Edit Rationale\n\
 //! 93000\t93005\t\t19960101\t*\t0\tMisuse of column two code with column one code\n";
 //! let mut t = Tables::default();
-//! t.load_ptp(Setting::Practitioner, ptp.as_bytes()).unwrap();
+//! t.load_ptp(Setting::Practitioner, "ccipra-v321r0-f1.txt", ptp.as_bytes()).unwrap();
 //! let (e, why) = t.ptp(Setting::Practitioner, "93000", "93005", "2026-05-04".parse().unwrap()).unwrap();
 //! assert_eq!((e.modifier, why), (0, "Misuse of column two code with column one code"));
+//! assert_eq!(t.ptp_release(Setting::Practitioner).unwrap().version.as_deref(), Some("32.1 revision 0"));
 //! ```
 
 mod aoc;
 mod code;
 mod mue;
 mod ptp;
+mod release;
 
 use code_sets::{Date, LoadError};
 use serde::{Deserialize, Serialize};
@@ -36,6 +38,7 @@ pub use aoc::AddOn;
 pub use code::Code;
 pub use mue::Mue;
 pub use ptp::PtpEdit;
+pub use release::Release;
 
 /// Which claims a table is for.
 #[derive(
@@ -72,14 +75,24 @@ pub struct Tables {
 }
 
 impl Tables {
-    /// Loads a PTP edit file (one part of a quarterly release; parts add up).
-    pub fn load_ptp(&mut self, setting: Setting, bytes: &[u8]) -> Result<usize, LoadError> {
+    /// Loads a PTP edit file (one part of a quarterly release; parts add up). `name` is CMS's
+    /// file name (`ccipra-v321r0-f1.txt`): the version and quarter findings cite come from it.
+    pub fn load_ptp(
+        &mut self,
+        setting: Setting,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<usize, LoadError> {
         let parsed = ptp::parse(bytes)?;
         let n = parsed.len();
+        let release = Release::of_ptp(name);
         match self.ptp.iter_mut().find(|t| t.setting == setting) {
-            Some(t) => t.extend(parsed),
+            Some(t) => {
+                t.extend(parsed);
+                t.release.join(release);
+            }
             None => {
-                let mut t = ptp::PtpTable { setting, ..Default::default() };
+                let mut t = ptp::PtpTable { setting, release, ..Default::default() };
                 t.extend(parsed);
                 self.ptp.push(t);
             }
@@ -91,10 +104,11 @@ impl Tables {
     /// The setting is read from the file's header.
     pub fn load_mue(
         &mut self,
+        name: &str,
         bytes: &[u8],
         effective_from: Date,
     ) -> Result<(Setting, usize), LoadError> {
-        let table = mue::parse(bytes, effective_from)?;
+        let table = mue::parse(bytes, effective_from, Release::of_mue(name, effective_from))?;
         let out = (table.setting, table.rows.len());
         self.mue.retain(|t| !(t.setting == table.setting && t.effective_from == effective_from));
         self.mue.push(table);
@@ -102,11 +116,13 @@ impl Tables {
         Ok(out)
     }
 
-    /// Loads an add-on code edit file.
-    pub fn load_aoc(&mut self, bytes: &[u8]) -> Result<usize, LoadError> {
+    /// Loads an add-on code edit file; `name` is CMS's file name (`AOC_V2026Q2-MCR.txt`), whose
+    /// quarter findings cite.
+    pub fn load_aoc(&mut self, name: &str, bytes: &[u8]) -> Result<usize, LoadError> {
         let rows = aoc::parse(bytes)?;
         let n = rows.len();
         self.aoc.extend(rows);
+        self.aoc.release.join(Release::of_aoc(name));
         Ok(n)
     }
 
@@ -165,6 +181,34 @@ impl Tables {
         let t = self.ptp.iter().find(|t| t.setting == setting)?;
         let e = t.find(c1, c2, date)?;
         Some((e, t.rationales.get(usize::from(e.rationale)).map_or("", String::as_str)))
+    }
+
+    /// The release the PTP edits of `setting` were read from.
+    pub fn ptp_release(&self, setting: Setting) -> Option<&Release> {
+        self.ptp.iter().find(|t| t.setting == setting).map(|t| &t.release)
+    }
+
+    /// The release of the MUE table of `setting` in force on `date`.
+    pub fn mue_release(&self, setting: Setting, date: Date) -> Option<&Release> {
+        let t = self.mue.iter().rev().find(|t| t.setting == setting && t.effective_from <= date)?;
+        Some(&t.release)
+    }
+
+    /// The release the add-on code edits were read from.
+    pub fn aoc_release(&self) -> Option<&Release> {
+        self.has_aoc().then_some(&self.aoc.release)
+    }
+
+    /// Every table held with its release, as `PTP practitioner: version 32.1 revision 0, quarter
+    /// beginning 2026-04-01 (ccipra-v321r0-f1.txt)`, for the data directory's manifest.
+    pub fn releases(&self) -> Vec<String> {
+        let mut out: Vec<String> =
+            self.ptp.iter().map(|t| format!("PTP {}: {}", t.setting.id(), t.release)).collect();
+        out.extend(self.mue.iter().map(|t| format!("MUE {}: {}", t.setting.id(), t.release)));
+        if let Some(r) = self.aoc_release() {
+            out.push(format!("add-on codes: {r}"));
+        }
+        out
     }
 
     /// Whether PTP edits of the setting are installed.

@@ -25,12 +25,18 @@ pub(crate) struct MueTable {
     pub(crate) setting: Setting,
     pub(crate) effective_from: Date,
     pub(crate) rows: HashMap<Code, Mue>,
+    /// The file the table was read from and its quarter.
+    pub(crate) release: crate::Release,
 }
 
 /// Parses an MUE file: copyright and title lines, a heading row (`HCPCS/CPT Code`, `<Setting>
 /// Services MUE Values`, `MUE Adjudication Indicator`, `MUE Rationale`), then a row per code. The
 /// indicator cell reads like `2 Date of Service Edit: Policy`; its first digit counts.
-pub(crate) fn parse(bytes: &[u8], effective_from: Date) -> Result<MueTable, LoadError> {
+pub(crate) fn parse(
+    bytes: &[u8],
+    effective_from: Date,
+    release: crate::Release,
+) -> Result<MueTable, LoadError> {
     let text = String::from_utf8_lossy(bytes);
     let mut rdr =
         csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
@@ -90,5 +96,5 @@ pub(crate) fn parse(bytes: &[u8], effective_from: Date) -> Result<MueTable, Load
     if rows.is_empty() {
         return Err(LoadError::whole("no MUE rows under the heading"));
     }
-    Ok(MueTable { setting, effective_from, rows })
+    Ok(MueTable { setting, effective_from, rows, release })
 }

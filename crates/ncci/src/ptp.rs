@@ -32,6 +32,8 @@ pub(crate) struct PtpTable {
     pub(crate) setting: Setting,
     pub(crate) edits: Vec<PtpEdit>,
     pub(crate) rationales: Vec<String>,
+    /// The files and version the edits were read from.
+    pub(crate) release: crate::Release,
     /// Where each column 1 code's edits are in `edits` (rebuilt after sorting and loading, not
     /// stored): a lookup touches one small run instead of searching millions of pairs.
     #[serde(skip)]
@@ -62,6 +64,7 @@ impl PtpTable {
     }
 
     pub(crate) fn merge(&mut self, other: PtpTable) {
+        self.release.join(other.release);
         self.extend(Parsed { edits: other.edits, rationales: other.rationales });
     }
 

@@ -16,17 +16,38 @@ fn d(s: &str) -> Date {
 
 fn tables() -> Tables {
     let mut t = Tables::default();
-    assert_eq!(t.load_ptp(Setting::Practitioner, &fixture("ccipra-v321r0-f1.txt")).unwrap(), 3);
-    assert_eq!(t.load_ptp(Setting::Practitioner, &fixture("ccipra-v321r0-f2.txt")).unwrap(), 3);
-    t.load_ptp(Setting::OutpatientHospital, &fixture("ccioph-v321r0-f1.txt")).unwrap();
-    let (s, n) = t
-        .load_mue(&fixture("MCR_MUE_PractitionerServices_Eff_04-01-2026.csv"), d("2026-04-01"))
-        .unwrap();
+    let ptp = |t: &mut Tables, s, name| t.load_ptp(s, name, &fixture(name)).unwrap();
+    assert_eq!(ptp(&mut t, Setting::Practitioner, "ccipra-v321r0-f1.txt"), 3);
+    assert_eq!(ptp(&mut t, Setting::Practitioner, "ccipra-v321r0-f2.txt"), 3);
+    ptp(&mut t, Setting::OutpatientHospital, "ccioph-v321r0-f1.txt");
+    let mue = |t: &mut Tables, name, from| t.load_mue(name, &fixture(name), d(from)).unwrap();
+    let (s, n) = mue(&mut t, "MCR_MUE_PractitionerServices_Eff_04-01-2026.csv", "2026-04-01");
     assert_eq!((s, n), (Setting::Practitioner, 6));
-    t.load_mue(&fixture("MCR_MUE_PractitionerServices_Eff_07-01-2026.csv"), d("2026-07-01"))
-        .unwrap();
-    assert_eq!(t.load_aoc(&fixture("AOC_V2026Q2-MCR.txt")).unwrap(), 5);
+    mue(&mut t, "MCR_MUE_PractitionerServices_Eff_07-01-2026.csv", "2026-07-01");
+    assert_eq!(t.load_aoc("AOC_V2026Q2-MCR.txt", &fixture("AOC_V2026Q2-MCR.txt")).unwrap(), 5);
     t
+}
+
+#[test]
+fn each_table_knows_its_release() {
+    let t = tables();
+    let p = t.ptp_release(Setting::Practitioner).unwrap();
+    assert_eq!(p.version.as_deref(), Some("32.1 revision 0"));
+    assert_eq!(p.quarter, Some(d("2026-04-01")));
+    assert_eq!(p.files, ["ccipra-v321r0-f1.txt", "ccipra-v321r0-f2.txt"]);
+    assert_eq!(
+        t.mue_release(Setting::Practitioner, d("2026-05-04")).unwrap().to_string(),
+        "quarter beginning 2026-04-01 (MCR_MUE_PractitionerServices_Eff_04-01-2026.csv)"
+    );
+    assert_eq!(
+        t.mue_release(Setting::Practitioner, d("2026-08-04")).unwrap().quarter,
+        Some(d("2026-07-01"))
+    );
+    assert!(t.mue_release(Setting::Dme, d("2026-08-04")).is_none());
+    assert_eq!(t.aoc_release().unwrap().quarter, Some(d("2026-04-01")));
+    // The binary form keeps them.
+    let back = Tables::from_bytes(&t.to_bytes()).unwrap();
+    assert_eq!(back.ptp_release(Setting::Practitioner), Some(p));
 }
 
 #[test]
@@ -83,9 +104,11 @@ fn binary_form_and_merge() {
     let back = Tables::from_bytes(&t.to_bytes()).unwrap();
     assert_eq!(back, t);
     let mut a = Tables::default();
-    a.load_ptp(Setting::Practitioner, &fixture("ccipra-v321r0-f1.txt")).unwrap();
+    a.load_ptp(Setting::Practitioner, "ccipra-v321r0-f1.txt", &fixture("ccipra-v321r0-f1.txt"))
+        .unwrap();
     let mut b = Tables::default();
-    b.load_ptp(Setting::Practitioner, &fixture("ccipra-v321r0-f2.txt")).unwrap();
+    b.load_ptp(Setting::Practitioner, "ccipra-v321r0-f2.txt", &fixture("ccipra-v321r0-f2.txt"))
+        .unwrap();
     a.merge(b);
     let (e, why) = a.ptp(Setting::Practitioner, "11042", "97597", d("2026-05-04")).unwrap();
     assert_eq!((e.modifier, why), (1, "Standards of medical / surgical practice"));
@@ -98,24 +121,47 @@ fn bad_files_name_the_line() {
     let ptp = String::from_utf8(fixture("ccipra-v321r0-f1.txt"))
         .unwrap()
         .replace("\t0\tMutually", "\t5\tMutually");
-    let e = t.load_ptp(Setting::Practitioner, ptp.as_bytes()).unwrap_err();
+    let e = t.load_ptp(Setting::Practitioner, "ccipra-v321r0-f1.txt", ptp.as_bytes()).unwrap_err();
     assert_eq!(e.line, Some(8));
     assert!(e.message.contains("modifier indicator"), "{e}");
     let ptp = String::from_utf8(fixture("ccipra-v321r0-f1.txt"))
         .unwrap()
         .replace("20200101\t*\t1", "2020-01-01\t*\t1");
-    assert_eq!(t.load_ptp(Setting::Practitioner, ptp.as_bytes()).unwrap_err().line, Some(9));
-    assert!(t.load_ptp(Setting::Practitioner, b"93000\t93005\t\t19960101\t*\t0\tx\n").is_err());
+    assert_eq!(
+        t.load_ptp(Setting::Practitioner, "ccipra-v321r0-f1.txt", ptp.as_bytes()).unwrap_err().line,
+        Some(9)
+    );
+    assert!(
+        t.load_ptp(
+            Setting::Practitioner,
+            "ccipra-v321r0-f1.txt",
+            b"93000\t93005\t\t19960101\t*\t0\tx\n"
+        )
+        .is_err()
+    );
     let mue = String::from_utf8(fixture("MCR_MUE_PractitionerServices_Eff_04-01-2026.csv"))
         .unwrap()
         .replace("30,1 Line", "thirty,1 Line");
-    let e = t.load_mue(mue.as_bytes(), d("2026-04-01")).unwrap_err();
+    let e = t
+        .load_mue(
+            "MCR_MUE_PractitionerServices_Eff_04-01-2026.csv",
+            mue.as_bytes(),
+            d("2026-04-01"),
+        )
+        .unwrap_err();
     assert!(e.message.contains("thirty") && e.line.is_some(), "{e}");
-    assert!(t.load_mue(b"a,b,c\n1,2,3\n", d("2026-04-01")).is_err());
+    assert!(
+        t.load_mue(
+            "MCR_MUE_PractitionerServices_Eff_04-01-2026.csv",
+            b"a,b,c\n1,2,3\n",
+            d("2026-04-01")
+        )
+        .is_err()
+    );
     let aoc = String::from_utf8(fixture("AOC_V2026Q2-MCR.txt"))
         .unwrap()
         .replace("\t1\t20130101", "\t4\t20130101");
-    let e = t.load_aoc(aoc.as_bytes()).unwrap_err();
+    let e = t.load_aoc("AOC_V2026Q2-MCR.txt", aoc.as_bytes()).unwrap_err();
     assert!(e.message.contains("AOC edit type"), "{e}");
     assert_eq!(t, Tables::default());
 }

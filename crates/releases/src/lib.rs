@@ -116,7 +116,7 @@ pub struct InstalledTable {
     pub effective_from: String,
     /// Last day any row is in force, `YYYY-MM-DD`.
     pub effective_to: String,
-    /// Source file names.
+    /// Source file names (NCCI: each table with its CMS release, quarter and files).
     pub sources: Vec<String>,
     /// Hex SHA-256 of the source bytes.
     pub content_hash: String,
@@ -359,7 +359,7 @@ impl DataDir {
                         ncci_tables.get_or_insert_with(|| (ncci::Tables::default(), Sha256::new()));
                     match input.kind {
                         Kind::NcciPtp(Some(setting)) => {
-                            t.load_ptp(setting, &input.bytes).map_err(load)?;
+                            t.load_ptp(setting, &input.name, &input.bytes).map_err(load)?;
                         }
                         Kind::NcciPtp(None) => {
                             return Err(Error::Usage(format!(
@@ -376,10 +376,10 @@ impl DataDir {
                                     input.name
                                 )));
                             };
-                            t.load_mue(&input.bytes, date).map_err(load)?;
+                            t.load_mue(&input.name, &input.bytes, date).map_err(load)?;
                         }
                         _ => {
-                            t.load_aoc(&input.bytes).map_err(load)?;
+                            t.load_aoc(&input.name, &input.bytes).map_err(load)?;
                         }
                     }
                     h.update(input.name.as_bytes());
@@ -718,7 +718,7 @@ fn ncci_entry(t: &ncci::Tables, content_hash: String) -> InstalledTable {
         file: String::new(),
         effective_from: quarters.first().map(|d| d.to_string()).unwrap_or_default(),
         effective_to: String::new(),
-        sources: Vec::new(),
+        sources: t.releases(),
         content_hash,
         lists: [ptp, mue, aoc].iter().filter(|n| **n > 0).count() as u32,
         codes: (ptp + mue + aoc) as u32,

@@ -1,5 +1,7 @@
 //! A rule's metadata and the helper it reports through.
 
+use std::borrow::Cow;
+
 use claim_model::Claim;
 
 use crate::facts::Facts;
@@ -48,23 +50,35 @@ pub(crate) struct Emit<'o> {
 impl Emit<'_> {
     /// A finding on `line` (or the claim) with the rule's own fix hint.
     pub(crate) fn at(&mut self, line: Option<u32>, message: String) {
-        self.push(line, message, std::borrow::Cow::Borrowed(self.rule.fix));
+        self.push(line, message, Cow::Borrowed(self.rule.fix), Cow::Borrowed(self.rule.source));
     }
 
     /// A finding with a fix hint of its own.
     pub(crate) fn with_fix(&mut self, line: Option<u32>, message: String, fix: String) {
-        self.push(line, message, std::borrow::Cow::Owned(fix));
+        self.push(line, message, Cow::Owned(fix), Cow::Borrowed(self.rule.source));
     }
 
-    fn push(&mut self, line: Option<u32>, message: String, fix: std::borrow::Cow<'static, str>) {
+    /// A finding that cites the exact table it was judged by (CMS's release, quarter and files)
+    /// instead of the rule's general source.
+    pub(crate) fn cited(&mut self, line: Option<u32>, message: String, source: String) {
+        self.push(line, message, Cow::Borrowed(self.rule.fix), Cow::Owned(source));
+    }
+
+    fn push(
+        &mut self,
+        line: Option<u32>,
+        message: String,
+        fix: Cow<'static, str>,
+        source: Cow<'static, str>,
+    ) {
         self.out.push(Finding {
-            rule: std::borrow::Cow::Borrowed(self.rule.id),
+            rule: Cow::Borrowed(self.rule.id),
             category: self.rule.category,
             severity: self.rule.severity,
             line,
             message,
             fix,
-            source: std::borrow::Cow::Borrowed(self.rule.source),
+            source,
         });
     }
 }

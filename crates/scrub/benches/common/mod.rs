@@ -89,8 +89,14 @@ pub(crate) fn mue_file(rows: usize) -> String {
 /// NCCI tables of the real size: about 2.5 million PTP pairs and 15,000 MUE rows.
 pub(crate) fn full_size_ncci() -> ncci::Tables {
     let mut t = ncci::Tables::default();
-    t.load_ptp(ncci::Setting::Practitioner, ptp_file(2_500_000).as_bytes()).expect("PTP");
-    t.load_mue(mue_file(15_000).as_bytes(), "2026-01-01".parse().expect("date")).expect("MUE");
+    t.load_ptp(ncci::Setting::Practitioner, "ccipra-v321r0-f1.txt", ptp_file(2_500_000).as_bytes())
+        .expect("PTP");
+    t.load_mue(
+        "MCR_MUE_PractitionerServices_Eff_01-01-2026.csv",
+        mue_file(15_000).as_bytes(),
+        "2026-01-01".parse().expect("date"),
+    )
+    .expect("MUE");
     t
 }
 

@@ -62,15 +62,20 @@ pub(crate) fn sample_ncci() -> ncci::Tables {
     let read = |name: &str| std::fs::read(root.join(name)).expect("NCCI fixture");
     let d = |s: &str| s.parse::<Date>().expect("date");
     let mut t = ncci::Tables::default();
-    for part in ["ccipra-v321r0-f1.txt", "ccipra-v321r0-f2.txt"] {
-        t.load_ptp(ncci::Setting::Practitioner, &read(part)).expect("PTP");
+    for (setting, name) in [
+        (ncci::Setting::Practitioner, "ccipra-v321r0-f1.txt"),
+        (ncci::Setting::Practitioner, "ccipra-v321r0-f2.txt"),
+        (ncci::Setting::OutpatientHospital, "ccioph-v321r0-f1.txt"),
+    ] {
+        t.load_ptp(setting, name, &read(name)).expect("PTP");
     }
-    t.load_ptp(ncci::Setting::OutpatientHospital, &read("ccioph-v321r0-f1.txt")).expect("PTP");
-    t.load_mue(&read("MCR_MUE_PractitionerServices_Eff_04-01-2026.csv"), d("2026-04-01"))
-        .expect("MUE");
-    t.load_mue(&read("MCR_MUE_PractitionerServices_Eff_07-01-2026.csv"), d("2026-07-01"))
-        .expect("MUE");
-    t.load_aoc(&read("AOC_V2026Q2-MCR.txt")).expect("AOC");
+    for (name, from) in [
+        ("MCR_MUE_PractitionerServices_Eff_04-01-2026.csv", "2026-04-01"),
+        ("MCR_MUE_PractitionerServices_Eff_07-01-2026.csv", "2026-07-01"),
+    ] {
+        t.load_mue(name, &read(name), d(from)).expect("MUE");
+    }
+    t.load_aoc("AOC_V2026Q2-MCR.txt", &read("AOC_V2026Q2-MCR.txt")).expect("AOC");
     t
 }
 

@@ -16,7 +16,8 @@ pub(crate) static RULE: Rule = Rule {
     why: "The payer may deny the add-on unless its own list accepts the primary billed.",
     fix: "Check the payer's list of primary codes for the add-on; bill the primary procedure with \
           it.",
-    source: "CMS NCCI add-on code edits (type 3), quarterly table",
+    source: "CMS NCCI add-on code edits (type 3), quarterly table; Medicare Claims Processing \
+             Manual, chapter 12, section 30",
     since: "0.1.0",
     optional: false,
     check,

@@ -45,12 +45,17 @@ pub(crate) fn report(claim: &Claim, facts: &Facts<'_>, out: &mut Emit<'_>, kind:
         if !has_primary {
             let listed: Vec<&str> = a.primaries.iter().take(8).map(|p| p.as_str()).collect();
             let more = if a.primaries.len() > 8 { ", …" } else { "" };
-            out.at(
+            out.cited(
                 Some(l.number),
                 format!(
                     "add-on code {} without a primary code on the claim (primary codes: {}{more})",
                     l.procedure,
                     listed.join(", ")
+                ),
+                super::cite(
+                    &format!("CMS NCCI add-on code edits (type {kind})"),
+                    tables.aoc_release(),
+                    "Medicare Claims Processing Manual, chapter 12, section 30",
                 ),
             );
         }

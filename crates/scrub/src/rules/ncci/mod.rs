@@ -38,3 +38,12 @@ pub(crate) fn coded_lines(claim: &Claim) -> impl Iterator<Item = (&ServiceLine, 
         .filter(|l| !l.procedure.is_empty())
         .filter_map(|l| line_date(claim, l).map(|d| (l, d)))
 }
+
+/// A finding's source: the table it was judged by, with CMS's release (version, quarter, files),
+/// then the rule's policy reference.
+pub(crate) fn cite(table: &str, release: Option<&ncci::Release>, policy: &str) -> String {
+    match release {
+        Some(r) => format!("{table}, {r}; {policy}"),
+        None => format!("{table}; {policy}"),
+    }
+}

@@ -63,7 +63,10 @@ fn check(claim: &Claim, facts: &Facts<'_>, out: &mut Emit<'_>) {
                 ),
                 _ => continue,
             };
-            out.at(Some(l2.number), message);
+            let table = format!("CMS NCCI procedure-to-procedure edits, {}", setting.id());
+            let source =
+                super::cite(&table, tables.ptp_release(setting), "NCCI Policy Manual, chapter I");
+            out.cited(Some(l2.number), message, source);
         }
     }
 }

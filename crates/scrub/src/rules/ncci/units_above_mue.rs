@@ -32,11 +32,15 @@ fn check(claim: &Claim, facts: &Facts<'_>, out: &mut Emit<'_>) {
     let lines: Vec<_> = super::coded_lines(claim).collect();
     for (l, d) in &lines {
         let Some(mue) = tables.mue(setting, &l.procedure, *d) else { continue };
+        let source = || {
+            let table = format!("CMS NCCI Medically Unlikely Edits, {}", setting.id());
+            super::cite(&table, tables.mue_release(setting, *d), "NCCI Policy Manual, chapter I")
+        };
         let limit = i64::from(mue.value) * 1000;
         let units = |u: i64| u as f64 / 1000.0;
         if mue.mai == 1 {
             if l.units.0 > limit {
-                out.at(
+                out.cited(
                     Some(l.number),
                     format!(
                         "{} units of {} on one line; the MUE is {} per line (indicator 1)",
@@ -44,6 +48,7 @@ fn check(claim: &Claim, facts: &Facts<'_>, out: &mut Emit<'_>) {
                         l.procedure,
                         mue.value
                     ),
+                    source(),
                 );
             }
             continue;
@@ -55,7 +60,7 @@ fn check(claim: &Claim, facts: &Facts<'_>, out: &mut Emit<'_>) {
         let total: i64 = same_day.iter().map(|(o, _)| o.units.0).sum();
         if is_last && total > limit {
             let kind = if mue.mai == 2 { "policy, absolute" } else { "clinical" };
-            out.at(
+            out.cited(
                 Some(l.number),
                 format!(
                     "{} units of {} on {d}; the MUE is {} per day (indicator {}, {kind})",
@@ -64,6 +69,7 @@ fn check(claim: &Claim, facts: &Facts<'_>, out: &mut Emit<'_>) {
                     mue.value,
                     mue.mai
                 ),
+                source(),
             );
         }
     }
