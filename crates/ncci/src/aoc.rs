@@ -3,7 +3,7 @@
 use code_sets::{Date, LoadError};
 use serde::{Deserialize, Serialize};
 
-use crate::{Code, date_field};
+use crate::{Code, any_date_field};
 
 /// One row: an add-on code, one of its primary codes (none for type 2), the edit type and its
 /// dates.
@@ -117,14 +117,16 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Vec<AocRow>, LoadError> {
             }
         };
         let primary = Code::new(f(c[1])).filter(|p| p.as_str() != "CCCCC");
-        let effective = date_field(line, "AOC edit effective date", f(c[3]))?
+        let effective = any_date_field(line, "AOC edit effective date", f(c[3]))?
             .ok_or_else(|| LoadError::at(line, "the AOC edit effective date is missing"))?;
-        let deletion = date_field(line, "AOC edit deletion date", f(c[4]))?;
+        let deletion = any_date_field(line, "AOC edit deletion date", f(c[4]))?;
         out.push(AocRow { addon, primary, kind, effective, deletion });
     }
     if cols.is_none() {
         return Err(LoadError::whole(
-            "no heading row with Add-on Code, Primary Code, AOC Edit Type and AOC Edit Effective Date",
+            "no heading row with Add-on Code, Primary Code, AOC Edit Type and AOC Edit Effective \
+             Date (CMS's fixed-width AOC text file is not read: save the AOC spreadsheet from the \
+             same zip as tab-delimited text)",
         ));
     }
     if out.is_empty() {

@@ -12,6 +12,23 @@
 //! Tables are values: parse them from bytes, merge them, write and read their binary form, and
 //! ask them about codes on a date. No I/O here.
 //!
+//! Where the layouts come from (no CMS file is on the build machine; the fixtures reproduce the
+//! published headings):
+//! - PTP: CMS, "Medicare NCCI Procedure to Procedure (PTP) Edits"
+//!   (<https://www.cms.gov/medicare/coding-billing/national-correct-coding-initiative-ncci-edits/medicare-ncci-procedure-procedure-ptp-edits>),
+//!   and the NCCI Edit Design Manual's tab-delimited publication format (column 1, column 2, `*`
+//!   for edits in existence before 1996, effective date, deletion date, modifier indicator,
+//!   rationale; files per setting PRA/OPH).
+//! - MUE: CMS, "Medicare NCCI Medically Unlikely Edits"
+//!   (<https://www.cms.gov/medicare/coding-billing/national-correct-coding-initiative-ncci-edits/medicare-ncci-medically-unlikely-edits>):
+//!   four columns, HCPCS/CPT code, `<Setting> Services MUE Values`, MUE Adjudication Indicator,
+//!   MUE Rationale (the last two since the third quarter of 2014).
+//! - Add-on codes: CMS, "Medicare NCCI Add-on Code Edits"
+//!   (<https://www.cms.gov/medicare/coding-billing/national-correct-coding-initiative-ncci-edits/medicare-ncci-add-code-edits>):
+//!   a fixed-width text file since January 2022 and a spreadsheet beside it since June 2023; the
+//!   spreadsheet's columns (add-on code and primary code with their dates, AOC edit type, AOC
+//!   edit dates, notes) are what [`Tables::load_aoc`] reads, saved as delimited text.
+//!
 //! ```
 //! use ncci::{Setting, Tables};
 //! let ptp = "CPT only copyright 2025 American Medical Association.  All rights reserved.\n\
@@ -271,4 +288,68 @@ pub(crate) fn date_field(line: u64, what: &str, text: &str) -> Result<Option<Dat
     Date::from_yyyymmdd(t)
         .map(Some)
         .ok_or_else(|| LoadError::at(line, format!("{what} {t:?} is not a date YYYYMMDD")))
+}
+
+/// A date field of the add-on code file, whose dates are not written like the PTP files' (and
+/// whose text and spreadsheet forms differ): `YYYYMMDD`, `YYYYDDD` (year and day of the year),
+/// `MM/DD/YYYY` or `YYYY-MM-DD`; `*` or blank for none.
+pub(crate) fn any_date_field(line: u64, what: &str, text: &str) -> Result<Option<Date>, LoadError> {
+    let t = text.trim();
+    if t.is_empty() || t == "*" {
+        return Ok(None);
+    }
+    let digits = t.bytes().all(|b| b.is_ascii_digit());
+    let parsed = if digits && t.len() == 8 {
+        Date::from_yyyymmdd(t)
+    } else if digits && t.len() == 7 {
+        from_ordinal(t[..4].parse().unwrap_or(0), t[4..].parse().unwrap_or(0))
+    } else if let Some((m, rest)) = t.split_once('/') {
+        let (d, y) = rest.split_once('/').unwrap_or(("", ""));
+        match (m.parse(), d.parse(), y.parse()) {
+            (Ok(m), Ok(d), Ok(y)) => Date::from_ymd(y, m, d),
+            _ => None,
+        }
+    } else {
+        t.parse().ok()
+    };
+    parsed.map(Some).ok_or_else(|| {
+        LoadError::at(
+            line,
+            format!("{what} {t:?} is not a date (YYYYMMDD, YYYYDDD, MM/DD/YYYY or YYYY-MM-DD)"),
+        )
+    })
+}
+
+/// Day `day` (1-based) of `year`.
+fn from_ordinal(year: u32, mut day: u32) -> Option<Date> {
+    for month in 1..=12 {
+        let len = (28..=31).rev().find(|&d| Date::from_ymd(year, month, d).is_some())?;
+        if day <= len {
+            return Date::from_ymd(year, month, day);
+        }
+        day -= len;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn add_on_dates_in_every_written_form() {
+        let d = |t: &str| any_date_field(3, "AOC edit effective date", t);
+        let want = Some("2013-04-01".parse().unwrap());
+        for t in ["20130401", "2013091", "04/01/2013", "4/1/2013", "2013-04-01"] {
+            assert_eq!(d(t).unwrap(), want, "{t}");
+        }
+        assert_eq!(d("2024366").unwrap(), Some("2024-12-31".parse().unwrap()));
+        assert_eq!(d("*").unwrap(), None);
+        assert_eq!(d("").unwrap(), None);
+        for bad in ["2023366", "2013000", "13/01/2013", "2013-4", "April 1"] {
+            let e = d(bad).unwrap_err();
+            assert_eq!(e.line, Some(3));
+            assert!(e.message.contains("AOC edit effective date"), "{bad}: {}", e.message);
+        }
+    }
 }
