@@ -256,6 +256,8 @@ fn ncci_tables_installed_by_data_import_drive_ptp_mue_and_add_on_rules() {
     let list = env.run(&["data", "list"]);
     let list = String::from_utf8_lossy(&list.stdout);
     assert!(list.contains("PTP outpatient-hospital: version 32.1 revision 0"), "{list}");
+    // The add-on table came from the text form and from CMS's spreadsheet (`fixtures/xlsx`).
+    assert!(list.contains("(AOC_V2026Q2-MCR.txt, AOC_V2026Q2-MCR.xlsx)"), "{list}");
     // Importing the same quarter again changes nothing; a bad file names its line.
     let o = env.run(&["data", "import", repo("crates/ncci/tests/fixtures").to_str().unwrap()]);
     assert!(String::from_utf8_lossy(&o.stdout).contains("unchanged  NCCI edit tables"));
@@ -334,4 +336,27 @@ fn ipps_tables_install_together_as_a_dated_release() {
     assert_eq!(o.status.code(), Some(2));
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(e.contains("table5_excerpt.txt:6:") && e.contains("abc"), "{e}");
+}
+
+#[test]
+fn cms_add_on_zip_installs_its_spreadsheet_and_skips_the_fixed_width_file() {
+    use std::io::Write;
+    let env = Env { dir: tempfile::tempdir().unwrap() };
+    let xlsx = std::fs::read(repo("crates/ncci/tests/fixtures/xlsx/AOC_V2026Q2-MCR.xlsx")).unwrap();
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let opts = zip::write::SimpleFileOptions::default();
+        z.start_file("AOC_V2026Q2-MCR.xlsx", opts).unwrap();
+        z.write_all(&xlsx).unwrap();
+        z.start_file("AOC_V2026Q2-MCR.txt", opts).unwrap();
+        z.write_all(b"11045   20110101        11042   20110101        1 20110101\r\n").unwrap();
+        z.finish().unwrap();
+    }
+    let p = env.file("aoc-2026q2.zip", &buf.into_inner());
+    let v = env.json(&["data", "import", p.to_str().unwrap(), "--json"], 0);
+    assert!(v["skipped"][0]["file"].as_str().unwrap().ends_with("!AOC_V2026Q2-MCR.txt"), "{v:#}");
+    let list = env.run(&["data", "list"]);
+    let list = String::from_utf8_lossy(&list.stdout);
+    assert!(list.contains("add-on codes: quarter beginning 2026-04-01 (AOC_V2026Q2-MCR.xlsx)"));
 }

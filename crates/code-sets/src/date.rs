@@ -90,6 +90,28 @@ impl Date {
         era * 146_097 + doe - 719_468
     }
 
+    /// The date `days` days after 1970-01-01 (the inverse of [`Date::day_number`]); `None`
+    /// outside years 1 to 9999.
+    ///
+    /// ```
+    /// use code_sets::Date;
+    /// let d: Date = "2013-04-01".parse().unwrap();
+    /// assert_eq!(Date::from_day_number(d.day_number()), Some(d));
+    /// assert_eq!(Date::from_day_number(0).unwrap().to_string(), "1970-01-01");
+    /// ```
+    pub fn from_day_number(days: i64) -> Option<Date> {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Date::from_ymd(u32::try_from(year).ok()?, month as u32, day as u32)
+    }
+
     /// The days from this date to `later` (negative when `later` is earlier): a stay admitted
     /// and discharged on the same day is 0 days long.
     ///

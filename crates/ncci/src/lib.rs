@@ -279,6 +279,11 @@ impl Tables {
     }
 }
 
+/// Whether `bytes` is a spreadsheet (`.xlsx`) with a sheet headed like CMS's add-on code table.
+pub fn is_aoc_workbook(bytes: &[u8]) -> bool {
+    aoc::is_aoc_workbook(bytes)
+}
+
 /// A `YYYYMMDD` date field, `*` or blank for none.
 pub(crate) fn date_field(line: u64, what: &str, text: &str) -> Result<Option<Date>, LoadError> {
     let t = text.trim();

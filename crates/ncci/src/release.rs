@@ -107,9 +107,9 @@ impl fmt::Display for Release {
     }
 }
 
-/// The file name without its directory.
+/// The file name without its directory (or the zip it came in: `aoc.zip!AOC_V2026Q2-MCR.xlsx`).
 fn base_name(name: &str) -> &str {
-    name.rsplit(['/', '\\']).next().unwrap_or(name)
+    name.rsplit(['/', '\\', '!']).next().unwrap_or(name)
 }
 
 #[cfg(test)]

@@ -165,3 +165,28 @@ fn bad_files_name_the_line() {
     assert!(e.message.contains("AOC edit type"), "{e}");
     assert_eq!(t, Tables::default());
 }
+
+#[test]
+fn add_on_spreadsheet_reads_like_its_text_form() {
+    // CMS's AOC spreadsheet: codes typed as numbers or text, dates as date cells, numbers or
+    // day-of-year text, the table on the second sheet.
+    let mut x = Tables::default();
+    let xlsx = fixture("xlsx/AOC_V2026Q2-MCR.xlsx");
+    assert_eq!(x.load_aoc("AOC_V2026Q2-MCR.xlsx", &xlsx).unwrap(), 5);
+    let mut t = Tables::default();
+    t.load_aoc("AOC_V2026Q2-MCR.txt", &fixture("AOC_V2026Q2-MCR.txt")).unwrap();
+    for (code, date) in [("11045", "2026-05-04"), ("99292", "2012-06-01"), ("99292", "2026-05-04")]
+    {
+        assert_eq!(x.add_on(code, d(date)), t.add_on(code, d(date)), "{code} on {date}");
+    }
+    assert_eq!(x.add_on("64484", d("2011-01-01")).unwrap().primaries[0].as_str(), "64483");
+    assert_eq!(x.add_on("99417", d("2026-05-04")).unwrap().kind, 2);
+    assert!(x.add_on("97546", d("2100-01-01")).is_none(), "deleted after its deletion date");
+    assert_eq!(x.aoc_release().unwrap().quarter, Some(d("2026-04-01")));
+    // A broken workbook, and a text file without the heading (CMS's fixed-width form), say why.
+    let e = x.load_aoc("AOC.xlsx", &xlsx[..xlsx.len() / 2]).unwrap_err();
+    assert!(e.message.contains(".xlsx"), "{e}");
+    let fixed = "0001F20130101        99201 20130101        1\n";
+    let e = x.load_aoc("AOC_V2026Q2-MCR.txt", fixed.as_bytes()).unwrap_err();
+    assert!(e.message.contains("fixed-width") && e.message.contains(".xlsx"), "{e}");
+}

@@ -107,6 +107,16 @@ fn unwrap(name: String, bytes: Vec<u8>, out: &mut Vec<Input>, depth: u32) -> Res
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes[..]))
             .map_err(|e| bad(format!("broken zip archive (truncated?): {e}")))?;
+        // A spreadsheet is a zip too: read it whole.
+        if zip.index_for_name("xl/workbook.xml").is_some() {
+            let kind = if ncci::is_aoc_workbook(&bytes) {
+                Kind::NcciAoc
+            } else {
+                Kind::Unknown("a spreadsheet that is not CMS's NCCI add-on code table".into())
+            };
+            out.push(Input { name, kind, bytes });
+            return Ok(());
+        }
         for i in 0..zip.len() {
             let mut f = zip.by_index(i).map_err(|e| bad(format!("zip member {i}: {e}")))?;
             if f.is_dir() {
