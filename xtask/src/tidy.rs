@@ -17,7 +17,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("drg", &["code-sets", "claim-model", "mce"]),
     ("mce", &["code-sets"]),
     ("ncci", &["code-sets"]),
-    ("cli", &["code-sets", "releases", "x12-claims", "claim-model", "scrub"]),
+    ("cli", &["code-sets", "releases", "x12-claims", "claim-model", "scrub", "drg"]),
     ("x12", &[]),
     ("claim-model", &["code-sets"]),
     ("x12-claims", &["x12", "claim-model", "code-sets"]),

@@ -18,6 +18,7 @@ macro_rules! out {
 mod codes;
 mod data;
 mod demo;
+mod groupcmd;
 mod scrubcmd;
 mod text;
 mod update;
@@ -57,6 +58,8 @@ enum Command {
     X12(x12cmd::X12Command),
     /// Scrub claims (837P/837I or claim JSON) against every edit a payer applies.
     Scrub(scrubcmd::ScrubArgs),
+    /// Group inpatient claims into MS-DRGs, with the Medicare Code Editor's edits.
+    Group(groupcmd::GroupArgs),
     /// Install the sample release this repository ships and walk through the encoder.
     Demo,
 }
@@ -109,6 +112,7 @@ fn run(cli: Cli) -> Result<Outcome> {
         Command::Codes(c) => codes::run(&ctx, c),
         Command::X12(c) => x12cmd::run(&ctx, c),
         Command::Scrub(a) => scrubcmd::run(&ctx, a),
+        Command::Group(a) => groupcmd::run(&ctx, a),
         Command::Demo => demo::run(&ctx),
     }
 }
@@ -129,16 +133,5 @@ fn system_today() -> Date {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    let days = (secs / 86_400) as i64;
-    // Civil-from-days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = (yoe + era * 400 + i64::from(m <= 2)) as u32;
-    Date::from_ymd(y, m, d).unwrap_or_else(|| Date::fiscal_year_start(2026))
+    Date::from_day_number((secs / 86_400) as i64).unwrap_or_else(|| Date::fiscal_year_start(2026))
 }

@@ -129,7 +129,7 @@ fn is_json(path: &Path) -> Result<bool> {
 }
 
 /// The claims of a claim JSON file: one claim, an array of claims, or `{"claims": […]}`.
-fn json_claims(path: &Path) -> Result<Vec<Claim>> {
+pub(crate) fn json_claims(path: &Path) -> Result<Vec<Claim>> {
     let file = path.display().to_string();
     let bytes = std::fs::read(path).with_context(|| format!("reading {file}"))?;
     let v: Value =

@@ -226,6 +226,13 @@ impl CodeKey {
     }
 }
 
+impl fmt::Display for CodeKey {
+    /// The code without its dot, as claims carry it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl fmt::Debug for CodeKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -70,6 +70,9 @@ pub struct GroupOutput {
     pub return_code: &'static str,
     /// Each secondary diagnosis's flag, in input order.
     pub sdx: Vec<SdxFlag>,
+    /// Why, decision by decision: what chose the MDC, which procedure drove a surgical DRG,
+    /// which CC or MCC was excluded and by what, what set the severity.
+    pub reasons: Vec<String>,
 }
 
 fn severity_of(flags: &[SdxFlag]) -> Option<CcLevel> {
@@ -158,42 +161,64 @@ fn newborn_drg(defs: &Definitions, input: &GroupInput) -> u16 {
 /// Groups one claim with one version's definitions.
 pub fn group(defs: &Definitions, input: &GroupInput) -> GroupOutput {
     let died = input.discharge_status == 20;
+    let mut reasons = Vec::new();
     let mut flags: Vec<SdxFlag> = input
         .sdx
         .iter()
         .map(|(code, _)| match defs.cc(code) {
             None => SdxFlag::Neither,
-            Some(c) if defs.excluded_by(code, &input.pdx) || (c.alive_only && died) => {
+            Some(c) if defs.excluded_by(code, &input.pdx) => {
+                reasons.push(format!(
+                    "{code} ({}) excluded: the principal diagnosis {} is in its CC exclusion list{}",
+                    level_name(c.level),
+                    input.pdx,
+                    c.pdx_collection.map(|n| format!(" {n:04}")).unwrap_or_default()
+                ));
+                SdxFlag::Excluded(c.level)
+            }
+            Some(c) if c.alive_only && died => {
+                reasons.push(format!(
+                    "{code} ({}) excluded: an MCC only when the patient is discharged alive",
+                    level_name(c.level)
+                ));
                 SdxFlag::Excluded(c.level)
             }
             Some(c) => SdxFlag::Counts(c.level),
         })
         .collect();
     let Some((markers, lists)) = defs.diagnosis(&input.pdx) else {
+        reasons.push(format!(
+            "{} is not a principal diagnosis of MS-DRG {}: ungroupable (DRG 999)",
+            input.pdx, defs.version
+        ));
         return GroupOutput {
             drg: 999,
             mdc: 0,
             severity: "NONE",
             return_code: "INVALID_PDX",
             sdx: flags,
+            reasons,
         };
     };
     let mdc_code = markers.iter().find_map(|m| m.strip_prefix("MDC")).unwrap_or("");
     let mdc: u8 = mdc_code.parse().unwrap_or(0);
+    reasons.push(format!("MDC {mdc_code} from the principal diagnosis {}", input.pdx));
     if mdc == 15 {
         let level = severity_of(&flags);
         let drg = newborn_drg(defs, input);
+        reasons.push(format!("newborn DRG {drg} from the diagnoses and discharge status"));
         return GroupOutput {
             drg,
             mdc,
             severity: severity_name(level),
             return_code: "OK",
             sdx: flags,
+            reasons,
         };
     }
     let in_mdc = |d: u16| defs.drg(d).and_then(|x| x.mdc.as_deref()) == Some(mdc_code);
     // Surgical: the O.R. procedures' families in the MDC, the highest in the surgical hierarchy.
-    let mut best: Option<(u32, Vec<u16>)> = None;
+    let mut best: Option<(u32, Vec<u16>, &CodeKey)> = None;
     let mut any_or = false;
     for p in &input.procedures {
         if !defs.is_or(p) {
@@ -210,20 +235,39 @@ pub fn group(defs: &Definitions, input: &GroupInput) -> GroupOutput {
             }
             let rank =
                 m.drgs.iter().filter_map(|d| defs.surgical_rank(*d)).min().unwrap_or(u32::MAX);
-            if best.as_ref().is_none_or(|(r, _)| rank < *r) {
-                best = Some((rank, m.drgs.clone()));
+            if best.as_ref().is_none_or(|(r, _, _)| rank < *r) {
+                best = Some((rank, m.drgs.clone(), p));
             }
         }
     }
     let family: Vec<u16> = match (best, any_or) {
-        (Some((_, f)), _) => f,
+        (Some((_, f, p)), _) => {
+            reasons.push(format!(
+                "surgical: the O.R. procedure {p} ranks highest in the MDC's surgical hierarchy (DRGs {})",
+                drg_list(&f)
+            ));
+            f
+        }
         // An O.R. procedure unrelated to the MDC.
-        (None, true) => vec![981, 982, 983],
-        (None, false) => lists
-            .iter()
-            .find(|m| defs.list_name(m.list) == "PDX" && m.drgs.iter().all(|d| in_mdc(*d)))
-            .map(|m| m.drgs.clone())
-            .unwrap_or_default(),
+        (None, true) => {
+            reasons.push(
+                "an O.R. procedure unrelated to the MDC of the principal diagnosis (DRGs 981-983)"
+                    .to_string(),
+            );
+            vec![981, 982, 983]
+        }
+        (None, false) => {
+            let f = lists
+                .iter()
+                .find(|m| defs.list_name(m.list) == "PDX" && m.drgs.iter().all(|d| in_mdc(*d)))
+                .map(|m| m.drgs.clone())
+                .unwrap_or_default();
+            reasons.push(format!(
+                "medical: no O.R. procedure; the principal diagnosis's DRGs {}",
+                drg_list(&f)
+            ));
+            f
+        }
     };
     // Exclusions in select DRGs apply to the family the claim falls in.
     for (flag, (code, _)) in flags.iter_mut().zip(&input.sdx) {
@@ -231,10 +275,40 @@ pub fn group(defs: &Definitions, input: &GroupInput) -> GroupOutput {
             && family.iter().any(|d| defs.excluded_in_drg(code, *d))
         {
             *flag = SdxFlag::ExcludedByDrgLogic(l);
+            reasons.push(format!(
+                "{code} ({}) excluded by the logic of DRGs {}",
+                level_name(l),
+                drg_list(&family)
+            ));
         }
     }
     let level = severity_of(&flags);
+    if let Some(l) = level {
+        let (i, (code, _)) = input
+            .sdx
+            .iter()
+            .enumerate()
+            .find(|(i, _)| flags[*i] == SdxFlag::Counts(l))
+            .unwrap_or((0, &input.sdx[0]));
+        reasons.push(format!(
+            "severity {}: secondary diagnosis {} ({code}) is an {} that counts",
+            level_name(l),
+            i + 1,
+            level_name(l)
+        ));
+    }
     let drg = pick(defs, &family, level);
     let (drg, mdc) = if family.is_empty() { (999, 0) } else { (drg, mdc) };
-    GroupOutput { drg, mdc, severity: severity_name(level), return_code: "OK", sdx: flags }
+    GroupOutput { drg, mdc, severity: severity_name(level), return_code: "OK", sdx: flags, reasons }
+}
+
+fn level_name(l: CcLevel) -> &'static str {
+    match l {
+        CcLevel::Mcc => "MCC",
+        CcLevel::Cc => "CC",
+    }
+}
+
+fn drg_list(family: &[u16]) -> String {
+    family.iter().map(|d| format!("{d:03}")).collect::<Vec<_>>().join(", ")
 }

@@ -21,11 +21,16 @@
 //! assert_eq!(t.drg(1).unwrap().weight.to_string(), "28.0239");
 //! ```
 
+mod batch;
 mod definitions;
 mod group;
 mod tables;
 mod text;
 
+pub use batch::{
+    CSV_INPUT, CSV_OUTPUT, GroupClaim, GroupResult, Grouper, HospitalStatus, MceEdit, Weights,
+    parse_csv, version_name,
+};
 pub use definitions::{CcDef, Definitions, DrgDef, Membership};
 pub use group::{GroupInput, GroupOutput, SdxFlag, group};
 pub use tables::{CcLevel, DrgRow, DrgType, IppsTables, Weight};

@@ -182,12 +182,16 @@ impl Tables {
                 (Position::Sdx(i - 1), claim.sdx[i - 1])
             };
             let Some(k) = key else {
-                push(
-                    EditName::InvalidCode,
-                    pos,
-                    Some(code),
-                    "not shaped like an ICD-10-CM code".into(),
-                );
+                // A missing principal diagnosis makes the claim ungroupable; it is not a code
+                // the MCE can call invalid (CMS's MCE reports no edit for it).
+                if !code.trim().is_empty() {
+                    push(
+                        EditName::InvalidCode,
+                        pos,
+                        Some(code),
+                        "not shaped like an ICD-10-CM code".into(),
+                    );
+                }
                 continue;
             };
             if dx_valid_list && !self.has("icd10cm/valid", k, d) {
