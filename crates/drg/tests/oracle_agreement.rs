@@ -6,7 +6,9 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use drg::{Definitions, Grouper};
+use drg::Grouper;
+
+mod common;
 
 fn rows(name: &str) -> Vec<HashMap<String, String>> {
     let text = std::fs::read_to_string(
@@ -20,60 +22,12 @@ fn rows(name: &str) -> Vec<HashMap<String, String>> {
 
 #[test]
 fn agreement_with_the_oracle_on_the_golden_cases() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/drg/msdrg_definitions_drgpy");
-    if !dir.exists() {
-        eprintln!("skipped: {} not present", dir.display());
+    let (Some(versions), Some(mce)) = (common::definitions(), common::mce()) else {
+        eprintln!("skipped: ../shared/data not present");
         return;
-    }
-    let load = |file: &str| {
-        let mut json = Vec::new();
-        std::io::Read::read_to_end(
-            &mut xz2::read::XzDecoder::new(&std::fs::read(dir.join(file)).unwrap()[..]),
-            &mut json,
-        )
-        .unwrap();
-        Definitions::parse(&json).unwrap()
     };
-    let versions: HashMap<&str, Definitions> =
-        [("430", load("msdrg_v43.json.xz")), ("431", load("msdrg_v43.1.json.xz"))]
-            .into_iter()
-            .collect();
-    // The MCE lists as installed by `data import` (every CSV under ../shared/data/mce).
-    let mut mce = mce::Tables::default();
-    let mce_dir = dir.join("../../mce");
-    let mut files = Vec::new();
-    let mut stack = vec![mce_dir];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.to_string_lossy().ends_with(".csv")
-                || p.to_string_lossy().ends_with(".csv.gz")
-            {
-                files.push(p);
-            }
-        }
-    }
-    files.sort();
-    for f in &files {
-        let name = f.display().to_string();
-        let mut bytes = std::fs::read(f).unwrap();
-        if name.ends_with(".gz") {
-            let mut plain = Vec::new();
-            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut plain)
-                .unwrap();
-            bytes = plain;
-        }
-        mce.load(&name, &bytes).unwrap();
-    }
-    let versions: Vec<Definitions> = versions.into_values().collect();
     let grouper = Grouper { versions: &versions, ipps: &[], mce: Some(&mce) };
-    let text =
-        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/oracle_cases.csv"))
-            .unwrap();
-    let claims = drg::parse_csv(&text).unwrap();
+    let claims = common::golden_claims();
     let expected = rows("oracle_expected.csv");
     assert_eq!(claims.len(), expected.len());
     let fields = [
