@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use drg::{Definitions, IppsTables};
 
 /// `../shared/data` beside the repository, when present.
-pub fn shared() -> Option<PathBuf> {
+pub(crate) fn shared() -> Option<PathBuf> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
     p.join("drg").exists().then_some(p)
 }
@@ -30,7 +30,7 @@ fn unpack(path: &Path) -> Vec<u8> {
 }
 
 /// The MS-DRG definitions v42, v42.1, v43 and v43.1.
-pub fn definitions() -> Option<Vec<Definitions>> {
+pub(crate) fn definitions() -> Option<Vec<Definitions>> {
     let dir = shared()?.join("drg/msdrg_definitions_drgpy");
     let out = ["v42", "v42.1", "v43", "v43.1"]
         .iter()
@@ -43,7 +43,7 @@ pub fn definitions() -> Option<Vec<Definitions>> {
 }
 
 /// The FY2026 IPPS tables 5, 6I, 6J, 6K.
-pub fn ipps() -> Option<IppsTables> {
+pub(crate) fn ipps() -> Option<IppsTables> {
     let dir = shared()?.join("drg/ipps_fy2026_tables");
     let mut t = IppsTables::default();
     t.load_table5(&unpack(&dir.join("table5_drg_weights_fy2026_final.txt"))).expect("5");
@@ -54,7 +54,7 @@ pub fn ipps() -> Option<IppsTables> {
 }
 
 /// The MCE lists as `data import` installs them (every CSV under `mce/`).
-pub fn mce() -> Option<mce::Tables> {
+pub(crate) fn mce() -> Option<mce::Tables> {
     let mut files = Vec::new();
     let mut stack = vec![shared()?.join("mce")];
     while let Some(d) = stack.pop() {
@@ -77,7 +77,7 @@ pub fn mce() -> Option<mce::Tables> {
 }
 
 /// The oracle's golden cases (`tests/golden/oracle_cases.csv`) as grouper input.
-pub fn golden_claims() -> Vec<drg::GroupClaim> {
+pub(crate) fn golden_claims() -> Vec<drg::GroupClaim> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/oracle_cases.csv");
     drg::parse_csv(&std::fs::read(p).expect("golden cases")).expect("golden cases parse")
 }
