@@ -65,6 +65,10 @@ pub struct Definitions {
     /// Surgical hierarchy rank by DRG (lower ranks first).
     surgical_rank: FxHashMap<u16, u32>,
     lists: Vec<String>,
+    /// DRGs no procedure list names (worked out after loading, not stored): the surgical ones are
+    /// the "any O.R. procedure" families (853–858, 876, 939–941…).
+    #[serde(skip)]
+    without_procedure_lists: FxHashSet<u16>,
     /// Keys of the procedure map that are not procedure codes (fragments of the manual's text
     /// that the parse picked up, as `One` and `with` in every staged version): skipped, listed here.
     skipped: Vec<String>,
@@ -239,7 +243,7 @@ impl Definitions {
             .iter()
             .map(|(k, v)| Ok((drg_no(k)?, *v)))
             .collect::<Result<_, LoadError>>()?;
-        Ok(Definitions {
+        let mut d = Definitions {
             version: raw.version,
             drgs,
             dx,
@@ -251,8 +255,50 @@ impl Definitions {
             drg_exclusions,
             surgical_rank,
             lists,
+            without_procedure_lists: FxHashSet::default(),
             skipped,
-        })
+        };
+        d.index();
+        Ok(d)
+    }
+
+    /// Works out what is derived from the stored tables.
+    fn index(&mut self) {
+        let named: FxHashSet<u16> =
+            self.pr.values().flatten().flat_map(|m| m.drgs.iter().copied()).collect();
+        self.without_procedure_lists =
+            self.drgs.keys().copied().filter(|d| !named.contains(d)).collect();
+    }
+
+    /// The "any O.R. procedure" families of an MDC (`"18"`), each a run of consecutive DRGs
+    /// with one title stem (853–855 infectious, 856–858 postoperative infections), in DRG order.
+    pub fn any_or_families(&self, mdc: &str) -> Vec<Vec<u16>> {
+        let stem = |d: u16| {
+            let t = self.drg(d).map(|x| x.desc.to_ascii_lowercase()).unwrap_or_default();
+            let cut = [" with mcc", " with cc", " without", " with "]
+                .iter()
+                .filter_map(|w| t.find(w))
+                .min()
+                .unwrap_or(t.len());
+            t[..cut].to_string()
+        };
+        let mut out: Vec<Vec<u16>> = Vec::new();
+        for (&d, def) in &self.drgs {
+            if def.mdc.as_deref() != Some(mdc) || !self.takes_any_or_procedure(d) {
+                continue;
+            }
+            match out.last_mut() {
+                Some(f) if f.last() == Some(&(d - 1)) && stem(f[0]) == stem(d) => f.push(d),
+                _ => out.push(vec![d]),
+            }
+        }
+        out
+    }
+
+    /// Whether `drg` is a surgical DRG that takes any O.R. procedure (no procedure list names
+    /// it: the principal diagnosis alone chooses it, as in 853–858, 876, 939–941).
+    pub fn takes_any_or_procedure(&self, drg: u16) -> bool {
+        self.without_procedure_lists.contains(&drg) && self.drg(drg).is_some_and(|d| d.surgical)
     }
 
     /// The first day a version is in force: `vNN` on October 1 opening fiscal year NN − 17
@@ -360,7 +406,9 @@ impl Definitions {
 
     /// Reads the binary form written by [`Definitions::to_bytes`].
     pub fn from_bytes(bytes: &[u8]) -> Result<Definitions, LoadError> {
-        postcard::from_bytes(bytes)
-            .map_err(|e| LoadError::whole(format!("not MS-DRG definitions: {e}")))
+        let mut d: Definitions = postcard::from_bytes(bytes)
+            .map_err(|e| LoadError::whole(format!("not MS-DRG definitions: {e}")))?;
+        d.index();
+        Ok(d)
     }
 }

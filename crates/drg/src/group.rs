@@ -1,11 +1,13 @@
-//! A first cut of the grouper over the MS-DRG definitions: MDC from the principal diagnosis,
-//! surgical families from O.R. procedures (by surgical rank), medical families from the principal
-//! diagnosis's lists, severity from the CC/MCC definitions with PDX exclusions, "only if
+//! The grouper over the MS-DRG definitions (still partial): the pre-MDC DRGs (transplants, ECMO
+//! and tracheostomy, bone marrow transplants, CAR-T), MDC from the principal diagnosis, surgical
+//! families from O.R. procedures (by surgical rank) and the families that take any O.R.
+//! procedure, medical families from the principal diagnosis's lists, MDC 20's own logic, the
+//! newborn DRGs of MDC 15, severity from the CC/MCC definitions with PDX exclusions, "only if
 //! discharged alive" and exclusions in select DRGs, and the family's split chosen from its DRG
-//! titles; the newborn DRGs of MDC 15. Not yet: pre-MDC logic, multiple significant trauma, unrelated O.R.
-//! procedures beyond 981–983, HAC/POA processing, the tie-breaking CMS applies, and the return
-//! codes other than OK and INVALID_PDX. Agreement with the oracle is measured by
-//! `tests/oracle_agreement.rs`.
+//! titles. Not yet: burns (MDC 22) and multiple significant trauma (MDC 24), non-extensive
+//! unrelated O.R. procedures (987–989), non-O.R. procedures that change a DRG, HAC/POA
+//! processing, CMS's tie-breaking, and the return codes other than OK and INVALID_PDX. Agreement
+//! with the oracle is measured by `tests/oracle_agreement.rs`.
 
 use code_sets::CodeKey;
 
@@ -158,6 +160,147 @@ fn newborn_drg(defs: &Definitions, input: &GroupInput) -> u16 {
     if normal_pdx && only_normal_sdx { 795 } else { 794 }
 }
 
+/// The claim's procedures and diagnoses against the logic lists of one DRG.
+struct Lists<'a> {
+    defs: &'a Definitions,
+    input: &'a GroupInput,
+}
+
+impl Lists<'_> {
+    /// Whether a procedure is on a list of `drg` whose name `name` accepts; a list named
+    /// `NAME|CODE` counts only when CODE is billed too (CMS's paired procedures).
+    fn procedure(&self, drg: u16, name: impl Fn(&str) -> bool) -> bool {
+        self.input.procedures.iter().any(|p| {
+            self.defs.procedure(p).unwrap_or_default().iter().any(|m| {
+                if !m.drgs.contains(&drg) {
+                    return false;
+                }
+                let full = self.defs.list_name(m.list);
+                let (list, pair) = full.split_once('|').unwrap_or((full, ""));
+                name(list)
+                    && (pair.is_empty() || self.input.procedures.iter().any(|q| q.as_str() == pair))
+            })
+        })
+    }
+
+    /// Whether the principal (`principal`) or any diagnosis is on a list of `drg` named `name`.
+    fn diagnosis(&self, drg: u16, name: &str, principal_only: bool) -> bool {
+        let on = |c: &CodeKey| in_list(self.defs, c, drg, name);
+        on(&self.input.pdx) || (!principal_only && self.input.sdx.iter().any(|(c, _)| on(c)))
+    }
+}
+
+/// The pre-MDC DRGs, checked in CMS's surgical hierarchy before the MDC: CAR-T and other
+/// immunotherapies (018), heart transplant or heart assist system (001–002), ECMO or
+/// tracheostomy with long ventilation (003–004), liver or intestinal transplant (005–006),
+/// allogeneic bone marrow transplant (014), lung transplant (007), simultaneous pancreas and kidney
+/// transplant with hemodialysis (019) and without (008), autologous bone marrow transplant
+/// (016–017), pancreas transplant (010), tracheostomy for face, mouth and neck diagnoses or
+/// laryngectomy (011–013). Returns the family and why.
+fn pre_mdc(defs: &Definitions, input: &GroupInput) -> Option<(Vec<u16>, String)> {
+    let l = Lists { defs, input };
+    let any = |_: &str| true;
+    let why = |what: &str| format!("pre-MDC: {what}");
+    if l.procedure(18, any) {
+        return Some((vec![18], why("CAR-T or another immunotherapy (DRG 018)")));
+    }
+    if l.procedure(1, any) {
+        return Some((vec![1, 2], why("heart transplant or implant of a heart assist system")));
+    }
+    let face_neck_pdx = l.diagnosis(11, "PDX", true);
+    if l.procedure(3, |n| n == "ECMO ORPCS" || n == "NON-ORPCS") {
+        return Some((vec![3], why("ECMO (DRG 003)")));
+    }
+    let trach = l.procedure(3, |n| n == "TRACHEOSTOMY ORPCS" || n == "OR NON-ORPCS");
+    let long_ventilation = l.procedure(3, |n| n.starts_with("MECHANICAL VENTILATION >96 HOURS"));
+    if trach && (long_ventilation || !face_neck_pdx) {
+        let tracheostomy = |p: &CodeKey| {
+            defs.procedure(p).unwrap_or_default().iter().any(|m| {
+                m.drgs.contains(&3) && defs.list_name(m.list).contains("TRACHEOSTOMY")
+                    || m.drgs.contains(&3) && defs.list_name(m.list) == "OR NON-ORPCS"
+            })
+        };
+        let major = input.procedures.iter().any(|p| defs.is_or(p) && !tracheostomy(p));
+        return Some(if major {
+            (vec![3], why("tracheostomy with a major O.R. procedure (DRG 003)"))
+        } else {
+            (vec![4], why("tracheostomy without a major O.R. procedure (DRG 004)"))
+        });
+    }
+    if l.procedure(5, any) {
+        return Some((vec![5, 6], why("liver or intestinal transplant")));
+    }
+    if l.procedure(14, any) {
+        return Some((vec![14], why("allogeneic bone marrow transplant (DRG 014)")));
+    }
+    if l.procedure(7, any) {
+        return Some((vec![7], why("lung transplant (DRG 007)")));
+    }
+    let kidney_pancreas = l.procedure(19, |n| n == "ORPCS");
+    if kidney_pancreas
+        && l.procedure(19, |n| n == "AND NON-ORPCS")
+        && l.diagnosis(19, "AND PSDX", false)
+        && l.diagnosis(19, "AND PSDX*", false)
+    {
+        return Some((
+            vec![19],
+            why("simultaneous pancreas and kidney transplant with hemodialysis"),
+        ));
+    }
+    if l.procedure(8, any) && l.diagnosis(8, "PSDX", false) && l.diagnosis(8, "AND PSDX", false) {
+        return Some((vec![8], why("simultaneous pancreas and kidney transplant (DRG 008)")));
+    }
+    if l.procedure(16, any) {
+        return Some((vec![16, 17], why("autologous bone marrow transplant")));
+    }
+    if l.procedure(10, any) && l.diagnosis(10, "PSDX", false) {
+        return Some((vec![10], why("pancreas transplant (DRG 010)")));
+    }
+    if face_neck_pdx && l.procedure(11, |n| n.contains("TRACHEOSTOMY") || n == "OR NON-ORPCS")
+        || l.procedure(11, |n| n == "LARYNGECTOMY ORPCS")
+    {
+        return Some((
+            vec![11, 12, 13],
+            why("tracheostomy for a face, mouth or neck diagnosis, or laryngectomy"),
+        ));
+    }
+    None
+}
+
+/// The medical DRGs whose logic lists the principal diagnosis (a surgical family lists it too,
+/// with its O.R. procedures): the first in DRG order.
+fn medical_family(
+    defs: &Definitions,
+    lists: &[crate::definitions::Membership],
+    in_mdc: &dyn Fn(u16) -> bool,
+) -> Vec<u16> {
+    let medical = |d: &u16| defs.drg(*d).is_some_and(|x| !x.surgical) && in_mdc(*d);
+    lists
+        .iter()
+        .filter(|m| {
+            let name = defs.list_name(m.list);
+            name.ends_with("PDX") && !name.contains("SDX")
+        })
+        .filter(|m| m.drgs.iter().all(medical))
+        .min_by_key(|m| m.drgs.first().copied())
+        .map(|m| m.drgs.clone())
+        .unwrap_or_default()
+}
+
+/// MDC 20 (alcohol and drug use): left against medical advice (status 07) is 894; with a
+/// rehabilitation or detoxification therapy procedure 895; otherwise 896 with an MCC, 897 without.
+fn substance_use_drg(defs: &Definitions, input: &GroupInput) -> Vec<u16> {
+    if input.discharge_status == 7 {
+        return vec![894];
+    }
+    let rehab = input.procedures.iter().any(|p| {
+        defs.procedure(p).unwrap_or_default().iter().any(|m| {
+            m.drgs.contains(&895) && defs.list_name(m.list).contains("REHABILITATION THERAPY")
+        })
+    });
+    if rehab { vec![895] } else { vec![896, 897] }
+}
+
 /// Groups one claim with one version's definitions.
 pub fn group(defs: &Definitions, input: &GroupInput) -> GroupOutput {
     let died = input.discharge_status == 20;
@@ -202,8 +345,9 @@ pub fn group(defs: &Definitions, input: &GroupInput) -> GroupOutput {
     };
     let mdc_code = markers.iter().find_map(|m| m.strip_prefix("MDC")).unwrap_or("");
     let mdc: u8 = mdc_code.parse().unwrap_or(0);
+    let pre = pre_mdc(defs, input);
     reasons.push(format!("MDC {mdc_code} from the principal diagnosis {}", input.pdx));
-    if mdc == 15 {
+    if pre.is_none() && mdc == 15 {
         let level = severity_of(&flags);
         let drg = newborn_drg(defs, input);
         reasons.push(format!("newborn DRG {drg} from the diagnoses and discharge status"));
@@ -240,28 +384,57 @@ pub fn group(defs: &Definitions, input: &GroupInput) -> GroupOutput {
             }
         }
     }
-    let family: Vec<u16> = match (best, any_or) {
-        (Some((_, f, p)), _) => {
+    let family: Vec<u16> = match (pre, best, any_or) {
+        (Some((f, why)), _, _) => {
+            reasons.push(why);
+            f
+        }
+        (None, Some((_, f, p)), _) => {
             reasons.push(format!(
                 "surgical: the O.R. procedure {p} ranks highest in the MDC's surgical hierarchy (DRGs {})",
                 drg_list(&f)
             ));
             f
         }
+        // An O.R. procedure in an MDC with a family that takes any O.R. procedure (853–858,
+        // 876, 939–941…): the one whose title matches the principal diagnosis's medical family.
+        (None, None, true) if !defs.any_or_families(mdc_code).is_empty() => {
+            let families = defs.any_or_families(mdc_code);
+            let medical = medical_family(defs, lists, &in_mdc);
+            let words = |d: u16| -> Vec<String> {
+                let t = defs.drg(d).map(|x| x.desc.to_ascii_lowercase()).unwrap_or_default();
+                t.split_whitespace().take(3).map(str::to_string).collect()
+            };
+            let f = medical
+                .first()
+                .and_then(|m| families.iter().find(|f| words(f[0]) == words(*m)))
+                .unwrap_or(&families[0])
+                .clone();
+            reasons.push(format!(
+                "surgical: an O.R. procedure in MDC {mdc_code}, whose DRGs {} take any O.R. procedure",
+                drg_list(&f)
+            ));
+            f
+        }
         // An O.R. procedure unrelated to the MDC.
-        (None, true) => {
+        (None, None, true) => {
             reasons.push(
                 "an O.R. procedure unrelated to the MDC of the principal diagnosis (DRGs 981-983)"
                     .to_string(),
             );
             vec![981, 982, 983]
         }
-        (None, false) => {
-            let f = lists
-                .iter()
-                .find(|m| defs.list_name(m.list) == "PDX" && m.drgs.iter().all(|d| in_mdc(*d)))
-                .map(|m| m.drgs.clone())
-                .unwrap_or_default();
+        (None, None, false) if mdc == 20 => {
+            let f = substance_use_drg(defs, input);
+            reasons.push(format!(
+                "MDC 20: left against medical advice (894), rehabilitation therapy (895), or by \
+                 MCC (896, 897): DRGs {}",
+                drg_list(&f)
+            ));
+            f
+        }
+        (None, None, false) => {
+            let f = medical_family(defs, lists, &in_mdc);
             reasons.push(format!(
                 "medical: no O.R. procedure; the principal diagnosis's DRGs {}",
                 drg_list(&f)
@@ -291,13 +464,14 @@ pub fn group(defs: &Definitions, input: &GroupInput) -> GroupOutput {
             .find(|(i, _)| flags[*i] == SdxFlag::Counts(l))
             .unwrap_or((0, &input.sdx[0]));
         reasons.push(format!(
-            "severity {}: secondary diagnosis {} ({code}) is an {} that counts",
+            "severity {}: secondary diagnosis {} ({code}) counts as {}",
             level_name(l),
             i + 1,
             level_name(l)
         ));
     }
     let drg = pick(defs, &family, level);
+    // A pre-MDC DRG keeps the principal diagnosis's MDC, as CMS reports it.
     let (drg, mdc) = if family.is_empty() { (999, 0) } else { (drg, mdc) };
     GroupOutput { drg, mdc, severity: severity_name(level), return_code: "OK", sdx: flags, reasons }
 }
