@@ -287,6 +287,54 @@ fn medical_family(
         .unwrap_or_default()
 }
 
+/// The MDC of the principal diagnosis: MDC 12 or 13 by sex for the codes in both (an unknown
+/// sex makes the claim ungroupable, `INVALID_SEX`); MDC 25 for HIV (B20 as principal, or an
+/// HIV-related principal diagnosis with B20 as secondary); MDC 24 for a trauma principal
+/// diagnosis with significant trauma at two or more body sites among all the diagnoses.
+fn choose_mdc(
+    defs: &Definitions,
+    input: &GroupInput,
+    markers: &[String],
+) -> Result<(String, String), &'static str> {
+    let has = |m: &str| markers.iter().any(|x| x == m);
+    let pdx = &input.pdx;
+    let first = markers.iter().find_map(|m| m.strip_prefix("MDC")).unwrap_or("").to_string();
+    if has("MDC12") && has("MDC13") {
+        return match input.sex {
+            'M' => Ok(("12".into(), format!("MDC 12 from the principal diagnosis {pdx} (male)"))),
+            'F' => Ok(("13".into(), format!("MDC 13 from the principal diagnosis {pdx} (female)"))),
+            _ => Err("INVALID_SEX"),
+        };
+    }
+    let hiv = |c: &CodeKey| in_list(defs, c, 974, "PSDX OF HIV INFECTION");
+    if hiv(pdx) || (has("MDC25") && input.sdx.iter().any(|(c, _)| hiv(c))) {
+        return Ok(("25".into(), format!("MDC 25: HIV infection with the principal diagnosis {pdx}")));
+    }
+    if has("MDC24_PDX") {
+        let sites = |c: &CodeKey| -> Vec<String> {
+            defs.diagnosis(c)
+                .map(|(m, _)| m.iter().filter(|x| x.starts_with("TRAUMA24_SITE")).cloned().collect())
+                .unwrap_or_default()
+        };
+        let mut all: Vec<String> = sites(pdx);
+        for (c, _) in &input.sdx {
+            all.extend(sites(c));
+        }
+        all.sort();
+        all.dedup();
+        if all.len() >= 2 {
+            return Ok((
+                "24".into(),
+                format!(
+                    "MDC 24: multiple significant trauma ({} body sites) with the principal diagnosis {pdx}",
+                    all.len()
+                ),
+            ));
+        }
+    }
+    Ok((first.clone(), format!("MDC {first} from the principal diagnosis {pdx}")))
+}
+
 /// MDC 20 (alcohol and drug use): left against medical advice (status 07) is 894; with a
 /// rehabilitation or detoxification therapy procedure 895; otherwise 896 with an MCC, 897 without.
 fn substance_use_drg(defs: &Definitions, input: &GroupInput) -> Vec<u16> {
@@ -343,10 +391,41 @@ pub fn group(defs: &Definitions, input: &GroupInput) -> GroupOutput {
             reasons,
         };
     };
-    let mdc_code = markers.iter().find_map(|m| m.strip_prefix("MDC")).unwrap_or("");
+    let (mdc_code, why_mdc) = match choose_mdc(defs, input, markers) {
+        Ok(m) => m,
+        Err(rc) => {
+            reasons.push(format!(
+                "the principal diagnosis {} belongs to MDC 12 or 13 by the patient's sex, which \
+                 is unknown: ungroupable (DRG 999)",
+                input.pdx
+            ));
+            return GroupOutput {
+                drg: 999,
+                mdc: 0,
+                severity: severity_name(severity_of(&flags)),
+                return_code: rc,
+                sdx: flags,
+                reasons,
+            };
+        }
+    };
     let mdc: u8 = mdc_code.parse().unwrap_or(0);
     let pre = pre_mdc(defs, input);
-    reasons.push(format!("MDC {mdc_code} from the principal diagnosis {}", input.pdx));
+    reasons.push(why_mdc);
+    if pre.is_none() && lists.iter().any(|m| m.drgs == [998]) {
+        reasons.push(format!(
+            "the principal diagnosis {} is not valid as a discharge diagnosis (DRG 998)",
+            input.pdx
+        ));
+        return GroupOutput {
+            drg: 998,
+            mdc,
+            severity: severity_name(severity_of(&flags)),
+            return_code: "OK",
+            sdx: flags,
+            reasons,
+        };
+    }
     if pre.is_none() && mdc == 15 {
         let level = severity_of(&flags);
         let drg = newborn_drg(defs, input);
@@ -360,7 +439,7 @@ pub fn group(defs: &Definitions, input: &GroupInput) -> GroupOutput {
             reasons,
         };
     }
-    let in_mdc = |d: u16| defs.drg(d).and_then(|x| x.mdc.as_deref()) == Some(mdc_code);
+    let in_mdc = |d: u16| defs.drg(d).and_then(|x| x.mdc.as_deref()) == Some(mdc_code.as_str());
     // Surgical: the O.R. procedures' families in the MDC, the highest in the surgical hierarchy.
     let mut best: Option<(u32, Vec<u16>, &CodeKey)> = None;
     let mut any_or = false;
@@ -398,8 +477,8 @@ pub fn group(defs: &Definitions, input: &GroupInput) -> GroupOutput {
         }
         // An O.R. procedure in an MDC with a family that takes any O.R. procedure (853–858,
         // 876, 939–941…): the one whose title matches the principal diagnosis's medical family.
-        (None, None, true) if !defs.any_or_families(mdc_code).is_empty() => {
-            let families = defs.any_or_families(mdc_code);
+        (None, None, true) if !defs.any_or_families(&mdc_code).is_empty() => {
+            let families = defs.any_or_families(&mdc_code);
             let medical = medical_family(defs, lists, &in_mdc);
             let words = |d: u16| -> Vec<String> {
                 let t = defs.drg(d).map(|x| x.desc.to_ascii_lowercase()).unwrap_or_default();
@@ -423,6 +502,19 @@ pub fn group(defs: &Definitions, input: &GroupInput) -> GroupOutput {
                     .to_string(),
             );
             vec![981, 982, 983]
+        }
+        (None, None, false) if mdc == 24 => {
+            reasons.push("MDC 24: other multiple significant trauma (DRGs 963-965)".to_string());
+            vec![963, 964, 965]
+        }
+        (None, None, false) if mdc == 25 => {
+            let l = Lists { defs, input };
+            let major = l.diagnosis(974, "AND PSDX OF MAJOR RELATED CONDITION", false);
+            reasons.push(format!(
+                "MDC 25: HIV {} a major related condition",
+                if major { "with" } else { "without" }
+            ));
+            if major { vec![974, 975, 976] } else { vec![977] }
         }
         (None, None, false) if mdc == 20 => {
             let f = substance_use_drg(defs, input);
