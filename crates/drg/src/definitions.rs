@@ -65,8 +65,9 @@ pub struct Definitions {
     /// Surgical hierarchy rank by DRG (lower ranks first).
     surgical_rank: FxHashMap<u16, u32>,
     lists: Vec<String>,
-    /// DRGs no procedure list names (worked out after loading, not stored): the surgical ones are
-    /// the "any O.R. procedure" families (853–858, 876, 939–941…).
+    /// DRGs no procedure list names, and those whose list is "any other O.R. procedure" (worked
+    /// out after loading, not stored): the surgical ones are the "any O.R. procedure" families
+    /// (853–858, 876, 939–941, 823–825…).
     #[serde(skip)]
     without_procedure_lists: FxHashSet<u16>,
     /// Keys of the procedure map that are not procedure codes (fragments of the manual's text
@@ -268,6 +269,20 @@ impl Definitions {
             self.pr.values().flatten().flat_map(|m| m.drgs.iter().copied()).collect();
         self.without_procedure_lists =
             self.drgs.keys().copied().filter(|d| !named.contains(d)).collect();
+        // "Any other O.R. procedure not listed in DRGs …": such a family takes any O.R.
+        // procedure too.
+        let any_other: Vec<u16> = self
+            .pr
+            .values()
+            .flatten()
+            .filter(|m| {
+                self.lists
+                    .get(usize::from(m.list))
+                    .is_some_and(|n| n.starts_with("ANY OTHER ORPCS"))
+            })
+            .flat_map(|m| m.drgs.iter().copied())
+            .collect();
+        self.without_procedure_lists.extend(any_other);
     }
 
     /// The "any O.R. procedure" families of an MDC (`"18"`), each a run of consecutive DRGs

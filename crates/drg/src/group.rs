@@ -227,8 +227,11 @@ fn pre_mdc(defs: &Definitions, input: &GroupInput) -> Option<(Vec<u16>, String)>
             (vec![4], why("tracheostomy without a major O.R. procedure (DRG 004)"))
         });
     }
+    if l.procedure(5, |n| n.starts_with("INTESTINAL TRANSPLANT")) {
+        return Some((vec![5], why("intestinal transplant (DRG 005)")));
+    }
     if l.procedure(5, any) {
-        return Some((vec![5, 6], why("liver or intestinal transplant")));
+        return Some((vec![5, 6], why("liver transplant")));
     }
     if l.procedure(14, any) {
         return Some((vec![14], why("allogeneic bone marrow transplant (DRG 014)")));
@@ -308,12 +311,17 @@ fn choose_mdc(
     }
     let hiv = |c: &CodeKey| in_list(defs, c, 974, "PSDX OF HIV INFECTION");
     if hiv(pdx) || (has("MDC25") && input.sdx.iter().any(|(c, _)| hiv(c))) {
-        return Ok(("25".into(), format!("MDC 25: HIV infection with the principal diagnosis {pdx}")));
+        return Ok((
+            "25".into(),
+            format!("MDC 25: HIV infection with the principal diagnosis {pdx}"),
+        ));
     }
     if has("MDC24_PDX") {
         let sites = |c: &CodeKey| -> Vec<String> {
             defs.diagnosis(c)
-                .map(|(m, _)| m.iter().filter(|x| x.starts_with("TRAUMA24_SITE")).cloned().collect())
+                .map(|(m, _)| {
+                    m.iter().filter(|x| x.starts_with("TRAUMA24_SITE")).cloned().collect()
+                })
                 .unwrap_or_default()
         };
         let mut all: Vec<String> = sites(pdx);
@@ -333,6 +341,44 @@ fn choose_mdc(
         }
     }
     Ok((first.clone(), format!("MDC {first} from the principal diagnosis {pdx}")))
+}
+
+/// MDC 22 (burns): extensive burns, or full-thickness burns with ventilation over 96 hours, with
+/// a skin graft (927) or without (933); full-thickness burns with a skin graft or an inhalation
+/// injury (928, 929) or without (934); other burns (935).
+fn burns(defs: &Definitions, input: &GroupInput) -> (Vec<u16>, String) {
+    let l = Lists { defs, input };
+    let extensive = l.diagnosis(927, "EXTENSIVE BURNS PSDX", false);
+    let full =
+        l.diagnosis(927, "FULL THICKNESS BURNS PSDX", false) || l.diagnosis(928, "PSDX", false);
+    let ventilation = l.procedure(927, |n| n.starts_with("MECHANICAL VENTILATION >96 HOURS"));
+    let graft = l.procedure(927, |n| n.starts_with("SKIN GRAFT"))
+        || l.procedure(928, |n| n.starts_with("SKIN GRAFT"));
+    let inhalation = input.sdx.iter().any(|(c, _)| in_list(defs, c, 928, "INHALATION INJURY SDX"));
+    let why = |w: &str| format!("MDC 22: {w}");
+    if extensive || (full && ventilation) {
+        let what = if extensive {
+            "extensive burns"
+        } else {
+            "full-thickness burns with ventilation over 96 hours"
+        };
+        return if graft {
+            (vec![927], why(&format!("{what} with a skin graft (DRG 927)")))
+        } else {
+            (vec![933], why(&format!("{what} without a skin graft (DRG 933)")))
+        };
+    }
+    if full {
+        return if graft || inhalation {
+            (vec![928, 929], why("full-thickness burns with a skin graft or an inhalation injury"))
+        } else {
+            (
+                vec![934],
+                why("full-thickness burns without a skin graft or an inhalation injury (DRG 934)"),
+            )
+        };
+    }
+    (vec![935], why("non-extensive burns (DRG 935)"))
 }
 
 /// MDC 20 (alcohol and drug use): left against medical advice (status 07) is 894; with a
@@ -444,16 +490,19 @@ pub fn group(defs: &Definitions, input: &GroupInput) -> GroupOutput {
     let mut best: Option<(u32, Vec<u16>, &CodeKey)> = None;
     let mut any_or = false;
     for p in &input.procedures {
-        if !defs.is_or(p) {
-            continue;
-        }
-        any_or = true;
+        let or = defs.is_or(p);
+        any_or |= or;
         for m in defs.procedure(p).unwrap_or_default() {
             let name = defs.list_name(m.list);
-            if !name.contains("ORPCS")
-                || name.contains("NON-ORPCS")
-                || !m.drgs.iter().all(|d| in_mdc(*d))
-            {
+            if !m.drgs.iter().all(|d| in_mdc(*d)) {
+                continue;
+            }
+            // O.R. procedures on an O.R. list; on a surgical family's non-O.R. list ("… or any
+            // of the following non-O.R. procedures"), non-O.R. procedures count too.
+            let surgical = m.drgs.iter().all(|d| defs.drg(*d).is_some_and(|x| x.surgical));
+            let counts =
+                if name.contains("NON-ORPCS") { surgical } else { or && name.contains("ORPCS") };
+            if !counts {
                 continue;
             }
             let rank =
@@ -468,9 +517,37 @@ pub fn group(defs: &Definitions, input: &GroupInput) -> GroupOutput {
             reasons.push(why);
             f
         }
+        (None, _, _) if mdc == 22 => {
+            let (f, why) = burns(defs, input);
+            reasons.push(why);
+            f
+        }
         (None, Some((_, f, p)), _) => {
             reasons.push(format!(
                 "surgical: the O.R. procedure {p} ranks highest in the MDC's surgical hierarchy (DRGs {})",
+                drg_list(&f)
+            ));
+            f
+        }
+        // An O.R. procedure and a principal diagnosis listed for a family that takes any (other)
+        // O.R. procedure (823–825, 829–830…).
+        (None, None, true)
+            if lists.iter().any(|m| {
+                defs.list_name(m.list).ends_with("PDX")
+                    && m.drgs.iter().all(|d| in_mdc(*d) && defs.takes_any_or_procedure(*d))
+            }) =>
+        {
+            let f = lists
+                .iter()
+                .filter(|m| {
+                    defs.list_name(m.list).ends_with("PDX")
+                        && m.drgs.iter().all(|d| in_mdc(*d) && defs.takes_any_or_procedure(*d))
+                })
+                .min_by_key(|m| m.drgs.first().copied())
+                .map(|m| m.drgs.clone())
+                .unwrap_or_default();
+            reasons.push(format!(
+                "surgical: an O.R. procedure with a principal diagnosis of DRGs {}, which take any other O.R. procedure",
                 drg_list(&f)
             ));
             f
