@@ -70,6 +70,13 @@ pub struct Definitions {
     /// (853–858, 876, 939–941, 823–825…).
     #[serde(skip)]
     without_procedure_lists: FxHashSet<u16>,
+    /// DRG sets whose logic names a second procedure (an `AND …` procedure list; worked out after
+    /// loading, not stored).
+    #[serde(skip)]
+    and_procedure_lists: FxHashSet<Vec<u16>>,
+    /// Per DRG set, the diagnosis lists that name it (worked out after loading, not stored).
+    #[serde(skip)]
+    dx_lists_by_drgs: FxHashMap<Vec<u16>, Vec<u16>>,
     /// Keys of the procedure map that are not procedure codes (fragments of the manual's text
     /// that the parse picked up, as `One` and `with` in every staged version): skipped, listed here.
     skipped: Vec<String>,
@@ -257,6 +264,8 @@ impl Definitions {
             surgical_rank,
             lists,
             without_procedure_lists: FxHashSet::default(),
+            dx_lists_by_drgs: FxHashMap::default(),
+            and_procedure_lists: FxHashSet::default(),
             skipped,
         };
         d.index();
@@ -283,20 +292,48 @@ impl Definitions {
             .flat_map(|m| m.drgs.iter().copied())
             .collect();
         self.without_procedure_lists.extend(any_other);
+        let mut by: FxHashMap<Vec<u16>, Vec<u16>> = FxHashMap::default();
+        for (_, memberships) in self.dx.values() {
+            for m in memberships {
+                let v = by.entry(m.drgs.clone()).or_default();
+                if !v.contains(&m.list) {
+                    v.push(m.list);
+                }
+            }
+        }
+        self.dx_lists_by_drgs = by;
+        let and: FxHashSet<Vec<u16>> = self
+            .pr
+            .values()
+            .flatten()
+            .filter(|m| self.lists.get(usize::from(m.list)).is_some_and(|n| n.starts_with("AND ")))
+            .map(|m| m.drgs.clone())
+            .collect();
+        self.and_procedure_lists = and;
+    }
+
+    /// Whether the logic of the DRG set `drgs` names a second procedure (`AND …` list).
+    pub fn has_and_procedure_list(&self, drgs: &[u16]) -> bool {
+        self.and_procedure_lists.contains(drgs)
+    }
+
+    /// Whether some procedure list names `drg`.
+    pub fn named_by_procedure_list(&self, drg: u16) -> bool {
+        !self.without_procedure_lists.contains(&drg)
+    }
+
+    /// The names of the diagnosis lists that name exactly the DRGs `drgs`.
+    pub fn diagnosis_lists_naming(&self, drgs: &[u16]) -> Vec<&str> {
+        self.dx_lists_by_drgs
+            .get(drgs)
+            .map(|v| v.iter().map(|l| self.list_name(*l)).collect())
+            .unwrap_or_default()
     }
 
     /// The "any O.R. procedure" families of an MDC (`"18"`), each a run of consecutive DRGs
     /// with one title stem (853–855 infectious, 856–858 postoperative infections), in DRG order.
     pub fn any_or_families(&self, mdc: &str) -> Vec<Vec<u16>> {
-        let stem = |d: u16| {
-            let t = self.drg(d).map(|x| x.desc.to_ascii_lowercase()).unwrap_or_default();
-            let cut = [" with mcc", " with cc", " without", " with "]
-                .iter()
-                .filter_map(|w| t.find(w))
-                .min()
-                .unwrap_or(t.len());
-            t[..cut].to_string()
-        };
+        let stem = |d: u16| self.title_stem(d);
         let mut out: Vec<Vec<u16>> = Vec::new();
         for (&d, def) in &self.drgs {
             if def.mdc.as_deref() != Some(mdc) || !self.takes_any_or_procedure(d) {
@@ -304,6 +341,29 @@ impl Definitions {
             }
             match out.last_mut() {
                 Some(f) if f.last() == Some(&(d - 1)) && stem(f[0]) == stem(d) => f.push(d),
+                _ => out.push(vec![d]),
+            }
+        }
+        out
+    }
+
+    /// A DRG's title without its severity (`skin graft for skin ulcer or cellulitis`), lowercase.
+    pub fn title_stem(&self, drg: u16) -> String {
+        let t = self.drg(drg).map(|x| x.desc.to_ascii_lowercase()).unwrap_or_default();
+        let cut = [" with mcc", " with cc", " without", " with "]
+            .iter()
+            .filter_map(|w| t.find(w))
+            .min()
+            .unwrap_or(t.len());
+        t[..cut].to_string()
+    }
+
+    /// A list's DRGs split into families of one title stem (573–578 into 573–575 and 576–578).
+    pub fn split_by_title(&self, drgs: &[u16]) -> Vec<Vec<u16>> {
+        let mut out: Vec<Vec<u16>> = Vec::new();
+        for &d in drgs {
+            match out.last_mut() {
+                Some(f) if self.title_stem(f[0]) == self.title_stem(d) => f.push(d),
                 _ => out.push(vec![d]),
             }
         }

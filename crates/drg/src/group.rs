@@ -270,21 +270,93 @@ fn pre_mdc(defs: &Definitions, input: &GroupInput) -> Option<(Vec<u16>, String)>
     None
 }
 
+/// Whether the claim has the second procedure a family needs, when its logic names one (an
+/// `AND …` procedure list: hemodialysis for 650–651 and 019).
+fn second_procedure_met(defs: &Definitions, input: &GroupInput, drgs: &[u16]) -> bool {
+    !defs.has_and_procedure_list(drgs)
+        || input.procedures.iter().any(|p| {
+            defs.procedure(p)
+                .unwrap_or_default()
+                .iter()
+                .any(|m| m.drgs == drgs && defs.list_name(m.list).starts_with("AND "))
+        })
+}
+
+/// The family of `drgs` (one procedure list over families of different titles) that the
+/// principal diagnosis chooses: the one whose title names a list the principal diagnosis is on
+/// (`SKIN ULCER OR CELLULITIS PDX` → "skin graft for skin ulcer or cellulitis"), or, when it is on
+/// none, the "except …"/"non-…" family; `None` when no family takes it.
+fn family_for_pdx(
+    defs: &Definitions,
+    drgs: &[u16],
+    pdx_lists: &[crate::definitions::Membership],
+) -> Option<Vec<u16>> {
+    let families = defs.split_by_title(drgs);
+    if families.len() <= 1 {
+        return Some(drgs.to_vec());
+    }
+    let keys: Vec<String> = pdx_lists
+        .iter()
+        .filter(|m| m.drgs == drgs)
+        .map(|m| {
+            let n = defs.list_name(m.list).to_ascii_lowercase();
+            n.trim_end_matches(" pdx").to_string()
+        })
+        .collect();
+    let negative = |t: &str| t.contains("except") || t.contains("non-");
+    if let Some(key) = keys.first() {
+        let alt = key.replace('/', " or ");
+        return families.into_iter().find(|f| {
+            let t = defs.title_stem(f[0]);
+            if key.starts_with("non-") {
+                t.contains(key.as_str())
+            } else {
+                !negative(&t) && (t.contains(key.as_str()) || t.contains(alt.as_str()))
+            }
+        });
+    }
+    // On none of the lists: the "except"/"non-" family, unless a "non-…" list exists (then the
+    // families are all for listed diagnoses).
+    let has_non_list = defs.diagnosis_lists_naming(drgs).iter().any(|n| n.starts_with("NON-"));
+    if has_non_list {
+        return None;
+    }
+    families.into_iter().find(|f| negative(&defs.title_stem(f[0])))
+}
+
 /// The medical DRGs whose logic lists the principal diagnosis (a surgical family lists it too,
 /// with its O.R. procedures): the first in DRG order.
 fn medical_family(
     defs: &Definitions,
+    input: &GroupInput,
     lists: &[crate::definitions::Membership],
     in_mdc: &dyn Fn(u16) -> bool,
 ) -> Vec<u16> {
     let medical = |d: &u16| defs.drg(*d).is_some_and(|x| !x.surgical) && in_mdc(*d);
-    lists
+    // A medical family some procedure list names (061–063: a thrombolytic agent) needs one of
+    // its procedures.
+    let procedure_met = |drgs: &[u16]| {
+        !drgs.iter().any(|d| defs.named_by_procedure_list(*d))
+            || input
+                .procedures
+                .iter()
+                .any(|p| defs.procedure(p).unwrap_or_default().iter().any(|m| m.drgs == drgs))
+    };
+    let candidates: Vec<&crate::definitions::Membership> = lists
         .iter()
         .filter(|m| {
             let name = defs.list_name(m.list);
             name.ends_with("PDX") && !name.contains("SDX")
         })
         .filter(|m| m.drgs.iter().all(medical))
+        .collect();
+    // A family whose procedure is missing gives way to another one (stroke with a thrombolytic
+    // agent, 061–063, to 064–066); alone, it stands ("with MCC or thrombolytic agent", 124).
+    let met: Vec<&&crate::definitions::Membership> =
+        candidates.iter().filter(|m| procedure_met(&m.drgs)).collect();
+    let pool: Vec<&crate::definitions::Membership> =
+        if met.is_empty() { candidates } else { met.into_iter().copied().collect() };
+    pool.into_iter()
         .min_by_key(|m| m.drgs.first().copied())
         .map(|m| m.drgs.clone())
         .unwrap_or_default()
@@ -455,8 +527,17 @@ pub fn group(defs: &Definitions, input: &GroupInput) -> GroupOutput {
             };
         }
     };
-    let mdc: u8 = mdc_code.parse().unwrap_or(0);
     let pre = pre_mdc(defs, input);
+    // A kidney transplant groups to MDC 11 (DRG 652) whatever the principal diagnosis.
+    let (mdc_code, why_mdc) = if pre.is_none()
+        && mdc_code != "11"
+        && (Lists { defs, input }).procedure(652, |n| n == "ORPCS")
+    {
+        ("11".to_string(), "MDC 11: a kidney transplant".to_string())
+    } else {
+        (mdc_code, why_mdc)
+    };
+    let mdc: u8 = mdc_code.parse().unwrap_or(0);
     reasons.push(why_mdc);
     if pre.is_none() && lists.iter().any(|m| m.drgs == [998]) {
         reasons.push(format!(
@@ -500,15 +581,25 @@ pub fn group(defs: &Definitions, input: &GroupInput) -> GroupOutput {
             // O.R. procedures on an O.R. list; on a surgical family's non-O.R. list ("… or any
             // of the following non-O.R. procedures"), non-O.R. procedures count too.
             let surgical = m.drgs.iter().all(|d| defs.drg(*d).is_some_and(|x| x.surgical));
-            let counts =
-                if name.contains("NON-ORPCS") { surgical } else { or && name.contains("ORPCS") };
-            if !counts {
+            // An `AND …` list is a second procedure a family needs (hemodialysis for 650–651),
+            // not one that chooses it.
+            let counts = if name.starts_with("AND ") {
+                false
+            } else if name.contains("NON-ORPCS") {
+                surgical
+            } else {
+                or && name.contains("ORPCS")
+            };
+            if !counts || !second_procedure_met(defs, input, &m.drgs) {
                 continue;
             }
+            // A list over several families split by the principal diagnosis (for / except skin
+            // ulcer, neoplasm / non-neoplasm…): the family the principal diagnosis chooses.
+            let Some(family) = family_for_pdx(defs, &m.drgs, lists) else { continue };
             let rank =
-                m.drgs.iter().filter_map(|d| defs.surgical_rank(*d)).min().unwrap_or(u32::MAX);
+                family.iter().filter_map(|d| defs.surgical_rank(*d)).min().unwrap_or(u32::MAX);
             if best.as_ref().is_none_or(|(r, _, _)| rank < *r) {
-                best = Some((rank, m.drgs.clone(), p));
+                best = Some((rank, family, p));
             }
         }
     }
@@ -556,7 +647,7 @@ pub fn group(defs: &Definitions, input: &GroupInput) -> GroupOutput {
         // 876, 939–941…): the one whose title matches the principal diagnosis's medical family.
         (None, None, true) if !defs.any_or_families(&mdc_code).is_empty() => {
             let families = defs.any_or_families(&mdc_code);
-            let medical = medical_family(defs, lists, &in_mdc);
+            let medical = medical_family(defs, input, lists, &in_mdc);
             let words = |d: u16| -> Vec<String> {
                 let t = defs.drg(d).map(|x| x.desc.to_ascii_lowercase()).unwrap_or_default();
                 t.split_whitespace().take(3).map(str::to_string).collect()
@@ -603,7 +694,7 @@ pub fn group(defs: &Definitions, input: &GroupInput) -> GroupOutput {
             f
         }
         (None, None, false) => {
-            let f = medical_family(defs, lists, &in_mdc);
+            let f = medical_family(defs, input, lists, &in_mdc);
             reasons.push(format!(
                 "medical: no O.R. procedure; the principal diagnosis's DRGs {}",
                 drg_list(&f)

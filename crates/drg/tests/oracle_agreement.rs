@@ -67,8 +67,8 @@ fn agreement_with_the_oracle_on_the_golden_cases() {
     // these as it grows; the target is 100 % on final DRG, MDC, return code and HAC status).
     assert_eq!(pct("mce_edits"), 100.0, "MCE edits");
     assert_eq!(pct("mce_edit_type"), 100.0, "MCE edit type");
-    assert!(pct("final_mdc") >= 90.0, "MDC agreement fell");
-    assert!(pct("final_drg") >= 87.0, "final DRG agreement fell");
+    assert!(pct("final_mdc") >= 94.0, "MDC agreement fell");
+    assert!(pct("final_drg") >= 92.5, "final DRG agreement fell");
     assert!(pct("final_severity") >= 90.0, "severity agreement fell");
     assert!(pct("final_grc") >= 94.0, "return code agreement fell");
 }
