@@ -330,12 +330,24 @@ impl Grouper<'_> {
                         .collect(),
                 },
             ),
+            // Not a code: ungroupable; the secondaries keep their CC/MCC levels (no principal
+            // diagnosis excludes them).
             None => crate::group::GroupOutput {
                 drg: 999,
                 mdc: 0,
                 severity: "NONE",
                 return_code: "INVALID_PDX",
-                sdx: Vec::new(),
+                sdx: sdx_keys
+                    .iter()
+                    .flatten()
+                    .map(|k| match defs.cc(k) {
+                        None => SdxFlag::Neither,
+                        Some(c) if c.alive_only && claim.discharge_status == "20" => {
+                            SdxFlag::Excluded(c.level)
+                        }
+                        Some(c) => SdxFlag::Counts(c.level),
+                    })
+                    .collect(),
                 reasons: vec![format!(
                     "{:?} is not an ICD-10-CM code: ungroupable (DRG 999)",
                     claim.pdx.0

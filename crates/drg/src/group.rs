@@ -702,26 +702,34 @@ pub fn group(defs: &Definitions, input: &GroupInput) -> GroupOutput {
             f
         }
     };
-    // Exclusions in select DRGs apply to the family the claim falls in.
-    for (flag, (code, _)) in flags.iter_mut().zip(&input.sdx) {
+    // Exclusions in select DRGs apply to the family the claim falls in. In MDCs 24 and 25 the
+    // excluded codes (the DRGs' own trauma and HIV condition lists) do not set the severity, but
+    // CMS's grouper still reports them as CCs and MCCs.
+    let flagged = !matches!(mdc, 24 | 25);
+    let mut severity_flags = flags.clone();
+    for ((flag, sev), (code, _)) in flags.iter_mut().zip(severity_flags.iter_mut()).zip(&input.sdx)
+    {
         if let SdxFlag::Counts(l) = *flag
             && family.iter().any(|d| defs.excluded_in_drg(code, *d))
         {
-            *flag = SdxFlag::ExcludedByDrgLogic(l);
+            *sev = SdxFlag::ExcludedByDrgLogic(l);
+            if flagged {
+                *flag = SdxFlag::ExcludedByDrgLogic(l);
+            }
             reasons.push(format!(
-                "{code} ({}) excluded by the logic of DRGs {}",
+                "{code} ({}) does not count in DRGs {}",
                 level_name(l),
                 drg_list(&family)
             ));
         }
     }
-    let level = severity_of(&flags);
+    let level = severity_of(&severity_flags);
     if let Some(l) = level {
         let (i, (code, _)) = input
             .sdx
             .iter()
             .enumerate()
-            .find(|(i, _)| flags[*i] == SdxFlag::Counts(l))
+            .find(|(i, _)| severity_flags[*i] == SdxFlag::Counts(l))
             .unwrap_or((0, &input.sdx[0]));
         reasons.push(format!(
             "severity {}: secondary diagnosis {} ({code}) counts as {}",
