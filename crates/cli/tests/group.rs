@@ -83,8 +83,9 @@ fn csv_in_csv_out_with_the_contract_columns() {
             "P1,193,4,193,4,MCC,OK,NOT_APPLICABLE,MCC,NONE,",
             // The same MCC when the patient died: an MCC only if discharged alive.
             "P2,195,4,195,4,NONE,OK,NOT_APPLICABLE,MCC_EXCLUDED,NONE,",
-            // A principal diagnosis that is not a code: ungroupable.
-            "P3,999,0,999,0,NONE,INVALID_PDX,NOT_APPLICABLE,NEITHER,NONE,",
+            // A principal diagnosis that is not a code: ungroupable; the secondary keeps its
+            // CC level (as CMS's grouper reports it).
+            "P3,999,0,999,0,NONE,INVALID_PDX,NOT_APPLICABLE,CC,NONE,",
         ]
     );
 }

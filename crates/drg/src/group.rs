@@ -96,6 +96,45 @@ fn severity_name(level: Option<CcLevel>) -> &'static str {
     }
 }
 
+/// A member of a family that a procedure list names alone ("septicemia with MV >96 hours", 870,
+/// beside 871–872): the claim's DRG when it has that procedure, and out of the family when not.
+fn procedure_member(defs: &Definitions, input: &GroupInput, family: Vec<u16>) -> Vec<u16> {
+    // Ventilation over 96 hours (870 beside 871–872, 207 beside 208): the members whose title
+    // says so when the claim has it on the family's list, the others when not.
+    let title = |d: u16| defs.drg(d).map(|x| x.desc.to_ascii_lowercase()).unwrap_or_default();
+    let long = |t: &str| t.contains("with mv >96") || t.contains("support >96");
+    if family.len() >= 2 && family.iter().any(|d| long(&title(*d))) {
+        let has_long = input.procedures.iter().any(|p| {
+            defs.procedure(p)
+                .unwrap_or_default()
+                .iter()
+                .any(|m| m.drgs == family && defs.list_name(m.list).contains(">96 HOURS"))
+        });
+        let members: Vec<u16> =
+            family.iter().copied().filter(|d| long(&title(*d)) == has_long).collect();
+        if !members.is_empty() {
+            return members;
+        }
+    }
+    if family.len() < 2 || family.iter().all(|d| defs.named_by_procedure_list(*d)) {
+        return family;
+    }
+    let has = |d: u16| {
+        input
+            .procedures
+            .iter()
+            .any(|p| defs.procedure(p).unwrap_or_default().iter().any(|m| m.drgs.contains(&d)))
+    };
+    for &d in &family {
+        if defs.named_by_procedure_list(d) && has(d) {
+            return vec![d];
+        }
+    }
+    let rest: Vec<u16> =
+        family.iter().copied().filter(|d| !defs.named_by_procedure_list(*d)).collect();
+    if rest.is_empty() { family } else { rest }
+}
+
 /// Picks the DRG of a family (its DRGs in order) for a severity, by the family's titles.
 fn pick(defs: &Definitions, family: &[u16], level: Option<CcLevel>) -> u16 {
     let title = |d: u16| defs.drg(d).map(|x| x.desc.to_ascii_lowercase()).unwrap_or_default();
@@ -342,6 +381,32 @@ fn medical_family(
                 .iter()
                 .any(|p| defs.procedure(p).unwrap_or_default().iter().any(|m| m.drgs == drgs))
     };
+    // A secondary diagnosis a list needs: `PDX` with a `WITH SDX` list of the family, `OR PDX`
+    // with an `AND SDX` list (177–179: "principal diagnosis with secondary … or principal
+    // diagnosis …"; 082–084: "principal diagnosis … or principal diagnosis … and secondary …").
+    let sdx_met = |m: &crate::definitions::Membership| {
+        let needs = match defs.list_name(m.list) {
+            "PDX" => "WITH SDX",
+            "OR PDX" => "AND SDX",
+            _ => return true,
+        };
+        !defs.diagnosis_lists_naming(&m.drgs).contains(&needs)
+            || input.sdx.iter().any(|(c, _)| in_list(defs, c, m.drgs[0], needs))
+    };
+    // A list the first DRG's title names after "or" ("Pulmonary embolism with MCC or acute cor
+    // pulmonale", 175): that DRG, whatever the severity.
+    let named_in_title = lists.iter().find(|m| {
+        let name = defs.list_name(m.list).to_ascii_lowercase();
+        m.drgs.iter().all(medical)
+            && !name.contains("pdx")
+            && !name.contains("sdx")
+            && defs
+                .drg(m.drgs[0])
+                .is_some_and(|d| d.desc.to_ascii_lowercase().contains(&format!(" or {name}")))
+    });
+    if let Some(m) = named_in_title {
+        return vec![m.drgs[0]];
+    }
     let candidates: Vec<&crate::definitions::Membership> = lists
         .iter()
         .filter(|m| {
@@ -349,6 +414,7 @@ fn medical_family(
             name.ends_with("PDX") && !name.contains("SDX")
         })
         .filter(|m| m.drgs.iter().all(medical))
+        .filter(|m| sdx_met(m))
         .collect();
     // A family whose procedure is missing gives way to another one (stroke with a thrombolytic
     // agent, 061–063, to 064–066); alone, it stands ("with MCC or thrombolytic agent", 124).
@@ -374,13 +440,6 @@ fn choose_mdc(
     let has = |m: &str| markers.iter().any(|x| x == m);
     let pdx = &input.pdx;
     let first = markers.iter().find_map(|m| m.strip_prefix("MDC")).unwrap_or("").to_string();
-    if has("MDC12") && has("MDC13") {
-        return match input.sex {
-            'M' => Ok(("12".into(), format!("MDC 12 from the principal diagnosis {pdx} (male)"))),
-            'F' => Ok(("13".into(), format!("MDC 13 from the principal diagnosis {pdx} (female)"))),
-            _ => Err("INVALID_SEX"),
-        };
-    }
     let hiv = |c: &CodeKey| in_list(defs, c, 974, "PSDX OF HIV INFECTION");
     if hiv(pdx) || (has("MDC25") && input.sdx.iter().any(|(c, _)| hiv(c))) {
         return Ok((
@@ -411,6 +470,13 @@ fn choose_mdc(
                 ),
             ));
         }
+    }
+    if has("MDC12") && has("MDC13") {
+        return match input.sex {
+            'M' => Ok(("12".into(), format!("MDC 12 from the principal diagnosis {pdx} (male)"))),
+            'F' => Ok(("13".into(), format!("MDC 13 from the principal diagnosis {pdx} (female)"))),
+            _ => Err("INVALID_SEX"),
+        };
     }
     Ok((first.clone(), format!("MDC {first} from the principal diagnosis {pdx}")))
 }
@@ -693,6 +759,15 @@ pub fn group(defs: &Definitions, input: &GroupInput) -> GroupOutput {
             ));
             f
         }
+        // Any MDC 4 principal diagnosis with mechanical ventilation: 207–208.
+        (None, None, false)
+            if mdc == 4
+                && (Lists { defs, input })
+                    .procedure(207, |n| n.contains("MECHANICAL VENTILATION")) =>
+        {
+            reasons.push("MDC 4 with mechanical ventilation (DRGs 207-208)".to_string());
+            vec![207, 208]
+        }
         (None, None, false) => {
             let f = medical_family(defs, input, lists, &in_mdc);
             reasons.push(format!(
@@ -738,6 +813,7 @@ pub fn group(defs: &Definitions, input: &GroupInput) -> GroupOutput {
             level_name(l)
         ));
     }
+    let family = procedure_member(defs, input, family);
     let drg = pick(defs, &family, level);
     // A pre-MDC DRG keeps the principal diagnosis's MDC, as CMS reports it.
     let (drg, mdc) = if family.is_empty() { (999, 0) } else { (drg, mdc) };
