@@ -74,6 +74,12 @@ pub struct Definitions {
     /// loading, not stored).
     #[serde(skip)]
     and_procedure_lists: FxHashSet<Vec<u16>>,
+    /// Each DRG's title stem, lowercase, without its severity (worked out after loading).
+    #[serde(skip)]
+    stems: FxHashMap<u16, String>,
+    /// Per MDC, the families that take any O.R. procedure (worked out after loading).
+    #[serde(skip)]
+    any_or_by_mdc: FxHashMap<String, Vec<Vec<u16>>>,
     /// Per DRG set, the diagnosis lists that name it (worked out after loading, not stored).
     #[serde(skip)]
     dx_lists_by_drgs: FxHashMap<Vec<u16>, Vec<u16>>,
@@ -266,6 +272,8 @@ impl Definitions {
             without_procedure_lists: FxHashSet::default(),
             dx_lists_by_drgs: FxHashMap::default(),
             and_procedure_lists: FxHashSet::default(),
+            stems: FxHashMap::default(),
+            any_or_by_mdc: FxHashMap::default(),
             skipped,
         };
         d.index();
@@ -310,6 +318,34 @@ impl Definitions {
             .map(|m| m.drgs.clone())
             .collect();
         self.and_procedure_lists = and;
+        self.stems = self
+            .drgs
+            .iter()
+            .map(|(&d, def)| {
+                let t = def.desc.to_ascii_lowercase();
+                let cut = [" with mcc", " with cc", " without", " with "]
+                    .iter()
+                    .filter_map(|w| t.find(w))
+                    .min()
+                    .unwrap_or(t.len());
+                (d, t[..cut].to_string())
+            })
+            .collect();
+        let mut any_or: FxHashMap<String, Vec<Vec<u16>>> = FxHashMap::default();
+        for (&d, def) in &self.drgs {
+            let Some(mdc) = def.mdc.as_deref() else { continue };
+            if !self.takes_any_or_procedure(d) {
+                continue;
+            }
+            let out = any_or.entry(mdc.to_string()).or_default();
+            match out.last_mut() {
+                Some(f) if f.last() == Some(&(d - 1)) && self.stems[&f[0]] == self.stems[&d] => {
+                    f.push(d)
+                }
+                _ => out.push(vec![d]),
+            }
+        }
+        self.any_or_by_mdc = any_or;
     }
 
     /// Whether the logic of the DRG set `drgs` names a second procedure (`AND …` list).
@@ -332,30 +368,13 @@ impl Definitions {
 
     /// The "any O.R. procedure" families of an MDC (`"18"`), each a run of consecutive DRGs
     /// with one title stem (853–855 infectious, 856–858 postoperative infections), in DRG order.
-    pub fn any_or_families(&self, mdc: &str) -> Vec<Vec<u16>> {
-        let stem = |d: u16| self.title_stem(d);
-        let mut out: Vec<Vec<u16>> = Vec::new();
-        for (&d, def) in &self.drgs {
-            if def.mdc.as_deref() != Some(mdc) || !self.takes_any_or_procedure(d) {
-                continue;
-            }
-            match out.last_mut() {
-                Some(f) if f.last() == Some(&(d - 1)) && stem(f[0]) == stem(d) => f.push(d),
-                _ => out.push(vec![d]),
-            }
-        }
-        out
+    pub fn any_or_families(&self, mdc: &str) -> &[Vec<u16>] {
+        self.any_or_by_mdc.get(mdc).map_or(&[], Vec::as_slice)
     }
 
     /// A DRG's title without its severity (`skin graft for skin ulcer or cellulitis`), lowercase.
-    pub fn title_stem(&self, drg: u16) -> String {
-        let t = self.drg(drg).map(|x| x.desc.to_ascii_lowercase()).unwrap_or_default();
-        let cut = [" with mcc", " with cc", " without", " with "]
-            .iter()
-            .filter_map(|w| t.find(w))
-            .min()
-            .unwrap_or(t.len());
-        t[..cut].to_string()
+    pub fn title_stem(&self, drg: u16) -> &str {
+        self.stems.get(&drg).map_or("", String::as_str)
     }
 
     /// A list's DRGs split into families of one title stem (573–578 into 573–575 and 576–578).

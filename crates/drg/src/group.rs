@@ -237,6 +237,13 @@ impl Lists<'_> {
 /// (016–017), pancreas transplant (010), tracheostomy for face, mouth and neck diagnoses or
 /// laryngectomy (011–013). Returns the family and why.
 fn pre_mdc(defs: &Definitions, input: &GroupInput) -> Option<(Vec<u16>, String)> {
+    // Most claims have no procedure a pre-MDC list names: one pass says so.
+    let named = input.procedures.iter().any(|p| {
+        defs.procedure(p).unwrap_or_default().iter().any(|m| m.drgs.iter().any(|d| *d <= 19))
+    });
+    if !named {
+        return None;
+    }
     let l = Lists { defs, input };
     let any = |_: &str| true;
     let why = |what: &str| format!("pre-MDC: {what}");
@@ -330,10 +337,11 @@ fn family_for_pdx(
     drgs: &[u16],
     pdx_lists: &[crate::definitions::Membership],
 ) -> Option<Vec<u16>> {
-    let families = defs.split_by_title(drgs);
-    if families.len() <= 1 {
+    let first = drgs.first().map_or("", |d| defs.title_stem(*d));
+    if drgs.iter().all(|d| defs.title_stem(*d) == first) {
         return Some(drgs.to_vec());
     }
+    let families = defs.split_by_title(drgs);
     let keys: Vec<String> = pdx_lists
         .iter()
         .filter(|m| m.drgs == drgs)
@@ -360,7 +368,7 @@ fn family_for_pdx(
     if has_non_list {
         return None;
     }
-    families.into_iter().find(|f| negative(&defs.title_stem(f[0])))
+    families.into_iter().find(|f| negative(defs.title_stem(f[0])))
 }
 
 /// The medical DRGs whose logic lists the principal diagnosis (a surgical family lists it too,

@@ -201,8 +201,19 @@ impl DataDir {
         kind: &str,
         parse: impl Fn(&[u8]) -> Result<T, code_sets::LoadError>,
     ) -> Result<Vec<T>, Error> {
+        self.open_tables_where(kind, |_| true, parse)
+    }
+
+    /// Like [`DataDir::open_tables`], for the installed tables `wanted` accepts (read from the
+    /// manifest, before any table is decoded).
+    fn open_tables_where<T>(
+        &self,
+        kind: &str,
+        wanted: impl Fn(&InstalledTable) -> bool,
+        parse: impl Fn(&[u8]) -> Result<T, code_sets::LoadError>,
+    ) -> Result<Vec<T>, Error> {
         let mut out = Vec::new();
-        for t in self.manifest()?.edit_tables.into_iter().filter(|t| t.kind == kind) {
+        for t in self.manifest()?.edit_tables.into_iter().filter(|t| t.kind == kind && wanted(t)) {
             let p = self.releases_dir().join(&t.file);
             let bytes = fs::read(&p).map_err(|e| io(&p, e))?;
             out.push(parse(&bytes).map_err(|e| Error::Damaged {
@@ -221,6 +232,25 @@ impl DataDir {
     /// The installed MS-DRG definitions, oldest version first.
     pub fn open_msdrg(&self) -> Result<Vec<drg::Definitions>, Error> {
         let mut out = self.open_tables("msdrg", drg::Definitions::from_bytes)?;
+        out.sort_by_key(drg::Definitions::effective_from);
+        Ok(out)
+    }
+
+    /// The installed MS-DRG definitions in force on any of `dates` or named in `versions`
+    /// (`v43.1`), oldest first: a batch of claims opens only the versions it needs.
+    pub fn open_msdrg_for(
+        &self,
+        dates: &[Date],
+        versions: &[String],
+    ) -> Result<Vec<drg::Definitions>, Error> {
+        let wanted = |t: &InstalledTable| {
+            let covers = |d: &Date| {
+                let d = d.to_string();
+                t.effective_from <= d && (t.effective_to.is_empty() || d <= t.effective_to)
+            };
+            dates.iter().any(covers) || t.sources.iter().any(|s| versions.contains(s))
+        };
+        let mut out = self.open_tables_where("msdrg", wanted, drg::Definitions::from_bytes)?;
         out.sort_by_key(drg::Definitions::effective_from);
         Ok(out)
     }
