@@ -358,7 +358,7 @@ fn family_for_pdx(
             if key.starts_with("non-") {
                 t.contains(key.as_str())
             } else {
-                !negative(&t) && (t.contains(key.as_str()) || t.contains(alt.as_str()))
+                !negative(t) && (t.contains(key.as_str()) || t.contains(alt.as_str()))
             }
         });
     }
