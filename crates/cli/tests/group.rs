@@ -215,3 +215,21 @@ fn claim_json_and_837i_inputs_group_the_same_claim() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("professional claim"));
 }
+
+#[test]
+fn impossible_ages_and_too_many_diagnoses_are_grouped_not_refused() {
+    let env = Env::with_excerpts();
+    let header = CSV.lines().next().unwrap();
+    let many = vec!["A000:Y"; 26].join("|");
+    let p = env.file(
+        "odd.csv",
+        &format!(
+            "{header}\nN1,,-3,F,01,J189:Y,,,20251115,EXEMPT,\nN2,,70,F,01,J189:Y,{many},,20251115,EXEMPT,\n"
+        ),
+    );
+    let v: Value =
+        serde_json::from_str(&env.ok(&["group", p.to_str().unwrap(), "--json"])).unwrap();
+    assert_eq!(v["claims"][0]["final_drg"], 195);
+    assert_eq!(v["claims"][1]["sdx_sev"].as_array().unwrap().len(), 26);
+    assert!(v["claims"][1]["notes"].to_string().contains("26 secondary diagnoses"), "{v:#}");
+}

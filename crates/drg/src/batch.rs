@@ -129,14 +129,10 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<GroupClaim>, LoadError> {
             .filter(|s| !s.is_empty())
             .map(|s| coded("sdx", s))
             .collect::<Result<_, _>>()?;
-        if sdx.len() > 24 {
-            return Err(bad("sdx", format!("{} secondary diagnoses; at most 24", sdx.len())));
-        }
+        // More than a claim carries (24 secondary diagnoses, 25 procedures) is grouped as CMS's
+        // grouper does, all of them, with a note on the result.
         let procedures: Vec<String> =
             f[7].split('|').filter(|s| !s.is_empty()).map(|s| s.to_ascii_uppercase()).collect();
-        if procedures.len() > 25 {
-            return Err(bad("procs", format!("{} procedures; at most 25", procedures.len())));
-        }
         let hospital_status = match f[9] {
             "EXEMPT" => HospitalStatus::Exempt,
             "NON_EXEMPT" => HospitalStatus::NonExempt,
@@ -306,6 +302,18 @@ impl Grouper<'_> {
     pub fn group(&self, claim: &GroupClaim) -> Result<GroupResult, String> {
         let defs = self.definitions(claim)?;
         let mut notes = Vec::new();
+        if claim.sdx.len() > 24 {
+            notes.push(format!(
+                "{} secondary diagnoses: more than the 24 a claim carries (all were grouped)",
+                claim.sdx.len()
+            ));
+        }
+        if claim.procedures.len() > 25 {
+            notes.push(format!(
+                "{} procedures: more than the 25 a claim carries (all were grouped)",
+                claim.procedures.len()
+            ));
+        }
         let cm = |c: &str| System::Icd10Cm.normalize(c).ok();
         // Secondary diagnoses that are not codes stay in place as NEITHER.
         let sdx_keys: Vec<Option<CodeKey>> = claim.sdx.iter().map(|(c, _)| cm(c)).collect();
@@ -431,7 +439,8 @@ impl Grouper<'_> {
         let edits = tables.edit(&mce::Claim {
             discharge: claim.discharge_date,
             admission: claim.admit_date,
-            age: u32::try_from(claim.age).ok(),
+            // A negative age is as impossible as 125: out of the MCE's range (INVALID_AGE).
+            age: Some(u32::try_from(claim.age).unwrap_or(u32::MAX)),
             sex: claim.sex,
             pdx: &claim.pdx.0,
             sdx: claim.sdx.iter().map(|(c, _)| c.as_str()).collect(),
