@@ -362,6 +362,19 @@ impl Grouper<'_> {
                 )],
             },
         };
+        // A real ICD-10-CM code that no MDC takes as principal (an external cause…) is not an
+        // invalid one: CMS says DX_CANNOT_BE_PDX. The MCE's valid-code list tells them apart.
+        let mut out = out;
+        if out.return_code == "INVALID_PDX"
+            && let Some(k) = cm(&claim.pdx.0)
+            && self.mce.and_then(|t| t.valid_diagnosis(&k, claim.discharge_date)) == Some(true)
+        {
+            out.return_code = "DX_CANNOT_BE_PDX";
+            out.reasons = vec![format!(
+                "{k} is a valid ICD-10-CM code that cannot be a principal diagnosis: ungroupable \
+                 (DRG 999)"
+            )];
+        }
         let mut flags = out.sdx.iter();
         let sdx_sev = sdx_keys
             .iter()

@@ -73,3 +73,22 @@ fn agreement_with_the_oracle_on_the_golden_cases() {
     assert_eq!(pct("sdx_sev"), 100.0, "secondary diagnosis flags");
     assert!(pct("final_grc") >= 94.0, "return code agreement fell");
 }
+
+#[test]
+fn bad_input_gets_cms_return_codes_and_mce_edits() {
+    let (Some(versions), Some(mce)) = (common::definitions(), common::mce()) else {
+        eprintln!("skipped: ../shared/data not present");
+        return;
+    };
+    let grouper = Grouper { versions: &versions, ipps: &[], mce: Some(&mce) };
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/edge_cases.csv");
+    let claims = drg::parse_csv(&std::fs::read(p).unwrap()).unwrap();
+    let expected = rows("edge_expected.csv");
+    assert_eq!(claims.len(), expected.len());
+    for (c, e) in claims.iter().zip(&expected) {
+        let r = grouper.group(c).unwrap();
+        let row = r.csv_row();
+        let want: Vec<&str> = drg::CSV_OUTPUT.split(',').map(|f| e[f].as_str()).collect();
+        assert_eq!(row, want.join(","), "{}", c.id);
+    }
+}

@@ -259,6 +259,12 @@ impl Tables {
         &self.sources
     }
 
+    /// Whether `code` is a valid ICD-10-CM code on `date` by the MCE's valid-code list (`None`
+    /// when no such list is in force then).
+    pub fn valid_diagnosis(&self, code: &CodeKey, date: Date) -> Option<bool> {
+        self.list_in_force("icd10cm/valid", date).then(|| self.has("icd10cm/valid", code, date))
+    }
+
     /// Whether `code` is in the list (`system/flag`) on `date`.
     pub(crate) fn has(&self, list: &str, code: &CodeKey, date: Date) -> bool {
         self.lists
