@@ -3,63 +3,28 @@
 //! `../shared/data` is present, the full definitions and MCE lists against the oracle's golden
 //! answers).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
 use serde_json::Value;
 
-fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(path)
-}
+mod common;
+use common::{Env, repo};
 
-struct Env {
-    dir: tempfile::TempDir,
-}
-
-impl Env {
-    fn new() -> Env {
-        Env { dir: tempfile::tempdir().unwrap() }
+/// The MS-DRG v43 excerpt and the IPPS table excerpts installed.
+fn with_excerpts() -> Env {
+    let env = Env::new();
+    // Copied apart from the fixtures' README, which the import would list as skipped.
+    let dir = env.dir.path().join("in");
+    std::fs::create_dir(&dir).unwrap();
+    for f in [
+        "msdrg_v43_excerpt.json",
+        "table5_excerpt.txt",
+        "table6I_excerpt.txt",
+        "table6J_excerpt.txt",
+        "table6K_excerpt.txt",
+    ] {
+        std::fs::copy(repo("crates/drg/tests/fixtures").join(f), dir.join(f)).unwrap();
     }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_superbill"))
-            .args(args)
-            .env("SUPERBILL_DATA_DIR", self.dir.path().join("data"))
-            .env("SUPERBILL_TODAY", "2026-06-01")
-            .output()
-            .unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let o = self.run(args);
-        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
-        String::from_utf8(o.stdout).unwrap()
-    }
-
-    fn file(&self, name: &str, text: &str) -> PathBuf {
-        let p = self.dir.path().join(name);
-        std::fs::write(&p, text).unwrap();
-        p
-    }
-
-    /// The MS-DRG v43 excerpt and the IPPS table excerpts installed.
-    fn with_excerpts() -> Env {
-        let env = Env::new();
-        let fixtures = repo("crates/drg/tests/fixtures");
-        let dir = env.dir.path().join("in");
-        std::fs::create_dir(&dir).unwrap();
-        for f in [
-            "msdrg_v43_excerpt.json",
-            "table5_excerpt.txt",
-            "table6I_excerpt.txt",
-            "table6J_excerpt.txt",
-            "table6K_excerpt.txt",
-        ] {
-            std::fs::copy(fixtures.join(f), dir.join(f)).unwrap();
-        }
-        env.ok(&["data", "import", dir.to_str().unwrap()]);
-        env
-    }
+    env.import(&[dir]);
+    env
 }
 
 const CSV: &str =
@@ -71,8 +36,8 @@ P3,,70,F,01,XYZ:Y,A000:Y|,,20251115,EXEMPT,
 
 #[test]
 fn csv_in_csv_out_with_the_contract_columns() {
-    let env = Env::with_excerpts();
-    let p = env.file("claims.csv", CSV);
+    let env = with_excerpts();
+    let p = env.file("claims.csv", CSV.as_bytes());
     let out = env.ok(&["group", p.to_str().unwrap(), "--csv"]);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(
@@ -92,8 +57,8 @@ fn csv_in_csv_out_with_the_contract_columns() {
 
 #[test]
 fn json_says_why_and_carries_table_5() {
-    let env = Env::with_excerpts();
-    let p = env.file("claims.csv", CSV);
+    let env = with_excerpts();
+    let p = env.file("claims.csv", CSV.as_bytes());
     let v: Value =
         serde_json::from_str(&env.ok(&["group", p.to_str().unwrap(), "--json"])).unwrap();
     let c = &v["claims"][0];
@@ -127,7 +92,7 @@ fn json_says_why_and_carries_table_5() {
 
 #[test]
 fn bad_input_names_the_file_line_and_column_and_exits_2() {
-    let env = Env::with_excerpts();
+    let env = with_excerpts();
     for (row, want) in [
         ("P9,,70,X,01,J189:Y,,,20251115,EXEMPT,", "claims.csv:2: sex: \"X\" is not M, F or U"),
         ("P9,,70,F,01,J189:Q,,,20251115,EXEMPT,", "claims.csv:2: pdx: POA \"Q\""),
@@ -140,19 +105,19 @@ fn bad_input_names_the_file_line_and_column_and_exits_2() {
         ("P9,,70,F,01,J189:Y", "claims.csv:2: 6 columns"),
     ] {
         let header = CSV.lines().next().unwrap();
-        let p = env.file("claims.csv", &format!("{header}\n{row}\n"));
+        let p = env.file("claims.csv", format!("{header}\n{row}\n").as_bytes());
         let o = env.run(&["group", p.to_str().unwrap(), "--csv"]);
         assert_eq!(o.status.code(), Some(2), "{row}");
         assert!(o.stdout.is_empty(), "no partial output for {row}");
         let e = String::from_utf8_lossy(&o.stderr);
         assert!(e.contains(want), "{row}: {e}");
     }
-    let p = env.file("notes.txt", "hello\n");
+    let p = env.file("notes.txt", b"hello\n");
     let o = env.run(&["group", p.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     // Nothing installed: the command says what to import.
     let empty = Env::new();
-    let p = empty.file("claims.csv", CSV);
+    let p = empty.file("claims.csv", CSV.as_bytes());
     let o = empty.run(&["group", p.to_str().unwrap(), "--csv"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("no MS-DRG definitions are installed"));
@@ -160,7 +125,7 @@ fn bad_input_names_the_file_line_and_column_and_exits_2() {
 
 #[test]
 fn claim_json_and_837i_inputs_group_the_same_claim() {
-    let env = Env::with_excerpts();
+    let env = with_excerpts();
     let mut claim: Value = serde_json::from_str(
         &std::fs::read_to_string(repo("crates/scrub/tests/fixtures/institutional.json")).unwrap(),
     )
@@ -179,7 +144,7 @@ fn claim_json_and_837i_inputs_group_the_same_claim() {
     ] {
         claim[k] = v.into();
     }
-    let p = env.file("claim.json", &claim.to_string());
+    let p = env.file("claim.json", claim.to_string().as_bytes());
     let out = env.ok(&["group", p.to_str().unwrap(), "--csv"]);
     let row = out.lines().nth(1).unwrap();
     assert!(row.ends_with(",193,4,193,4,MCC,OK,NOT_APPLICABLE,MCC,NONE,"), "{out}");
@@ -210,7 +175,7 @@ fn claim_json_and_837i_inputs_group_the_same_claim() {
     // A professional claim is not grouped.
     let prof =
         std::fs::read_to_string(repo("crates/scrub/tests/fixtures/professional.json")).unwrap();
-    let p = env.file("prof.json", &prof);
+    let p = env.file("prof.json", prof.as_bytes());
     let o = env.run(&["group", p.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("professional claim"));
@@ -218,14 +183,15 @@ fn claim_json_and_837i_inputs_group_the_same_claim() {
 
 #[test]
 fn impossible_ages_and_too_many_diagnoses_are_grouped_not_refused() {
-    let env = Env::with_excerpts();
+    let env = with_excerpts();
     let header = CSV.lines().next().unwrap();
     let many = vec!["A000:Y"; 26].join("|");
     let p = env.file(
         "odd.csv",
-        &format!(
+        format!(
             "{header}\nN1,,-3,F,01,J189:Y,,,20251115,EXEMPT,\nN2,,70,F,01,J189:Y,{many},,20251115,EXEMPT,\n"
-        ),
+        )
+        .as_bytes(),
     );
     let v: Value =
         serde_json::from_str(&env.ok(&["group", p.to_str().unwrap(), "--json"])).unwrap();

@@ -1,55 +1,15 @@
 //! The `superbill scrub` contract: JSON fields, exit codes, 837 and claim JSON input.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
 use serde_json::Value;
 
-fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(path)
-}
+mod common;
+use common::{Env, repo};
 
-struct Env {
-    dir: tempfile::TempDir,
-}
-
-impl Env {
-    /// A data directory with the sample releases and the NCCI fixture tables installed.
-    fn with_sample() -> Env {
-        let env = Env { dir: tempfile::tempdir().unwrap() };
-        for dir in ["fixtures/sample", "crates/ncci/tests/fixtures"] {
-            let o = env.run(&["data", "import", repo(dir).to_str().unwrap()]);
-            assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
-        }
-        env
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_superbill"))
-            .args(args)
-            .env("SUPERBILL_DATA_DIR", self.dir.path().join("data"))
-            .env("SUPERBILL_TODAY", "2026-06-01")
-            .output()
-            .unwrap()
-    }
-
-    fn json(&self, args: &[&str], code: i32) -> Value {
-        let o = self.run(args);
-        let text = String::from_utf8_lossy(&o.stdout);
-        assert_eq!(
-            o.status.code(),
-            Some(code),
-            "{args:?}\n{text}\n{}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
-    }
-
-    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
-        let p = self.dir.path().join(name);
-        std::fs::write(&p, bytes).unwrap();
-        p
-    }
+/// A data directory with the sample releases and the NCCI fixture tables installed.
+fn with_sample() -> Env {
+    let env = Env::new();
+    env.import(&[repo("fixtures/sample"), repo("crates/ncci/tests/fixtures")]);
+    env
 }
 
 /// The rules of a claim's findings other than information.
@@ -70,7 +30,7 @@ fn fixture(name: &str) -> Value {
 
 #[test]
 fn clean_claims_exit_0_with_the_contract_fields() {
-    let env = Env::with_sample();
+    let env = with_sample();
     let prof = repo("crates/scrub/tests/fixtures/professional.json");
     let inst = repo("crates/scrub/tests/fixtures/institutional.json");
     let v = env.json(&["scrub", prof.to_str().unwrap(), inst.to_str().unwrap(), "--json"], 0);
@@ -86,7 +46,7 @@ fn clean_claims_exit_0_with_the_contract_fields() {
 
 #[test]
 fn a_rejected_claim_exits_1_and_names_rule_category_line_and_fix() {
-    let env = Env::with_sample();
+    let env = with_sample();
     let mut claim = fixture("professional.json");
     claim["lines"][1]["place_of_service"] = "30".into();
     claim["diagnoses"][1]["code"] = "S72001".into();
@@ -120,7 +80,7 @@ fn a_rejected_claim_exits_1_and_names_rule_category_line_and_fix() {
 
 #[test]
 fn warnings_alone_exit_0_and_text_output_groups_by_line() {
-    let env = Env::with_sample();
+    let env = with_sample();
     let mut claim = fixture("professional.json");
     claim["lines"][1]["charge"] = 0.into();
     claim["total_charge"] = 15000.into();
@@ -138,7 +98,7 @@ fn warnings_alone_exit_0_and_text_output_groups_by_line() {
 
 #[test]
 fn an_837_is_scrubbed_claim_by_claim() {
-    let env = Env::with_sample();
+    let env = with_sample();
     let src = b"ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *260601*1200*^*00501*000000001*0*P*:~\
 GS*HC*SUBMITTER*RECEIVER*20260601*1200*1*X*005010X222A1~ST*837*0001*005010X222A1~\
 BHT*0019*00*0123*20260601*1023*CH~NM1*41*2*SYNTHETIC CLINIC*****46*TGJ23~PER*IC*ANN*TE*5555551234~\
@@ -158,7 +118,7 @@ SE*21*0001~GE*1*1~IEA*1*000000001~";
 
 #[test]
 fn bad_input_is_exit_2_with_the_file_named() {
-    let env = Env::with_sample();
+    let env = with_sample();
     let o = env.run(&["scrub", "/nonexistent/claims.json"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("/nonexistent/claims.json"));
@@ -174,7 +134,7 @@ fn bad_input_is_exit_2_with_the_file_named() {
 
 #[test]
 fn mce_lists_installed_by_data_import_drive_the_mce_rules() {
-    let env = Env::with_sample();
+    let env = with_sample();
     let lists = repo("crates/mce/tests/fixtures");
     let o = env.run(&["data", "import", lists.to_str().unwrap()]);
     let text = String::from_utf8_lossy(&o.stdout);
@@ -209,7 +169,7 @@ fn mce_lists_installed_by_data_import_drive_the_mce_rules() {
 
 #[test]
 fn a_broken_mce_list_installs_nothing_and_names_file_and_line() {
-    let env = Env::with_sample();
+    let env = with_sample();
     let p = env.file(
         "dx_unspecified.csv",
         b"code,code_system,edit,flag,parameter,effective_start,effective_end,versions
@@ -227,7 +187,7 @@ fn a_broken_mce_list_installs_nothing_and_names_file_and_line() {
 
 #[test]
 fn ncci_tables_installed_by_data_import_drive_ptp_mue_and_add_on_rules() {
-    let env = Env::with_sample();
+    let env = with_sample();
     let mut claim = fixture("professional.json");
     claim["lines"][0]["procedure"] = "93000".into();
     claim["lines"][0]["modifiers"] = serde_json::json!([]);
@@ -273,7 +233,7 @@ fn ncci_tables_installed_by_data_import_drive_ptp_mue_and_add_on_rules() {
 
 #[test]
 fn payer_rules_from_a_file_add_findings_and_bad_files_exit_2() {
-    let env = Env::with_sample();
+    let env = with_sample();
     let mut claim = fixture("professional.json");
     claim["lines"][1]["procedure"] = "72148".into();
     let p = env.file("mri.json", serde_json::to_string(&claim).unwrap().as_bytes());
@@ -299,7 +259,7 @@ fn payer_rules_from_a_file_add_findings_and_bad_files_exit_2() {
 
 #[test]
 fn without_releases_the_codes_are_reported_unchecked() {
-    let env = Env { dir: tempfile::tempdir().unwrap() };
+    let env = Env::new();
     let prof = repo("crates/scrub/tests/fixtures/professional.json");
     let v = env.json(&["scrub", prof.to_str().unwrap(), "--json"], 0);
     let f = &v["claims"][0]["findings"];
@@ -311,7 +271,7 @@ fn without_releases_the_codes_are_reported_unchecked() {
 
 #[test]
 fn ipps_tables_install_together_as_a_dated_release() {
-    let env = Env::with_sample();
+    let env = with_sample();
     let dir = repo("crates/drg/tests/fixtures");
     let o = env.run(&["data", "import", dir.to_str().unwrap()]);
     let text = String::from_utf8_lossy(&o.stdout);
@@ -341,7 +301,7 @@ fn ipps_tables_install_together_as_a_dated_release() {
 #[test]
 fn cms_add_on_zip_installs_its_spreadsheet_and_skips_the_fixed_width_file() {
     use std::io::Write;
-    let env = Env { dir: tempfile::tempdir().unwrap() };
+    let env = Env::new();
     let xlsx = std::fs::read(repo("crates/ncci/tests/fixtures/xlsx/AOC_V2026Q2-MCR.xlsx")).unwrap();
     let mut buf = std::io::Cursor::new(Vec::new());
     {
