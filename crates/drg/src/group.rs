@@ -677,6 +677,15 @@ pub fn group(defs: &Definitions, input: &GroupInput) -> GroupOutput {
             }
         }
     }
+    // The family taking any (other) O.R. procedure that the principal diagnosis is listed for.
+    let pdx_any_or = lists
+        .iter()
+        .filter(|m| {
+            defs.list_name(m.list).ends_with("PDX")
+                && m.drgs.iter().all(|d| in_mdc(*d) && defs.takes_any_or_procedure(*d))
+        })
+        .min_by_key(|m| m.drgs.first().copied())
+        .map(|m| m.drgs.clone());
     let family: Vec<u16> = match (pre, best, any_or) {
         (Some((f, why)), _, _) => {
             reasons.push(why);
@@ -696,21 +705,8 @@ pub fn group(defs: &Definitions, input: &GroupInput) -> GroupOutput {
         }
         // An O.R. procedure and a principal diagnosis listed for a family that takes any (other)
         // O.R. procedure (823–825, 829–830…).
-        (None, None, true)
-            if lists.iter().any(|m| {
-                defs.list_name(m.list).ends_with("PDX")
-                    && m.drgs.iter().all(|d| in_mdc(*d) && defs.takes_any_or_procedure(*d))
-            }) =>
-        {
-            let f = lists
-                .iter()
-                .filter(|m| {
-                    defs.list_name(m.list).ends_with("PDX")
-                        && m.drgs.iter().all(|d| in_mdc(*d) && defs.takes_any_or_procedure(*d))
-                })
-                .min_by_key(|m| m.drgs.first().copied())
-                .map(|m| m.drgs.clone())
-                .unwrap_or_default();
+        (None, None, true) if pdx_any_or.is_some() => {
+            let f = pdx_any_or.unwrap_or_default();
             reasons.push(format!(
                 "surgical: an O.R. procedure with a principal diagnosis of DRGs {}, which take any other O.R. procedure",
                 drg_list(&f)
