@@ -339,7 +339,12 @@ fn family_for_pdx(
 ) -> Option<Vec<u16>> {
     let first = drgs.first().map_or("", |d| defs.title_stem(*d));
     if drgs.iter().all(|d| defs.title_stem(*d) == first) {
-        return Some(drgs.to_vec());
+        // One family: when principal-diagnosis lists name it, the principal diagnosis must be
+        // on one (826–828 for myeloproliferative disorders, not 820–822).
+        let named = defs.diagnosis_lists_naming(drgs).iter().any(|n| n.ends_with("PDX"));
+        let on =
+            pdx_lists.iter().any(|m| m.drgs == drgs && defs.list_name(m.list).ends_with("PDX"));
+        return (!named || on).then(|| drgs.to_vec());
     }
     let families = defs.split_by_title(drgs);
     let keys: Vec<String> = pdx_lists
@@ -419,7 +424,7 @@ fn medical_family(
         .iter()
         .filter(|m| {
             let name = defs.list_name(m.list);
-            name.ends_with("PDX") && !name.contains("SDX")
+            (name.ends_with("PDX") && !name.contains("SDX")) || name == "PDX OR SDX"
         })
         .filter(|m| m.drgs.iter().all(medical))
         .filter(|m| sdx_met(m))
@@ -430,10 +435,22 @@ fn medical_family(
         candidates.iter().filter(|m| procedure_met(&m.drgs)).collect();
     let pool: Vec<&crate::definitions::Membership> =
         if met.is_empty() { candidates } else { met.into_iter().copied().collect() };
-    pool.into_iter()
+    let family = pool
+        .into_iter()
         .min_by_key(|m| m.drgs.first().copied())
         .map(|m| m.drgs.clone())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    // A list over families split by the outcome (acute myocardial infarction discharged alive,
+    // 280–282, or expired, 283–285): the one the discharge status says.
+    let families = defs.split_by_title(&family);
+    if families.len() > 1 {
+        let died = input.discharge_status == 20;
+        if let Some(f) = families.iter().find(|f| defs.title_stem(f[0]).contains("expired") == died)
+        {
+            return f.clone();
+        }
+    }
+    family
 }
 
 /// The MDC of the principal diagnosis: MDC 12 or 13 by sex for the codes in both (an unknown
