@@ -317,20 +317,22 @@ impl Grouper<'_> {
         let cm = |c: &str| System::Icd10Cm.normalize(c).ok();
         // Secondary diagnoses that are not codes stay in place as NEITHER.
         let sdx_keys: Vec<Option<CodeKey>> = claim.sdx.iter().map(|(c, _)| cm(c)).collect();
+        let status: u8 = claim.discharge_status.parse().unwrap_or(0);
+        let sdx: Vec<(CodeKey, Option<char>)> = claim
+            .sdx
+            .iter()
+            .zip(&sdx_keys)
+            .filter_map(|((_, poa), k)| k.map(|k| (k, *poa)))
+            .collect();
         let out = match cm(&claim.pdx.0) {
             Some(pdx) => group(
                 defs,
                 &GroupInput {
                     age: u32::try_from(claim.age).unwrap_or(0),
                     sex: claim.sex,
-                    discharge_status: claim.discharge_status.parse().unwrap_or(0),
+                    discharge_status: status,
                     pdx,
-                    sdx: claim
-                        .sdx
-                        .iter()
-                        .zip(&sdx_keys)
-                        .filter_map(|((_, poa), k)| k.map(|k| (k, *poa)))
-                        .collect(),
+                    sdx,
                     procedures: claim
                         .procedures
                         .iter()
@@ -345,17 +347,7 @@ impl Grouper<'_> {
                 mdc: 0,
                 severity: "NONE",
                 return_code: "INVALID_PDX",
-                sdx: sdx_keys
-                    .iter()
-                    .flatten()
-                    .map(|k| match defs.cc(k) {
-                        None => SdxFlag::Neither,
-                        Some(c) if c.alive_only && claim.discharge_status == "20" => {
-                            SdxFlag::Excluded(c.level)
-                        }
-                        Some(c) => SdxFlag::Counts(c.level),
-                    })
-                    .collect(),
+                sdx: crate::group::sdx_flags(defs, &sdx, None, status == 20, &mut Vec::new()),
                 reasons: vec![format!(
                     "{:?} is not an ICD-10-CM code: ungroupable (DRG 999)",
                     claim.pdx.0

@@ -65,11 +65,13 @@ pub struct Definitions {
     /// Surgical hierarchy rank by DRG (lower ranks first).
     surgical_rank: FxHashMap<u16, u32>,
     lists: Vec<String>,
-    /// DRGs no procedure list names, and those whose list is "any other O.R. procedure" (worked
-    /// out after loading, not stored): the surgical ones are the "any O.R. procedure" families
-    /// (853–858, 876, 939–941, 823–825…).
+    /// DRGs no procedure list names (worked out after loading, not stored).
     #[serde(skip)]
     without_procedure_lists: FxHashSet<u16>,
+    /// DRGs whose procedure list is "any other O.R. procedure not listed in DRGs …" (worked out
+    /// after loading, not stored).
+    #[serde(skip)]
+    any_other_or: FxHashSet<u16>,
     /// DRG sets whose logic names a second procedure (an `AND …` procedure list; worked out after
     /// loading, not stored).
     #[serde(skip)]
@@ -270,6 +272,7 @@ impl Definitions {
             surgical_rank,
             lists,
             without_procedure_lists: FxHashSet::default(),
+            any_other_or: FxHashSet::default(),
             dx_lists_by_drgs: FxHashMap::default(),
             and_procedure_lists: FxHashSet::default(),
             stems: FxHashMap::default(),
@@ -286,9 +289,7 @@ impl Definitions {
             self.pr.values().flatten().flat_map(|m| m.drgs.iter().copied()).collect();
         self.without_procedure_lists =
             self.drgs.keys().copied().filter(|d| !named.contains(d)).collect();
-        // "Any other O.R. procedure not listed in DRGs …": such a family takes any O.R.
-        // procedure too.
-        let any_other: Vec<u16> = self
+        self.any_other_or = self
             .pr
             .values()
             .flatten()
@@ -299,7 +300,6 @@ impl Definitions {
             })
             .flat_map(|m| m.drgs.iter().copied())
             .collect();
-        self.without_procedure_lists.extend(any_other);
         let mut by: FxHashMap<Vec<u16>, Vec<u16>> = FxHashMap::default();
         for (_, memberships) in self.dx.values() {
             for m in memberships {
@@ -389,10 +389,12 @@ impl Definitions {
         out
     }
 
-    /// Whether `drg` is a surgical DRG that takes any O.R. procedure (no procedure list names
-    /// it: the principal diagnosis alone chooses it, as in 853–858, 876, 939–941).
+    /// Whether `drg` is a surgical DRG that takes any O.R. procedure: no procedure list names it
+    /// (the principal diagnosis alone chooses it, as in 853–858, 876, 939–941), or its list is
+    /// "any other O.R. procedure" (823–825, 829–830).
     pub fn takes_any_or_procedure(&self, drg: u16) -> bool {
-        self.without_procedure_lists.contains(&drg) && self.drg(drg).is_some_and(|d| d.surgical)
+        (self.without_procedure_lists.contains(&drg) || self.any_other_or.contains(&drg))
+            && self.drg(drg).is_some_and(|d| d.surgical)
     }
 
     /// The first day a version is in force: `vNN` on October 1 opening fiscal year NN − 17

@@ -558,20 +558,24 @@ fn substance_use_drg(defs: &Definitions, input: &GroupInput) -> Vec<u16> {
     if rehab { vec![895] } else { vec![896, 897] }
 }
 
-/// Groups one claim with one version's definitions.
-pub fn group(defs: &Definitions, input: &GroupInput) -> GroupOutput {
-    let died = input.discharge_status == 20;
-    let mut reasons = Vec::new();
-    let mut flags: Vec<SdxFlag> = input
-        .sdx
-        .iter()
+/// Each secondary diagnosis's CC/MCC flag before the DRG is known: excluded by the principal
+/// diagnosis (when there is one to exclude by) or by death for "MCC only if discharged alive",
+/// with the reason for each exclusion.
+pub(crate) fn sdx_flags(
+    defs: &Definitions,
+    sdx: &[(CodeKey, Option<char>)],
+    pdx: Option<&CodeKey>,
+    died: bool,
+    reasons: &mut Vec<String>,
+) -> Vec<SdxFlag> {
+    sdx.iter()
         .map(|(code, _)| match defs.cc(code) {
             None => SdxFlag::Neither,
-            Some(c) if defs.excluded_by(code, &input.pdx) => {
+            Some(c) if pdx.is_some_and(|p| defs.excluded_by(code, p)) => {
                 reasons.push(format!(
                     "{code} ({}) excluded: the principal diagnosis {} is in its CC exclusion list{}",
                     level_name(c.level),
-                    input.pdx,
+                    pdx.map(CodeKey::as_str).unwrap_or_default(),
                     c.pdx_collection.map(|n| format!(" {n:04}")).unwrap_or_default()
                 ));
                 SdxFlag::Excluded(c.level)
@@ -585,7 +589,14 @@ pub fn group(defs: &Definitions, input: &GroupInput) -> GroupOutput {
             }
             Some(c) => SdxFlag::Counts(c.level),
         })
-        .collect();
+        .collect()
+}
+
+/// Groups one claim with one version's definitions.
+pub fn group(defs: &Definitions, input: &GroupInput) -> GroupOutput {
+    let died = input.discharge_status == 20;
+    let mut reasons = Vec::new();
+    let mut flags = sdx_flags(defs, &input.sdx, Some(&input.pdx), died, &mut reasons);
     let Some((markers, lists)) = defs.diagnosis(&input.pdx) else {
         reasons.push(format!(
             "{} is not a principal diagnosis of MS-DRG {}: ungroupable (DRG 999)",
