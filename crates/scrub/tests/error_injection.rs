@@ -24,6 +24,20 @@ fn gunzip(path: &Path) -> String {
     String::from_utf8(generate::read_gz(path)).expect("UTF-8")
 }
 
+/// Moves a two-line base claim (its dates and its lines' dates) to `date`.
+fn set_dates(c: &mut serde_json::Value, date: &str) {
+    for p in [
+        "/from",
+        "/to",
+        "/lines/0/date_from",
+        "/lines/0/date_to",
+        "/lines/1/date_from",
+        "/lines/1/date_to",
+    ] {
+        *c.pointer_mut(p).expect("date") = date.into();
+    }
+}
+
 /// Codes of an MCE list file (first column), for filtering.
 fn mce_codes(name: &str) -> HashSet<String> {
     let text = std::fs::read_to_string(shared().join("mce/fy2026").join(name)).unwrap_or_default();
@@ -164,16 +178,7 @@ fn injected_errors_are_found_and_clean_claims_pass() {
             c["diagnoses"][1]["code"] = "S72001".into()
         }),
         (Category::ReleaseMissing, "professional", |c| {
-            for p in [
-                "/from",
-                "/to",
-                "/lines/0/date_from",
-                "/lines/0/date_to",
-                "/lines/1/date_from",
-                "/lines/1/date_to",
-            ] {
-                *c.pointer_mut(p).expect("date") = "2019-05-04".into();
-            }
+            set_dates(c, "2019-05-04");
         }),
         (Category::NpiInvalid, "professional", |c| c["providers"][0]["npi"] = "1234567890".into()),
         (Category::TaxonomyInvalid, "professional", |c| {
@@ -230,16 +235,7 @@ fn injected_errors_are_found_and_clean_claims_pass() {
         (Category::SexConflict, "professional", |c| {
             c["subscriber"]["person"]["sex"] = "M".into();
             c["diagnoses"][1]["code"] = "F3281".into();
-            for p in [
-                "/from",
-                "/to",
-                "/lines/0/date_from",
-                "/lines/0/date_to",
-                "/lines/1/date_from",
-                "/lines/1/date_to",
-            ] {
-                *c.pointer_mut(p).expect("date") = "2024-03-04".into();
-            }
+            set_dates(c, "2024-03-04");
         }),
     ];
     let per_case = 20;
