@@ -229,13 +229,6 @@ impl DataDir {
         Ok(self.open_tables("ncci", ncci::Tables::from_bytes)?.pop())
     }
 
-    /// The installed MS-DRG definitions, oldest version first.
-    pub fn open_msdrg(&self) -> Result<Vec<drg::Definitions>, Error> {
-        let mut out = self.open_tables("msdrg", drg::Definitions::from_bytes)?;
-        out.sort_by_key(drg::Definitions::effective_from);
-        Ok(out)
-    }
-
     /// The installed MS-DRG definitions in force on any of `dates` or named in `versions`
     /// (`v43.1`), oldest first: a batch of claims opens only the versions it needs.
     pub fn open_msdrg_for(
