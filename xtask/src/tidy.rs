@@ -22,6 +22,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("claim-model", &["code-sets"]),
     ("x12-claims", &["x12", "claim-model", "code-sets"]),
     ("scrub", &["claim-model", "code-sets", "mce", "ncci"]),
+    ("ledger", &["claim-model", "code-sets"]),
     ("xtask", &[]),
 ];
 
