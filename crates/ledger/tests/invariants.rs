@@ -17,14 +17,14 @@ fn day() -> Date {
 }
 
 /// One line's charge, and how the payer split it: paid, and adjustments (group, carc, cents).
-fn line_strategy() -> impl Strategy<Value = (i64, Vec<(usize, usize, i64)>)> {
+/// A line: its charge and its adjustments (group index, CARC index, per mille of half the charge).
+type GenLine = (i64, Vec<(usize, usize, i64)>);
+
+fn line_strategy() -> impl Strategy<Value = GenLine> {
     (1i64..500_000, prop::collection::vec((0usize..5, 0usize..6, 0i64..1000), 0..4))
 }
 
-fn build(
-    lines: &[(i64, Vec<(usize, usize, i64)>)],
-    status: &str,
-) -> (Vec<LineToPost>, ClaimPayment) {
+fn build(lines: &[GenLine], status: &str) -> (Vec<LineToPost>, ClaimPayment) {
     let mut billed = Vec::new();
     let mut svcs = Vec::new();
     for (i, (charge, adjs)) in lines.iter().enumerate() {
