@@ -23,6 +23,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("x12-claims", &["x12", "claim-model", "code-sets"]),
     ("scrub", &["claim-model", "code-sets", "mce", "ncci"]),
     ("ledger", &["claim-model", "code-sets"]),
+    ("store", &["claim-model", "code-sets", "ledger"]),
     ("xtask", &[]),
 ];
 

@@ -12,8 +12,10 @@
 //! - [`lifecycle`]: the claim's states and the transitions allowed between them.
 //! - [`denial`]: denial categories from the adjustment reason codes, and the appeal deadline.
 //! - [`aging`]: A/R aging buckets.
+//! - [`build`]: claims (837P/837I, primary and later payers) from encounters.
 
 pub mod aging;
+pub mod build;
 pub mod denial;
 pub mod lifecycle;
 pub mod posting;

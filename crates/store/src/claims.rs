@@ -1,0 +1,841 @@
+//! Claims: built from coded encounters, scrubbed, moved through the lifecycle (every transition
+//! checked by `ledger::lifecycle` and recorded with who, when and why), and submitted in batches.
+
+use std::collections::HashMap;
+
+use claim_model::{Address, Cents, Claim, ClaimKind, Poa};
+use code_sets::Date;
+use ledger::build::{ChargeFacts, CoverageFacts, EncounterToBill, PersonFacts, ProviderFacts};
+use ledger::lifecycle::ClaimState;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::sql::{V, audit, date, insert, insert_many, reserve};
+use crate::{Actor, Context, Error, Result, Store};
+
+/// What `build_claims` did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct BuildSummary {
+    /// Claims created.
+    pub claims: usize,
+    /// Their total charge.
+    pub total_cents: i64,
+    /// Encounters left unbilled, with the reason.
+    pub skipped: Vec<(i64, String)>,
+}
+
+/// A claim as stored.
+#[derive(Clone, Debug)]
+pub struct StoredClaim {
+    /// ID.
+    pub id: i64,
+    /// Practice.
+    pub practice_id: i64,
+    /// Payer.
+    pub payer_id: i64,
+    /// The claim as it goes out.
+    pub claim: Claim,
+    /// Lifecycle state.
+    pub state: ClaimState,
+    /// The payer's trading partner, when set.
+    pub trading_partner_id: Option<i64>,
+}
+
+/// A claim sent in a batch, as the batch records it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BatchedClaim {
+    /// The claim.
+    pub claim_id: i64,
+    /// ST02 of its transaction set.
+    pub set_control: String,
+    /// GS06 of its functional group.
+    pub group_control: i64,
+}
+
+/// A batch to record.
+#[derive(Clone, Debug)]
+pub struct NewBatch {
+    /// The clearinghouse.
+    pub trading_partner_id: i64,
+    /// ISA13.
+    pub interchange_control: i64,
+    /// `837P`, `837I` or `837` (both).
+    pub kind: String,
+    /// Where the file was written.
+    pub file_name: String,
+    /// SHA-256 of the file.
+    pub sha256: String,
+    /// The claims in it.
+    pub claims: Vec<BatchedClaim>,
+}
+
+fn person(r: &AnyRow, pre: &str) -> PersonFacts {
+    let g = |c: &str| r.get::<String, _>(format!("{pre}{c}").as_str());
+    PersonFacts {
+        last: g("last_name"),
+        first: g("first_name"),
+        birth_date: g("birth_date").parse().ok(),
+        sex: g("sex").chars().next().unwrap_or('U'),
+        address: Some(Address {
+            lines: vec![g("address").into()],
+            city: g("city").into(),
+            state: g("state").into(),
+            postal_code: g("zip").into(),
+            country: Default::default(),
+        }),
+    }
+}
+
+fn poa(s: &str) -> Option<Poa> {
+    Some(match s {
+        "Y" => Poa::Yes,
+        "N" => Poa::No,
+        "U" => Poa::Unknown,
+        "W" => Poa::Undetermined,
+        "1" => Poa::Exempt,
+        _ => return None,
+    })
+}
+
+impl Store {
+    /// The patient control number prefix and organization of each practice.
+    async fn prefixes(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+    ) -> Result<HashMap<i64, (String, i64)>> {
+        let rows = sqlx::query("SELECT id, claim_prefix, org_id FROM practice")
+            .fetch_all(conn)
+            .await
+            .ctx("reading practices")?;
+        Ok(rows.iter().map(|r| (r.get::<i64, _>(0), (r.get(1), r.get(2)))).collect())
+    }
+
+    /// Loads the coded encounters not yet billed (of one practice, or all).
+    async fn encounters_to_bill(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        practice: Option<i64>,
+    ) -> Result<Vec<(EncounterToBill, i64, i64)>> {
+        let p = practice.unwrap_or(0);
+        let rows = sqlx::query(
+            "SELECT e.id, e.practice_id, e.patient_id, e.kind, e.service_date, e.admission_date, e.discharge_date, \
+             e.discharge_status, e.type_of_bill, e.rendering_id, e.operating_id, e.referring_id, \
+             p.last_name AS p_last_name, p.first_name AS p_first_name, p.birth_date AS p_birth_date, p.sex AS p_sex, \
+             p.address AS p_address, p.city AS p_city, p.state AS p_state, p.zip AS p_zip, \
+             pr.name, pr.npi, pr.tax_id, pr.taxonomy, pr.address, pr.city, pr.state, pr.zip, \
+             COALESCE(l.place_of_service, '11') AS pos \
+             FROM encounter e JOIN patient p ON p.id = e.patient_id JOIN practice pr ON pr.id = e.practice_id \
+             LEFT JOIN location l ON l.id = e.location_id \
+             WHERE e.status = 'coded' AND ($1 = 0 OR e.practice_id = $1) ORDER BY e.id",
+        )
+        .bind(p)
+        .fetch_all(&mut *conn)
+        .await
+        .ctx("reading coded encounters")?;
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let providers: HashMap<i64, ProviderFacts> = sqlx::query(
+            "SELECT id, npi, last_name, first_name, taxonomy FROM provider WHERE ($1 = 0 OR practice_id = $1)",
+        )
+        .bind(p)
+        .fetch_all(&mut *conn)
+        .await
+        .ctx("reading providers")?
+        .iter()
+        .map(|r| {
+            (
+                r.get::<i64, _>(0),
+                ProviderFacts {
+                    npi: r.get(1),
+                    last: r.get(2),
+                    first: r.get(3),
+                    taxonomy: r.get(4),
+                    ..Default::default()
+                },
+            )
+        })
+        .collect();
+        let mut coverages: HashMap<i64, Vec<(CoverageFacts, Date, Date)>> = HashMap::new();
+        for r in sqlx::query(
+            "SELECT c.id, c.patient_id, c.payer_id, c.rank, c.member_id, c.group_number, c.relationship, \
+             c.subscriber_last, c.subscriber_first, c.subscriber_birth_date, c.subscriber_sex, c.msp_type, \
+             c.effective_from, c.effective_to, y.name, y.payer_code, y.filing_indicator \
+             FROM coverage c JOIN payer y ON y.id = c.payer_id JOIN patient p ON p.id = c.patient_id \
+             WHERE ($1 = 0 OR p.practice_id = $1)",
+        )
+        .bind(p)
+        .fetch_all(&mut *conn)
+        .await
+        .ctx("reading coverages")?
+        {
+            let sub_last: String = r.get("subscriber_last");
+            let cov = CoverageFacts {
+                id: r.get("id"),
+                payer_id: r.get("payer_id"),
+                rank: r.get::<i64, _>("rank") as u8,
+                payer: (r.get("name"), r.get("payer_code")),
+                filing_indicator: r.get("filing_indicator"),
+                member_id: r.get("member_id"),
+                group_number: r.get("group_number"),
+                relationship: r.get("relationship"),
+                subscriber: (!sub_last.is_empty()).then(|| PersonFacts {
+                    last: sub_last.clone(),
+                    first: r.get("subscriber_first"),
+                    birth_date: r.get::<String, _>("subscriber_birth_date").parse().ok(),
+                    sex: r.get::<String, _>("subscriber_sex").chars().next().unwrap_or('U'),
+                    address: None,
+                }),
+                msp_type: r.get("msp_type"),
+            };
+            let from = date(&r, "effective_from").unwrap_or(Date::fiscal_year_start(1900));
+            let to = date(&r, "effective_to").unwrap_or(Date::fiscal_year_start(9000));
+            coverages.entry(r.get("patient_id")).or_default().push((cov, from, to));
+        }
+        let mut dx: HashMap<i64, Vec<(String, Option<Poa>)>> = HashMap::new();
+        for r in sqlx::query(
+            "SELECT d.encounter_id, d.code, d.poa FROM encounter_diagnosis d JOIN encounter e ON e.id = d.encounter_id \
+             WHERE e.status = 'coded' AND ($1 = 0 OR e.practice_id = $1) ORDER BY d.encounter_id, d.seq",
+        )
+        .bind(p)
+        .fetch_all(&mut *conn)
+        .await
+        .ctx("reading diagnoses")?
+        {
+            dx.entry(r.get(0)).or_default().push((r.get(1), poa(&r.get::<String, _>(2))));
+        }
+        let mut px: HashMap<i64, Vec<(String, Option<Date>)>> = HashMap::new();
+        for r in sqlx::query(
+            "SELECT d.encounter_id, d.code, d.performed FROM encounter_procedure d JOIN encounter e ON e.id = d.encounter_id \
+             WHERE e.status = 'coded' AND ($1 = 0 OR e.practice_id = $1) ORDER BY d.encounter_id, d.seq",
+        )
+        .bind(p)
+        .fetch_all(&mut *conn)
+        .await
+        .ctx("reading procedures")?
+        {
+            px.entry(r.get(0)).or_default().push((r.get(1), date(&r, "performed")));
+        }
+        let mut charges: HashMap<i64, Vec<ChargeFacts>> = HashMap::new();
+        for r in sqlx::query(
+            "SELECT c.encounter_id, c.code, c.modifiers, c.revenue_code, c.units, c.charge_cents, c.service_date, c.pointers \
+             FROM charge c JOIN encounter e ON e.id = c.encounter_id \
+             WHERE e.status = 'coded' AND ($1 = 0 OR e.practice_id = $1) ORDER BY c.encounter_id, c.seq",
+        )
+        .bind(p)
+        .fetch_all(&mut *conn)
+        .await
+        .ctx("reading charges")?
+        {
+            let mods: String = r.get(2);
+            let ptrs: String = r.get(7);
+            charges.entry(r.get(0)).or_default().push(ChargeFacts {
+                code: r.get(1),
+                modifiers: mods.split(',').filter(|m| !m.is_empty()).map(str::to_string).collect(),
+                revenue_code: r.get(3),
+                units: r.get(4),
+                charge: Cents(r.get(5)),
+                date: date(&r, "service_date").unwrap_or(Date::fiscal_year_start(2000)),
+                pointers: ptrs.split(',').filter_map(|p| p.parse().ok()).collect(),
+            });
+        }
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let id: i64 = r.get("id");
+            let service = date(r, "service_date").unwrap_or(Date::fiscal_year_start(2000));
+            let kind: String = r.get("kind");
+            let institutional = kind != "professional";
+            let provider =
+                |col: &str| r.get::<Option<i64>, _>(col).and_then(|i| providers.get(&i).cloned());
+            let mut covs: Vec<CoverageFacts> = coverages
+                .get(&r.get::<i64, _>("patient_id"))
+                .into_iter()
+                .flatten()
+                .filter(|(_, from, to)| *from <= service && service <= *to)
+                .map(|(c, _, _)| c.clone())
+                .collect();
+            covs.sort_by_key(|c| c.rank);
+            let enc = EncounterToBill {
+                encounter_id: id,
+                kind: if institutional {
+                    ClaimKind::Institutional
+                } else {
+                    ClaimKind::Professional
+                },
+                billing: ProviderFacts {
+                    last: r.get("name"),
+                    first: String::new(),
+                    npi: r.get("npi"),
+                    taxonomy: r.get("taxonomy"),
+                    tax_id: r.get("tax_id"),
+                    address: Some(Address {
+                        lines: vec![r.get::<String, _>("address").into()],
+                        city: r.get::<String, _>("city").into(),
+                        state: r.get::<String, _>("state").into(),
+                        postal_code: r.get::<String, _>("zip").into(),
+                        country: Default::default(),
+                    }),
+                },
+                rendering: provider("rendering_id"),
+                operating: provider("operating_id"),
+                referring: provider("referring_id"),
+                place_of_service: r.get("pos"),
+                type_of_bill: r.get("type_of_bill"),
+                admission: date(r, "admission_date"),
+                discharge: date(r, "discharge_date"),
+                discharge_status: r.get("discharge_status"),
+                patient: person(r, "p_"),
+                diagnoses: dx.remove(&id).unwrap_or_default(),
+                procedures: px.remove(&id).unwrap_or_default(),
+                charges: charges.remove(&id).unwrap_or_default(),
+                coverages: covs,
+            };
+            out.push((enc, r.get("practice_id"), r.get("patient_id")));
+        }
+        Ok(out)
+    }
+
+    /// Builds the primary claim of every coded encounter not yet billed (one practice, or all),
+    /// in one transaction: the claim (837P or 837I, with `drg` naming the MS-DRG of an
+    /// inpatient claim), its lines, a charge entry per line owed by the primary payer, and the
+    /// `draft` state; the encounter becomes `billed`. Encounters with no charges or no coverage in
+    /// force on the date of service are left coded and listed in the summary.
+    pub async fn build_claims(
+        &self,
+        actor: &Actor,
+        practice: Option<i64>,
+        today: Date,
+        drg: &(dyn Fn(&Claim) -> String + Sync),
+    ) -> Result<BuildSummary> {
+        let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
+        let encounters = self.encounters_to_bill(&mut tx, practice).await?;
+        let prefixes = self.prefixes(&mut tx).await?;
+        let mut summary = BuildSummary::default();
+        let first_id = reserve(&mut tx, "claim", encounters.len() as i64).await?;
+        let now = crate::now();
+        let (mut claim_rows, mut line_rows, mut journal_rows, mut event_rows, mut billed) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for (n, (enc, practice_id, patient_id)) in encounters.iter().enumerate() {
+            let id = first_id + n as i64;
+            if enc.charges.is_empty() {
+                summary.skipped.push((enc.encounter_id, "no charges".into()));
+                continue;
+            }
+            let (prefix, org_id) = prefixes.get(practice_id).cloned().unwrap_or_default();
+            let pcn =
+                ledger::build::patient_control_number(&prefix, id as u64).ok_or_else(|| {
+                    Error::Invalid(format!(
+                        "patient control number {prefix}{id} is longer than 17 characters"
+                    ))
+                })?;
+            let Some(claim) = ledger::build::claim_for(enc, 1, &pcn, &[]) else {
+                summary.skipped.push((enc.encounter_id, "no coverage in force on the date of service: bill the patient or add the coverage".into()));
+                continue;
+            };
+            let cov = &enc.coverages[0];
+            let drg_code =
+                if enc.kind == ClaimKind::Institutional { drg(&claim) } else { String::new() };
+            let body = serde_json::to_string(&claim)
+                .map_err(|e| Error::Invalid(format!("claim {pcn}: {e}")))?;
+            let from = claim.from.unwrap_or(today);
+            let to = claim.to.unwrap_or(from);
+            summary.claims += 1;
+            summary.total_cents += claim.total_charge.0;
+            claim_rows.push(vec![
+                V::I(id),
+                V::I(org_id),
+                V::I(*practice_id),
+                V::I(*patient_id),
+                V::I(enc.encounter_id),
+                V::I(cov.id),
+                V::I(cov.payer_id),
+                V::I(1),
+                V::I(id),
+                V::T(
+                    if enc.kind == ClaimKind::Institutional {
+                        "institutional"
+                    } else {
+                        "professional"
+                    }
+                    .into(),
+                ),
+                V::T(pcn.clone()),
+                V::T("draft".into()),
+                V::I(claim.total_charge.0),
+                from.into(),
+                to.into(),
+                V::T(drg_code),
+                V::T(body),
+                V::T(now.clone()),
+                V::T(now.clone()),
+            ]);
+            for (i, l) in claim.lines.iter().enumerate() {
+                let service = l.date_from.unwrap_or(from);
+                line_rows.push(vec![
+                    V::I(id),
+                    V::I(i as i64),
+                    V::T(l.procedure.to_string()),
+                    V::T(l.modifiers.join(",")),
+                    V::T(l.revenue_code.to_string()),
+                    V::I(l.units.0),
+                    V::I(l.charge.0),
+                    service.into(),
+                ]);
+                journal_rows.push(vec![
+                    V::I(*practice_id),
+                    V::I(id),
+                    V::NI(Some(i as i64)),
+                    V::T("payer".into()),
+                    V::NI(Some(cov.payer_id)),
+                    V::I(*patient_id),
+                    V::T("charge".into()),
+                    V::I(l.charge.0),
+                    V::T(String::new()),
+                    V::T(String::new()),
+                    today.into(),
+                    service.into(),
+                    service.into(),
+                    V::T(now.clone()),
+                ]);
+            }
+            event_rows.push(vec![
+                V::I(id),
+                V::T(now.clone()),
+                V::T(actor.0.clone()),
+                V::T(String::new()),
+                V::T("draft".into()),
+                V::T("built from encounter".into()),
+            ]);
+            billed.push(enc.encounter_id);
+        }
+        insert_many(
+            &mut tx,
+            "claim",
+            &[
+                "id",
+                "org_id",
+                "practice_id",
+                "patient_id",
+                "encounter_id",
+                "coverage_id",
+                "payer_id",
+                "rank",
+                "account_id",
+                "kind",
+                "pcn",
+                "state",
+                "total_cents",
+                "service_from",
+                "service_to",
+                "drg",
+                "body",
+                "state_at",
+                "created_at",
+            ],
+            &claim_rows,
+        )
+        .await?;
+        insert_many(
+            &mut tx,
+            "claim_line",
+            &[
+                "claim_id",
+                "line_no",
+                "code",
+                "modifiers",
+                "revenue_code",
+                "units",
+                "charge_cents",
+                "service_date",
+            ],
+            &line_rows,
+        )
+        .await?;
+        insert_many(&mut tx, "journal", JOURNAL_COLUMNS, &journal_rows).await?;
+        insert_many(
+            &mut tx,
+            "claim_event",
+            &["claim_id", "at", "actor", "from_state", "to_state", "reason"],
+            &event_rows,
+        )
+        .await?;
+        for chunk in billed.chunks(500) {
+            let ids: Vec<String> = chunk.iter().map(|i| i.to_string()).collect();
+            sqlx::query(&format!(
+                "UPDATE encounter SET status = 'billed' WHERE id IN ({})",
+                ids.join(",")
+            ))
+            .execute(&mut *tx)
+            .await
+            .ctx("marking encounters billed")?;
+        }
+        audit(
+            &mut tx,
+            actor,
+            "build",
+            "claim",
+            None,
+            practice,
+            &format!("{} claims", summary.claims),
+        )
+        .await?;
+        tx.commit().await.ctx("saving the claims")?;
+        Ok(summary)
+    }
+
+    /// Claims in the given states (of one practice, or all), oldest first.
+    pub async fn claims_in(
+        &self,
+        states: &[ClaimState],
+        practice: Option<i64>,
+    ) -> Result<Vec<StoredClaim>> {
+        let names: Vec<String> = states.iter().map(|s| format!("'{}'", s.as_str())).collect();
+        let rows = sqlx::query(&format!(
+            "SELECT c.id, c.practice_id, c.payer_id, c.body, c.state, y.trading_partner_id FROM claim c \
+             JOIN payer y ON y.id = c.payer_id WHERE c.state IN ({}) AND ($1 = 0 OR c.practice_id = $1) ORDER BY c.id",
+            names.join(",")
+        ))
+        .bind(practice.unwrap_or(0))
+        .fetch_all(&self.pool)
+        .await
+        .ctx("reading claims")?;
+        rows.iter().map(stored_claim).collect()
+    }
+
+    /// One claim.
+    pub async fn claim(&self, id: i64) -> Result<StoredClaim> {
+        let row = sqlx::query(
+            "SELECT c.id, c.practice_id, c.payer_id, c.body, c.state, y.trading_partner_id FROM claim c \
+             JOIN payer y ON y.id = c.payer_id WHERE c.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .ctx("reading a claim")?
+        .ok_or_else(|| Error::NotFound(format!("claim {id}")))?;
+        stored_claim(&row)
+    }
+
+    /// Stores scrub results: each claim's findings (JSON) and whether it is clean; a clean claim
+    /// becomes `ready`, one with blocking findings `scrubbed`. Claims no longer in draft,
+    /// scrubbed or ready (submitted meanwhile) are refused, and nothing is written.
+    pub async fn save_scrub(
+        &self,
+        actor: &Actor,
+        results: &[(i64, String, bool)],
+    ) -> Result<(usize, usize)> {
+        let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
+        let now = crate::now();
+        let (mut ready, mut blocked) = (0, 0);
+        let mut events = Vec::new();
+        for (id, findings, clean) in results {
+            let state = state_of(&mut tx, *id).await?;
+            let to = if *clean { ClaimState::Ready } else { ClaimState::Scrubbed };
+            ledger::lifecycle::transition(state, to).map_err(|e| {
+                Error::Invalid(format!("claim {id}: {e}: it was changed after scrubbing began"))
+            })?;
+            sqlx::query("UPDATE claim SET findings = $1, state = $2, state_at = $3 WHERE id = $4")
+                .bind(findings.as_str())
+                .bind(to.as_str())
+                .bind(now.as_str())
+                .bind(*id)
+                .execute(&mut *tx)
+                .await
+                .ctx("saving findings")?;
+            let why = if *clean { "scrubbed clean" } else { "scrubber findings block it" };
+            events.push(vec![
+                V::I(*id),
+                V::T(now.clone()),
+                V::T(actor.0.clone()),
+                V::T(state.as_str().into()),
+                V::T(to.as_str().into()),
+                V::T(why.into()),
+            ]);
+            if *clean {
+                ready += 1;
+            } else {
+                blocked += 1;
+            }
+        }
+        insert_many(
+            &mut tx,
+            "claim_event",
+            &["claim_id", "at", "actor", "from_state", "to_state", "reason"],
+            &events,
+        )
+        .await?;
+        tx.commit().await.ctx("saving scrub results")?;
+        Ok((ready, blocked))
+    }
+
+    /// Moves one claim to `to`, recording who and why (refused when the lifecycle forbids it).
+    pub async fn transition(
+        &self,
+        actor: &Actor,
+        id: i64,
+        to: ClaimState,
+        why: &str,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
+        move_claim(&mut tx, actor, id, to, why).await?;
+        tx.commit().await.ctx("saving the transition")
+    }
+
+    /// The lifecycle of a claim: (when, who, from, to, why).
+    pub async fn claim_history(
+        &self,
+        id: i64,
+    ) -> Result<Vec<(String, String, String, String, String)>> {
+        let rows = sqlx::query("SELECT at, actor, from_state, to_state, reason FROM claim_event WHERE claim_id = $1 ORDER BY id")
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await
+            .ctx("reading the claim's history")?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4))).collect())
+    }
+
+    /// Reserves an interchange control number (ISA13) for a trading partner.
+    pub async fn next_interchange_control(&self, trading_partner_id: i64) -> Result<i64> {
+        let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
+        let n = reserve(&mut tx, &format!("isa13:{trading_partner_id}"), 1).await?;
+        tx.commit().await.ctx("reserving a control number")?;
+        Ok(n)
+    }
+
+    /// A trading partner's envelope identifiers: (ISA06 qualifier and ID, ISA08 qualifier and ID,
+    /// GS02, GS03, submitter name/ID/contact/phone, receiver name/ID, usage).
+    pub async fn trading_partner(&self, id: i64) -> Result<TradingPartner> {
+        let r = sqlx::query("SELECT * FROM trading_partner WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .ctx("reading the trading partner")?
+            .ok_or_else(|| Error::NotFound(format!("trading partner {id}")))?;
+        Ok(TradingPartner {
+            id,
+            name: r.get("name"),
+            sender: (r.get("isa_sender_qualifier"), r.get("isa_sender_id")),
+            receiver: (r.get("isa_receiver_qualifier"), r.get("isa_receiver_id")),
+            application_ids: (r.get("gs_sender"), r.get("gs_receiver")),
+            submitter: (
+                r.get("submitter_name"),
+                r.get("submitter_id"),
+                r.get("contact_name"),
+                r.get("contact_phone"),
+            ),
+            receiver_name: (r.get("receiver_name"), r.get("receiver_id")),
+            usage: r.get("usage_indicator"),
+        })
+    }
+
+    /// Records a written batch in one transaction: every claim must still be `ready` (a claim
+    /// edited or sent meanwhile fails the whole batch) and in no other live batch; each becomes
+    /// `submitted`.
+    pub async fn record_batch(&self, actor: &Actor, org_id: i64, batch: &NewBatch) -> Result<i64> {
+        let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
+        let total: i64 = {
+            let mut t = 0;
+            for c in &batch.claims {
+                let r = sqlx::query("SELECT state, total_cents FROM claim WHERE id = $1")
+                    .bind(c.claim_id)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .ctx("reading a claim")?
+                    .ok_or_else(|| Error::NotFound(format!("claim {}", c.claim_id)))?;
+                let state: String = r.get(0);
+                if state != "ready" {
+                    return Err(Error::Invalid(format!(
+                        "claim {} is {state}, not ready: it changed while the batch was written; nothing was recorded",
+                        c.claim_id
+                    )));
+                }
+                t += r.get::<i64, _>(1);
+            }
+            t
+        };
+        let now = crate::now();
+        let id = insert(
+            &mut tx,
+            "batch",
+            &[
+                ("org_id", org_id.into()),
+                ("trading_partner_id", batch.trading_partner_id.into()),
+                ("interchange_control", batch.interchange_control.into()),
+                ("kind", (&batch.kind).into()),
+                ("file_name", (&batch.file_name).into()),
+                ("sha256", (&batch.sha256).into()),
+                ("claim_count", (batch.claims.len() as i64).into()),
+                ("total_cents", total.into()),
+                ("created_at", now.as_str().into()),
+            ],
+        )
+        .await?;
+        let rows: Vec<Vec<V>> = batch
+            .claims
+            .iter()
+            .map(|c| {
+                vec![V::I(id), V::I(c.claim_id), V::T(c.set_control.clone()), V::I(c.group_control)]
+            })
+            .collect();
+        insert_many(
+            &mut tx,
+            "batch_claim",
+            &["batch_id", "claim_id", "set_control", "group_control"],
+            &rows,
+        )
+        .await
+        .map_err(|e| match e {
+            Error::Db { .. } => Error::Invalid(format!(
+                "a claim of this batch is already in a live batch: nothing was recorded ({e})"
+            )),
+            e => e,
+        })?;
+        let mut events = Vec::with_capacity(batch.claims.len());
+        for chunk in batch.claims.chunks(500) {
+            let ids: Vec<String> = chunk.iter().map(|c| c.claim_id.to_string()).collect();
+            sqlx::query(&format!(
+                "UPDATE claim SET state = 'submitted', state_at = $1, submitted_at = $1 WHERE id IN ({})",
+                ids.join(",")
+            ))
+            .bind(now.as_str())
+            .execute(&mut *tx)
+            .await
+            .ctx("marking claims submitted")?;
+        }
+        for c in &batch.claims {
+            events.push(vec![
+                V::I(c.claim_id),
+                V::T(now.clone()),
+                V::T(actor.0.clone()),
+                V::T("ready".into()),
+                V::T("submitted".into()),
+                V::T(format!(
+                    "batch {id} ({}, ISA13 {})",
+                    batch.file_name, batch.interchange_control
+                )),
+            ]);
+        }
+        insert_many(
+            &mut tx,
+            "claim_event",
+            &["claim_id", "at", "actor", "from_state", "to_state", "reason"],
+            &events,
+        )
+        .await?;
+        audit(
+            &mut tx,
+            actor,
+            "submit",
+            "batch",
+            Some(id),
+            None,
+            &format!("{} claims", batch.claims.len()),
+        )
+        .await?;
+        tx.commit().await.ctx("recording the batch")?;
+        Ok(id)
+    }
+}
+
+/// A trading partner's envelope identifiers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TradingPartner {
+    /// ID.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// ISA05/ISA06.
+    pub sender: (String, String),
+    /// ISA07/ISA08.
+    pub receiver: (String, String),
+    /// GS02/GS03.
+    pub application_ids: (String, String),
+    /// 1000A name, ID, contact, phone.
+    pub submitter: (String, String, String, String),
+    /// 1000B name, ID.
+    pub receiver_name: (String, String),
+    /// `P` or `T`.
+    pub usage: String,
+}
+
+/// The journal's columns as `build_claims` and the posting write them.
+pub(crate) const JOURNAL_COLUMNS: &[&str] = &[
+    "practice_id",
+    "claim_id",
+    "line_no",
+    "party",
+    "payer_id",
+    "patient_id",
+    "kind",
+    "amount_cents",
+    "grp",
+    "reason",
+    "posting_date",
+    "effective_date",
+    "service_date",
+    "created_at",
+];
+
+fn stored_claim(r: &AnyRow) -> Result<StoredClaim> {
+    let id: i64 = r.get("id");
+    let body: String = r.get("body");
+    let claim: Claim = serde_json::from_str(&body)
+        .map_err(|e| Error::Invalid(format!("claim {id} is unreadable: {e}")))?;
+    let state: String = r.get("state");
+    Ok(StoredClaim {
+        id,
+        practice_id: r.get("practice_id"),
+        payer_id: r.get("payer_id"),
+        claim,
+        state: ClaimState::parse(&state)
+            .ok_or_else(|| Error::Invalid(format!("claim {id}: unknown state {state:?}")))?,
+        trading_partner_id: r.get("trading_partner_id"),
+    })
+}
+
+pub(crate) async fn state_of(conn: &mut sqlx::AnyConnection, id: i64) -> Result<ClaimState> {
+    let s: String = sqlx::query("SELECT state FROM claim WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+        .ctx("reading a claim's state")?
+        .ok_or_else(|| Error::NotFound(format!("claim {id}")))?
+        .get(0);
+    ClaimState::parse(&s).ok_or_else(|| Error::Invalid(format!("claim {id}: unknown state {s:?}")))
+}
+
+/// Moves a claim (checked by the lifecycle) and records the event, in the caller's transaction.
+/// Moving to the state it is in records nothing.
+pub(crate) async fn move_claim(
+    conn: &mut sqlx::AnyConnection,
+    actor: &Actor,
+    id: i64,
+    to: ClaimState,
+    why: &str,
+) -> Result<ClaimState> {
+    let from = state_of(&mut *conn, id).await?;
+    if from == to {
+        return Ok(from);
+    }
+    ledger::lifecycle::transition(from, to)
+        .map_err(|e| Error::Invalid(format!("claim {id}: {e}")))?;
+    let now = crate::now();
+    sqlx::query("UPDATE claim SET state = $1, state_at = $2 WHERE id = $3")
+        .bind(to.as_str())
+        .bind(now.as_str())
+        .bind(id)
+        .execute(&mut *conn)
+        .await
+        .ctx("moving a claim")?;
+    sqlx::query("INSERT INTO claim_event (claim_id, at, actor, from_state, to_state, reason) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(id)
+        .bind(now.as_str())
+        .bind(actor.0.as_str())
+        .bind(from.as_str())
+        .bind(to.as_str())
+        .bind(why)
+        .execute(&mut *conn)
+        .await
+        .ctx("recording a transition")?;
+    Ok(from)
+}

@@ -1,0 +1,168 @@
+//! The back office's persistence: the only crate that knows SQL.
+//!
+//! One [`Store`] over SQLite (the embedded default: one file in the data directory, WAL mode) or
+//! PostgreSQL (what a billing service runs), chosen by the URL (`sqlite://…` or `postgres://…`).
+//! Both run the same portable SQL through sqlx's runtime-chosen driver; the schema
+//! (`migrations/`) differs only in how an auto-numbered key and an append-only trigger are
+//! written. Money is integer cents, dates ISO text.
+//!
+//! Every write that belongs together is one transaction (an 835 file's posting, a batch, an
+//! acknowledgment file): a failure or a killed process leaves the database as it was. Money
+//! rules (what a payment means, the claim lifecycle) come from `ledger` as plain values; this
+//! crate loads their inputs and writes their results.
+//!
+//! Modules: [`setup`] (organizations, practices, users and roles, providers, locations, payers,
+//! trading partners, patients, coverages, fee schedules and charge masters), [`encounters`],
+//! [`claims`] (building claims from encounters, scrub results, the lifecycle, batches),
+//! [`acks`] (999 and 277CA), [`remits`] (835 posting), [`reports`] (aging, queues, statements).
+
+pub mod acks;
+pub mod claims;
+pub mod encounters;
+pub mod remits;
+pub mod reports;
+pub mod setup;
+mod sql;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+
+pub use sql::Backend;
+
+/// What went wrong in the store.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The database refused or failed.
+    #[error("database error while {action}: {source}")]
+    Db {
+        /// What the store was doing.
+        action: String,
+        /// The driver's error.
+        #[source]
+        source: sqlx::Error,
+    },
+    /// A record named by the caller does not exist.
+    #[error("{0} not found")]
+    NotFound(String),
+    /// The input breaks a rule (the message says which).
+    #[error("{0}")]
+    Invalid(String),
+    /// The database URL is not one this build supports.
+    #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://…")]
+    Url(String),
+}
+
+/// The store's result.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+pub(crate) trait Context<T> {
+    fn ctx(self, action: &str) -> Result<T>;
+}
+
+impl<T> Context<T> for std::result::Result<T, sqlx::Error> {
+    fn ctx(self, action: &str) -> Result<T> {
+        self.map_err(|source| Error::Db { action: action.to_string(), source })
+    }
+}
+
+/// Who does something, for the lifecycle's and the audit log's records.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor(pub String);
+
+impl Actor {
+    /// The command line's user (`$USER`, or `cli`).
+    pub fn system(name: &str) -> Actor {
+        Actor(name.to_string())
+    }
+}
+
+/// The database.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub(crate) pool: AnyPool,
+    pub(crate) backend: Backend,
+}
+
+impl Store {
+    /// Opens (creating a SQLite file when missing) and brings the schema up to date.
+    pub async fn open(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::of_url(url).ok_or_else(|| Error::Url(url.to_string()))?;
+        let url = match backend {
+            Backend::Sqlite if !url.contains("mode=") => {
+                let sep = if url.contains('?') { '&' } else { '?' };
+                format!("{url}{sep}mode=rwc")
+            }
+            _ => url.to_string(),
+        };
+        let opts = AnyConnectOptions::from_str(&url).ctx("reading the database URL")?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 4 } else { 8 })
+            .acquire_timeout(Duration::from_secs(30))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000;")
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(opts)
+            .await
+            .ctx("connecting")?;
+        if backend == Backend::Sqlite {
+            sqlx::raw_sql("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await
+                .ctx("turning on WAL")?;
+        }
+        let store = Store { pool, backend };
+        sql::migrate(&store).await?;
+        Ok(store)
+    }
+
+    /// Which database this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Closes the connections.
+    pub async fn close(self) {
+        self.pool.close().await;
+    }
+}
+
+/// Now, as RFC 3339 UTC text (for `created_at` and the lifecycle's records).
+pub(crate) fn now() -> String {
+    let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let secs = d.as_secs() as i64;
+    let date = code_sets::Date::from_day_number(secs.div_euclid(86_400))
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    let s = secs.rem_euclid(86_400);
+    format!("{date}T{:02}:{:02}:{:02}.{:03}Z", s / 3600, s / 60 % 60, s % 60, d.subsec_millis())
+}
+
+/// SHA-256 of a file, hex (the idempotency key of imported files).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Raw SQL for tests that must prove the database itself refuses something (the journal's
+/// and the audit log's append-only triggers).
+#[doc(hidden)]
+pub mod testing {
+    /// Runs one statement on a fresh connection.
+    pub async fn execute(url: &str, sql: &str) -> crate::Result<u64> {
+        use crate::Context;
+        let s = crate::Store::open(url).await?;
+        let r = sqlx::raw_sql(sql).execute(&s.pool).await.ctx("running a test statement")?;
+        Ok(r.rows_affected())
+    }
+}

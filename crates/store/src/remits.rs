@@ -1,0 +1,766 @@
+//! 835 posting: one database transaction per file, idempotent.
+//!
+//! Each transaction set is posted on its own (one file can hold several payers and payees) and
+//! keyed by its payer, trace number (TRN02), amount and date, so a set already posted (the same
+//! file again, or the set re-sent in another file) changes nothing. Each CLP is matched to a
+//! claim by its patient control number; the payer must be the claim's payer or another payer of
+//! the patient's (a crossover's 835 echoes the original claim's number), else the CLP goes to
+//! the suspense queue, as do CLPs for unknown or never-submitted claims, reversals of payments
+//! never posted, and lifecycle refusals. What a CLP means for the journal comes from
+//! `ledger::posting`. A deposit that does not balance (Σ CLP04 − Σ PLB ≠ BPR02) is posted and
+//! flagged in the suspense queue.
+
+use std::collections::HashMap;
+
+use claim_model::{Cents, ClaimPayment, Remittance};
+use code_sets::Date;
+use ledger::lifecycle::ClaimState;
+use ledger::posting::{
+    Adjudication, ClaimToPost, Deposit, LineToPost, post_claim, reverse_entries,
+};
+use ledger::{Entry, EntryKind, Party, PayerId};
+use sqlx::Row;
+
+use crate::claims::JOURNAL_COLUMNS;
+use crate::sql::{V, audit, insert, insert_many, reserve};
+use crate::{Actor, Context, Error, Result, Store};
+
+/// What posting a file did (the `remit post --json` contract).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct PostSummary {
+    /// True when every transaction set of the file had been posted before (nothing changed).
+    pub already_posted: bool,
+    /// CLPs matched to claims and posted.
+    pub claims_matched: usize,
+    /// CLPs sent to the suspense queue.
+    pub claims_unmatched: usize,
+    /// Σ CLP04 posted.
+    pub paid_cents: i64,
+    /// Σ write-offs posted (CO, PI, OA, OI, CR).
+    pub adjusted_cents: i64,
+    /// Σ patient responsibility (PR) moved to the next party.
+    pub patient_responsibility_cents: i64,
+    /// Σ PLB amounts (positive: withheld from the payment).
+    pub provider_adjustments_cents: i64,
+    /// True when, for every set, the money posted equals BPR02 once PLB is counted.
+    pub balanced: bool,
+    /// Transaction sets posted by this run.
+    pub sets_posted: usize,
+    /// Transaction sets skipped because they were posted before.
+    pub sets_already_posted: usize,
+    /// Denials opened.
+    pub denials: usize,
+    /// Why CLPs went to suspense, and what else the posting noticed.
+    pub notes: Vec<String>,
+}
+
+/// A claim as the posting needs it.
+#[derive(Clone, Debug)]
+struct ClaimFacts {
+    id: i64,
+    practice_id: i64,
+    patient_id: i64,
+    payer_id: i64,
+    rank: u8,
+    account_id: i64,
+    state: ClaimState,
+    service_from: Date,
+    lines: Vec<(LineToPost, Date)>,
+}
+
+/// The set's idempotency key.
+fn set_key(r: &Remittance) -> String {
+    format!(
+        "{}|{}|{}|{}|{}",
+        r.payer.1,
+        r.trace,
+        r.payment.0,
+        r.date.map(|d| d.to_string()).unwrap_or_default(),
+        r.payee.1
+    )
+}
+
+fn party_cols(p: Party) -> (V, V) {
+    match p {
+        Party::Payer(PayerId(id)) => (V::T("payer".into()), V::NI(Some(id))),
+        Party::Patient => (V::T("patient".into()), V::NI(None)),
+    }
+}
+
+fn in_list(ids: &[i64]) -> String {
+    ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",")
+}
+
+impl Store {
+    /// Posts the remittances of one 835 file (`sha256` identifies the file) as of `today`.
+    pub async fn post_remittances(
+        &self,
+        actor: &Actor,
+        org_id: i64,
+        sha256: &str,
+        file_name: &str,
+        today: Date,
+        remits: &[Remittance],
+    ) -> Result<PostSummary> {
+        let mut s = PostSummary { balanced: true, ..Default::default() };
+        for r in remits {
+            s.balanced &= Deposit::of(r).balanced();
+        }
+        let mut tx = self.pool.begin().await.ctx("starting the posting")?;
+        let now = crate::now();
+        let file = sqlx::query(
+            "INSERT INTO remit_file (org_id, sha256, file_name, received_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (org_id, sha256) DO NOTHING RETURNING id",
+        )
+        .bind(org_id)
+        .bind(sha256)
+        .bind(file_name)
+        .bind(now.as_str())
+        .fetch_optional(&mut *tx)
+        .await
+        .ctx("recording the 835 file")?;
+        let Some(file) = file else {
+            s.already_posted = true;
+            s.sets_already_posted = remits.len();
+            s.notes.push(format!("{file_name}: this file was posted before; nothing changed"));
+            return Ok(s);
+        };
+        let file_id: i64 = file.get(0);
+        let payers: HashMap<String, (i64, i64)> =
+            sqlx::query("SELECT payer_code, id, appeal_days FROM payer WHERE org_id = $1")
+                .bind(org_id)
+                .fetch_all(&mut *tx)
+                .await
+                .ctx("reading payers")?
+                .iter()
+                .map(|r| (r.get::<String, _>(0), (r.get(1), r.get(2))))
+                .collect();
+        let appeal_days: HashMap<i64, i64> = payers.values().copied().collect();
+        for (n, r) in remits.iter().enumerate() {
+            let key = set_key(r);
+            let remit = sqlx::query(
+                "INSERT INTO remit (org_id, file_id, set_key, payer_id, payer_name, payer_code, payee_name, payee_id, trace, method, \
+                 payment_date, expected_cents, paid_cents, provider_adjustments_cents, balanced, posted_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+                 ON CONFLICT (org_id, set_key) DO NOTHING RETURNING id",
+            )
+            .bind(org_id)
+            .bind(file_id)
+            .bind(key.as_str())
+            .bind(payers.get(r.payer.1.as_str()).map(|p| p.0))
+            .bind(r.payer.0.as_str())
+            .bind(r.payer.1.as_str())
+            .bind(r.payee.0.as_str())
+            .bind(r.payee.1.as_str())
+            .bind(r.trace.as_str())
+            .bind(r.method.as_str())
+            .bind(r.date.unwrap_or(today).to_string())
+            .bind(r.payment.0)
+            .bind(r.claims.iter().map(|c| c.paid.0).sum::<i64>())
+            .bind(r.provider_adjustments.iter().map(|p| p.amount.0).sum::<i64>())
+            .bind(i64::from(Deposit::of(r).balanced()))
+            .bind(now.as_str())
+            .fetch_optional(&mut *tx)
+            .await
+            .ctx("recording the remittance")?;
+            let Some(remit) = remit else {
+                s.sets_already_posted += 1;
+                s.notes.push(format!(
+                    "transaction set {} (payer {}, trace {}) was posted before, from another file: skipped",
+                    n + 1,
+                    r.payer.1,
+                    r.trace
+                ));
+                continue;
+            };
+            let remit_id: i64 = remit.get(0);
+            s.sets_posted += 1;
+            self.post_set(
+                &mut tx,
+                actor,
+                org_id,
+                remit_id,
+                r,
+                today,
+                &payers,
+                &appeal_days,
+                &mut s,
+            )
+            .await?;
+        }
+        if s.sets_posted == 0 && !remits.is_empty() {
+            s.already_posted = true;
+        }
+        audit(
+            &mut tx,
+            actor,
+            "post",
+            "remit_file",
+            Some(file_id),
+            None,
+            &format!("{file_name}: {} claims", s.claims_matched),
+        )
+        .await?;
+        tx.commit().await.ctx("committing the posting")?;
+        Ok(s)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn post_set(
+        &self,
+        tx: &mut sqlx::AnyConnection,
+        actor: &Actor,
+        org_id: i64,
+        remit_id: i64,
+        r: &Remittance,
+        today: Date,
+        payers: &HashMap<String, (i64, i64)>,
+        appeal_days: &HashMap<i64, i64>,
+        s: &mut PostSummary,
+    ) -> Result<()> {
+        let effective = r.date.unwrap_or(today);
+        let now = crate::now();
+        let remit_payer = payers.get(r.payer.1.as_str()).map(|p| p.0);
+        let mut claims = load_claims(tx, org_id, r).await?;
+        // Coverages of the patients: (patient) → [(rank, payer, from, to)].
+        let patients: Vec<i64> = {
+            let mut v: Vec<i64> = claims.values().map(|c| c.patient_id).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        let mut coverages: HashMap<i64, Vec<(u8, i64, String, String)>> = HashMap::new();
+        for chunk in patients.chunks(500) {
+            for row in sqlx::query(&format!(
+                "SELECT patient_id, rank, payer_id, effective_from, effective_to FROM coverage WHERE patient_id IN ({})",
+                in_list(chunk)
+            ))
+            .fetch_all(&mut *tx)
+            .await
+            .ctx("reading coverages")?
+            {
+                coverages.entry(row.get(0)).or_default().push((row.get::<i64, _>(1) as u8, row.get(2), row.get(3), row.get(4)));
+            }
+        }
+        let first_rc = reserve(tx, "remit_claim", r.claims.len() as i64).await?;
+        let (mut rc_rows, mut journal_rows, mut denial_rows, mut suspense_rows, mut events) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut new_states: HashMap<i64, ClaimState> = HashMap::new();
+        let mut reversed: Vec<(i64, i64)> = Vec::new();
+        for (k, pay) in r.claims.iter().enumerate() {
+            let rc_id = first_rc + k as i64;
+            let body = serde_json::to_string(pay).unwrap_or_default();
+            let pcn = pay.patient_control_number.to_string();
+            let mut unmatched = |why: String, s: &mut PostSummary| {
+                s.claims_unmatched += 1;
+                s.notes.push(format!("CLP {pcn}: {why}: in the suspense queue"));
+                suspense_rows.push(vec![
+                    V::I(org_id),
+                    V::NI(Some(remit_id)),
+                    V::NI(Some(rc_id)),
+                    V::T("unmatched_claim".into()),
+                    V::T(why),
+                    V::I(pay.paid.0),
+                    V::T(now.clone()),
+                ]);
+            };
+            let rc_row = |claim: Option<i64>, adjudication: &str, payer: Option<i64>| {
+                vec![
+                    V::I(rc_id),
+                    V::I(remit_id),
+                    V::NI(claim),
+                    V::T(pcn.clone()),
+                    V::T(pay.status.to_string()),
+                    V::T(adjudication.into()),
+                    V::I(pay.charge.0),
+                    V::I(pay.paid.0),
+                    V::I(pay.patient_responsibility.0),
+                    V::T(pay.payer_claim_number.to_string()),
+                    V::NI(payer),
+                    V::T(body.clone()),
+                ]
+            };
+            let Some(claim) = claims.get_mut(pay.patient_control_number.as_str()) else {
+                unmatched(format!("no claim has patient control number {pcn}"), s);
+                rc_rows.push(rc_row(None, "", remit_payer));
+                continue;
+            };
+            let state = new_states.get(&claim.id).copied().unwrap_or(claim.state);
+            if !state.is_submitted() {
+                unmatched(format!("claim {pcn} is {}: it was never submitted", state.as_str()), s);
+                rc_rows.push(rc_row(None, "", remit_payer));
+                continue;
+            }
+            // Which of the patient's payers sent it, and its rank for this claim.
+            let covs = coverages.get(&claim.patient_id).cloned().unwrap_or_default();
+            let on = claim.service_from.to_string();
+            let in_force: Vec<&(u8, i64, String, String)> = covs
+                .iter()
+                .filter(|(_, _, f, t)| f.as_str() <= on.as_str() && on.as_str() <= t.as_str())
+                .collect();
+            let (payer_id, rank) = match remit_payer {
+                None => (claim.payer_id, claim.rank),
+                Some(p) if p == claim.payer_id => (p, claim.rank),
+                Some(p) => match in_force.iter().find(|c| c.1 == p) {
+                    Some(c) => (p, c.0),
+                    None => {
+                        unmatched(format!("payer {} is not a payer of claim {pcn}", r.payer.1), s);
+                        rc_rows.push(rc_row(None, "", remit_payer));
+                        continue;
+                    }
+                },
+            };
+            let next = in_force
+                .iter()
+                .filter(|c| c.0 > rank)
+                .min_by_key(|c| c.0)
+                .map(|c| Party::Payer(PayerId(c.1)))
+                .unwrap_or(Party::Patient);
+            let lines: Vec<LineToPost> = claim.lines.iter().map(|(l, _)| l.clone()).collect();
+            let to_post = ClaimToPost { payer: PayerId(payer_id), rank, next, lines: &lines };
+            let posted = post_claim(&to_post, pay, effective);
+            let target = match posted.adjudication {
+                Adjudication::Paid => ClaimState::Paid,
+                Adjudication::PartiallyPaid => ClaimState::PartiallyPaid,
+                Adjudication::Denied => ClaimState::Denied,
+                Adjudication::Reversed => ClaimState::Reversed,
+                Adjudication::Forwarded => ClaimState::Forwarded,
+            };
+            // A later payer's 835 leaves the claim's own lifecycle alone once the primary decided.
+            let moves = rank == claim.rank || !state.is_adjudicated();
+            if moves && state != target && !state.can_move_to(target) {
+                unmatched(
+                    format!(
+                        "claim {pcn} is {}; a payment saying {} cannot apply",
+                        state.as_str(),
+                        target.as_str()
+                    ),
+                    s,
+                );
+                rc_rows.push(rc_row(None, "", remit_payer));
+                continue;
+            }
+            let mut entries = posted.entries.clone();
+            if pay.is_reversal() {
+                let originals = sqlx::query(
+                    "SELECT id FROM remit_claim WHERE claim_id = $1 AND payer_claim_number = $2 AND status <> '22' AND reversed_by IS NULL ORDER BY id DESC",
+                )
+                .bind(claim.id)
+                .bind(pay.payer_claim_number.as_str())
+                .fetch_all(&mut *tx)
+                .await
+                .ctx("finding the payment a reversal undoes")?;
+                let Some(original) = originals.first().map(|r| r.get::<i64, _>(0)) else {
+                    unmatched(
+                        format!(
+                            "reversal of payer claim number {} that was never posted",
+                            pay.payer_claim_number
+                        ),
+                        s,
+                    );
+                    rc_rows.push(rc_row(None, "", remit_payer));
+                    continue;
+                };
+                let old = journal_of(tx, original).await?;
+                entries = reverse_entries(&old, effective);
+                reversed.push((original, rc_id));
+            }
+            s.claims_matched += 1;
+            s.paid_cents += posted.paid.0;
+            s.adjusted_cents += posted.adjusted.0;
+            s.patient_responsibility_cents += posted.patient_responsibility.0;
+            s.notes.extend(posted.notes.iter().map(|n| format!("CLP {pcn}: {n}")));
+            rc_rows.push(rc_row(Some(claim.id), posted.adjudication.as_str(), Some(payer_id)));
+            for e in &entries {
+                let service = e
+                    .line
+                    .and_then(|l| claim.lines.get(l as usize))
+                    .map(|(_, d)| *d)
+                    .unwrap_or(claim.service_from);
+                let (party, payer) = party_cols(e.party);
+                journal_rows.push((
+                    vec![
+                        V::I(claim.practice_id),
+                        V::I(claim.account_id),
+                        V::NI(e.line.map(i64::from)),
+                        party,
+                        payer,
+                        V::I(claim.patient_id),
+                        V::T(e.kind.as_str().into()),
+                        V::I(e.amount.0),
+                        V::T(e.group.clone()),
+                        V::T(e.reason.clone()),
+                        today.into(),
+                        e.effective.into(),
+                        service.into(),
+                        V::T(now.clone()),
+                    ],
+                    rc_id,
+                ));
+            }
+            let days =
+                appeal_days.get(&payer_id).copied().unwrap_or(ledger::denial::DEFAULT_APPEAL_DAYS);
+            for d in &posted.denials {
+                s.denials += 1;
+                denial_rows.push(vec![
+                    V::I(claim.id),
+                    V::I(rc_id),
+                    V::T(d.group.clone()),
+                    V::T(d.carc.clone()),
+                    V::T(d.remarks.join(",")),
+                    V::T(ledger::denial::category(&d.carc).as_str().into()),
+                    V::I(d.amount.0),
+                    V::NI(d.line.map(i64::from)),
+                    effective.into(),
+                    ledger::denial::appeal_deadline(effective, days).into(),
+                ]);
+            }
+            if moves && state != target {
+                new_states.insert(claim.id, target);
+                events.push(vec![
+                    V::I(claim.id),
+                    V::T(now.clone()),
+                    V::T(actor.0.clone()),
+                    V::T(state.as_str().into()),
+                    V::T(target.as_str().into()),
+                    V::T(format!("835 from {} trace {}: CLP02 {}", r.payer.1, r.trace, pay.status)),
+                ]);
+            }
+        }
+        insert_many(
+            tx,
+            "remit_claim",
+            &[
+                "id",
+                "remit_id",
+                "claim_id",
+                "pcn",
+                "status",
+                "adjudication",
+                "charge_cents",
+                "paid_cents",
+                "patient_responsibility_cents",
+                "payer_claim_number",
+                "payer_id",
+                "body",
+            ],
+            &rc_rows,
+        )
+        .await?;
+        let mut cols = JOURNAL_COLUMNS.to_vec();
+        cols.extend(["remit_id", "remit_claim_id"]);
+        let rows: Vec<Vec<V>> = journal_rows
+            .into_iter()
+            .map(|(mut row, rc)| {
+                row.push(V::NI(Some(remit_id)));
+                row.push(V::NI(Some(rc)));
+                row
+            })
+            .collect();
+        insert_many(tx, "journal", &cols, &rows).await?;
+        insert_many(
+            tx,
+            "denial",
+            &[
+                "claim_id",
+                "remit_claim_id",
+                "grp",
+                "carc",
+                "rarc",
+                "category",
+                "amount_cents",
+                "line_no",
+                "received",
+                "deadline",
+            ],
+            &denial_rows,
+        )
+        .await?;
+        for (original, by) in reversed {
+            sqlx::query("UPDATE remit_claim SET reversed_by = $1 WHERE id = $2")
+                .bind(by)
+                .bind(original)
+                .execute(&mut *tx)
+                .await
+                .ctx("marking a reversed payment")?;
+            sqlx::query("UPDATE denial SET status = 'resolved' WHERE remit_claim_id = $1 AND status = 'open'")
+                .bind(original)
+                .execute(&mut *tx)
+                .await
+                .ctx("closing the reversed payment's denials")?;
+        }
+        let mut by_state: HashMap<ClaimState, Vec<i64>> = HashMap::new();
+        for (id, st) in new_states {
+            by_state.entry(st).or_default().push(id);
+        }
+        for (st, ids) in by_state {
+            for chunk in ids.chunks(500) {
+                sqlx::query(&format!(
+                    "UPDATE claim SET state = $1, state_at = $2 WHERE id IN ({})",
+                    in_list(chunk)
+                ))
+                .bind(st.as_str())
+                .bind(now.as_str())
+                .execute(&mut *tx)
+                .await
+                .ctx("moving claims")?;
+            }
+        }
+        insert_many(
+            tx,
+            "claim_event",
+            &["claim_id", "at", "actor", "from_state", "to_state", "reason"],
+            &events,
+        )
+        .await?;
+        // Payer claim numbers, for corrections and reversals.
+        for pay in r.claims.iter().filter(|p| !p.payer_claim_number.is_empty() && !p.is_reversal())
+        {
+            if let Some(c) = claims.get(pay.patient_control_number.as_str()) {
+                sqlx::query("UPDATE claim SET payer_claim_number = $1 WHERE id = $2 AND payer_id = COALESCE($3, payer_id)")
+                    .bind(pay.payer_claim_number.as_str())
+                    .bind(c.id)
+                    .bind(remit_payer)
+                    .execute(&mut *tx)
+                    .await
+                    .ctx("recording the payer's claim number")?;
+            }
+        }
+        let plb: Vec<Vec<V>> = r
+            .provider_adjustments
+            .iter()
+            .map(|p| {
+                vec![
+                    V::I(remit_id),
+                    V::T(p.provider.to_string()),
+                    V::T(p.reason.to_string()),
+                    V::T(p.reference.to_string()),
+                    V::I(p.amount.0),
+                    p.date.into(),
+                ]
+            })
+            .collect();
+        insert_many(
+            tx,
+            "provider_adjustment",
+            &["remit_id", "provider_ref", "reason", "reference", "amount_cents", "fiscal_date"],
+            &plb,
+        )
+        .await?;
+        s.provider_adjustments_cents +=
+            r.provider_adjustments.iter().map(|p| p.amount.0).sum::<i64>();
+        let deposit = Deposit::of(r);
+        if !deposit.balanced() {
+            let why = format!(
+                "deposit does not balance: claims paid {} − provider adjustments {} = {}, but BPR02 says {}",
+                deposit.claims_paid,
+                deposit.provider_adjustments,
+                deposit.claims_paid - deposit.provider_adjustments,
+                deposit.expected
+            );
+            s.notes.push(format!("trace {}: {why}", r.trace));
+            suspense_rows.push(vec![
+                V::I(org_id),
+                V::NI(Some(remit_id)),
+                V::NI(None),
+                V::T("deposit".into()),
+                V::T(why),
+                V::I((deposit.claims_paid - deposit.provider_adjustments - deposit.expected).0),
+                V::T(now.clone()),
+            ]);
+        }
+        insert_many(
+            tx,
+            "suspense",
+            &[
+                "org_id",
+                "remit_id",
+                "remit_claim_id",
+                "kind",
+                "reason",
+                "amount_cents",
+                "created_at",
+            ],
+            &suspense_rows,
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The suspense queue: (id, kind, reason, amount) of entries not yet resolved.
+    pub async fn suspense(&self) -> Result<Vec<(i64, String, String, i64)>> {
+        let rows = sqlx::query("SELECT id, kind, reason, amount_cents FROM suspense WHERE resolved_at IS NULL ORDER BY id")
+            .fetch_all(&self.pool)
+            .await
+            .ctx("reading the suspense queue")?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))).collect())
+    }
+
+    /// A claim's journal (by account: the claim and its later payers' claims).
+    pub async fn journal(&self, claim_id: i64) -> Result<Vec<Entry>> {
+        let rows = sqlx::query(
+            "SELECT kind, party, payer_id, amount_cents, line_no, grp, reason, effective_date FROM journal \
+             WHERE claim_id = (SELECT account_id FROM claim WHERE id = $1) ORDER BY id",
+        )
+        .bind(claim_id)
+        .fetch_all(&self.pool)
+        .await
+        .ctx("reading the journal")?;
+        rows.iter().map(entry_of).collect()
+    }
+
+    /// Adds a refund to a party with a credit balance on a claim (an entry, never an edit).
+    pub async fn refund(
+        &self,
+        actor: &Actor,
+        claim_id: i64,
+        party: Party,
+        cents: i64,
+        today: Date,
+    ) -> Result<()> {
+        if cents <= 0 {
+            return Err(Error::Invalid("a refund is a positive amount".into()));
+        }
+        let balance = ledger::Balances::of(&self.journal(claim_id).await?).of_party(party);
+        if balance.0 > -cents {
+            return Err(Error::Invalid(format!(
+                "claim {claim_id}: the party's credit is {}, less than the refund of {}",
+                Cents(-balance.0),
+                Cents(cents)
+            )));
+        }
+        let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
+        let r = sqlx::query(
+            "SELECT practice_id, patient_id, account_id, service_from FROM claim WHERE id = $1",
+        )
+        .bind(claim_id)
+        .fetch_one(&mut *tx)
+        .await
+        .ctx("reading the claim")?;
+        let (p, payer) = party_cols(party);
+        let mut cols: Vec<(&str, V)> = vec![
+            ("practice_id", V::I(r.get(0))),
+            ("claim_id", V::I(r.get(2))),
+            ("party", p),
+            ("payer_id", payer),
+            ("patient_id", V::I(r.get(1))),
+            ("kind", "refund".into()),
+            ("amount_cents", cents.into()),
+            ("reason", "refund".into()),
+            ("posting_date", today.into()),
+            ("effective_date", today.into()),
+        ];
+        cols.push(("service_date", V::T(r.get(3))));
+        cols.push(("created_at", crate::now().into()));
+        insert(&mut tx, "journal", &cols).await?;
+        audit(
+            &mut tx,
+            actor,
+            "refund",
+            "claim",
+            Some(claim_id),
+            Some(r.get(0)),
+            &Cents(cents).to_string(),
+        )
+        .await?;
+        tx.commit().await.ctx("saving the refund")
+    }
+}
+
+fn entry_of(r: &sqlx::any::AnyRow) -> Result<Entry> {
+    let kind: String = r.get(0);
+    let party: String = r.get(1);
+    Ok(Entry {
+        kind: EntryKind::parse(&kind)
+            .ok_or_else(|| Error::Invalid(format!("journal kind {kind:?}")))?,
+        party: if party == "patient" {
+            Party::Patient
+        } else {
+            Party::Payer(PayerId(r.get::<Option<i64>, _>(2).unwrap_or(0)))
+        },
+        amount: Cents(r.get(3)),
+        line: r.get::<Option<i64>, _>(4).map(|l| l as u32),
+        group: r.get(5),
+        reason: r.get(6),
+        effective: r.get::<String, _>(7).parse().unwrap_or(Date::fiscal_year_start(2000)),
+    })
+}
+
+async fn journal_of(tx: &mut sqlx::AnyConnection, remit_claim: i64) -> Result<Vec<Entry>> {
+    let rows = sqlx::query(
+        "SELECT kind, party, payer_id, amount_cents, line_no, grp, reason, effective_date FROM journal WHERE remit_claim_id = $1 ORDER BY id",
+    )
+    .bind(remit_claim)
+    .fetch_all(tx)
+    .await
+    .ctx("reading the reversed payment's entries")?;
+    rows.iter().map(entry_of).collect()
+}
+
+/// The claims the set's CLPs name, by patient control number, with their lines.
+async fn load_claims(
+    tx: &mut sqlx::AnyConnection,
+    org_id: i64,
+    r: &Remittance,
+) -> Result<HashMap<String, ClaimFacts>> {
+    let mut out: HashMap<String, ClaimFacts> = HashMap::new();
+    let pcns: Vec<&ClaimPayment> = r.claims.iter().collect();
+    for chunk in pcns.chunks(500) {
+        let params: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT id, practice_id, patient_id, payer_id, rank, account_id, state, service_from, pcn FROM claim \
+             WHERE org_id = $1 AND pcn IN ({})",
+            params.join(",")
+        );
+        let mut q = sqlx::query(&sql).bind(org_id);
+        for c in chunk {
+            q = q.bind(c.patient_control_number.to_string());
+        }
+        for row in q.fetch_all(&mut *tx).await.ctx("matching claims")? {
+            let state: String = row.get(6);
+            out.insert(
+                row.get(8),
+                ClaimFacts {
+                    id: row.get(0),
+                    practice_id: row.get(1),
+                    patient_id: row.get(2),
+                    payer_id: row.get(3),
+                    rank: row.get::<i64, _>(4) as u8,
+                    account_id: row.get::<Option<i64>, _>(5).unwrap_or(row.get(0)),
+                    state: ClaimState::parse(&state).unwrap_or(ClaimState::Draft),
+                    service_from: row
+                        .get::<String, _>(7)
+                        .parse()
+                        .unwrap_or(Date::fiscal_year_start(2000)),
+                    lines: Vec::new(),
+                },
+            );
+        }
+    }
+    let ids: HashMap<i64, String> = out.iter().map(|(k, c)| (c.id, k.clone())).collect();
+    let id_list: Vec<i64> = ids.keys().copied().collect();
+    for chunk in id_list.chunks(500) {
+        for row in sqlx::query(&format!(
+            "SELECT claim_id, line_no, code, modifiers, revenue_code, charge_cents, service_date FROM claim_line \
+             WHERE claim_id IN ({}) ORDER BY claim_id, line_no",
+            in_list(chunk)
+        ))
+        .fetch_all(&mut *tx)
+        .await
+        .ctx("reading claim lines")?
+        {
+            let Some(c) = ids.get(&row.get::<i64, _>(0)).and_then(|k| out.get_mut(k)) else { continue };
+            let mods: String = row.get(3);
+            c.lines.push((
+                LineToPost {
+                    procedure: row.get(2),
+                    modifiers: mods.split(',').filter(|m| !m.is_empty()).map(str::to_string).collect(),
+                    revenue_code: row.get(4),
+                    charge: Cents(row.get(5)),
+                },
+                row.get::<String, _>(6).parse().unwrap_or(c.service_from),
+            ));
+        }
+    }
+    Ok(out)
+}

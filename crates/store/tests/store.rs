@@ -1,0 +1,385 @@
+//! The store on SQLite and on PostgreSQL: the same tests, a fresh database each.
+
+mod common;
+
+use claim_model::{
+    Adjustment, AdjustmentGroup, Cents, ClaimPayment, LinePayment, ProviderAdjustment, Remittance,
+};
+use common::{Fixture, d, small_practice, visit};
+use ledger::lifecycle::ClaimState;
+use ledger::{Balances, Party, PayerId};
+use store::claims::{BatchedClaim, NewBatch};
+use store::{Actor, Store};
+
+fn actor() -> Actor {
+    Actor::system("test")
+}
+
+fn no_drg(_: &claim_model::Claim) -> String {
+    String::new()
+}
+
+/// Builds, marks clean and submits every coded encounter; returns the claims.
+async fn submitted(s: &Store, f: &Fixture) -> Vec<store::claims::StoredClaim> {
+    s.build_claims(&actor(), None, d("2026-06-30"), &no_drg).await.unwrap();
+    let drafts = s.claims_in(&[ClaimState::Draft], None).await.unwrap();
+    let results: Vec<(i64, String, bool)> =
+        drafts.iter().map(|c| (c.id, "[]".to_string(), true)).collect();
+    s.save_scrub(&actor(), &results).await.unwrap();
+    let ready = s.claims_in(&[ClaimState::Ready], None).await.unwrap();
+    let control = s.next_interchange_control(f.tp).await.unwrap();
+    let batch = NewBatch {
+        trading_partner_id: f.tp,
+        interchange_control: control,
+        kind: "837P".into(),
+        file_name: "batch.837".into(),
+        sha256: "x".into(),
+        claims: ready
+            .iter()
+            .map(|c| BatchedClaim {
+                claim_id: c.id,
+                set_control: "0001".into(),
+                group_control: control * 10 + 1,
+            })
+            .collect(),
+    };
+    s.record_batch(&actor(), f.org, &batch).await.unwrap();
+    s.claims_in(&[ClaimState::Submitted], None).await.unwrap()
+}
+
+fn adj(g: &str, r: &str, c: i64) -> Adjustment {
+    Adjustment {
+        group: AdjustmentGroup::from_code(g).unwrap(),
+        reason: r.into(),
+        amount: Cents(c),
+        quantity: None,
+    }
+}
+
+fn clp(pcn: &str, status: &str, charge: i64, paid: i64, lines: Vec<LinePayment>) -> ClaimPayment {
+    ClaimPayment {
+        patient_control_number: pcn.into(),
+        status: status.into(),
+        charge: Cents(charge),
+        paid: Cents(paid),
+        patient_responsibility: Cents::ZERO,
+        payer_claim_number: format!("PCN{pcn}").into(),
+        filing_indicator: "MB".into(),
+        patient: None,
+        adjustments: vec![],
+        lines,
+    }
+}
+
+fn svc(code: &str, charge: i64, paid: i64, adjs: Vec<Adjustment>) -> LinePayment {
+    LinePayment {
+        procedure: code.into(),
+        modifiers: vec![],
+        billed_procedure: None,
+        charge: Cents(charge),
+        paid: Cents(paid),
+        units: None,
+        date: None,
+        adjustments: adjs,
+        remarks: vec![],
+    }
+}
+
+fn remit(payer: &str, trace: &str, claims: Vec<ClaimPayment>, plb: i64) -> Remittance {
+    let paid: i64 = claims.iter().map(|c| c.paid.0).sum();
+    Remittance {
+        payment: Cents(paid - plb),
+        method: "ACH".into(),
+        date: Some(d("2026-07-15")),
+        trace: trace.into(),
+        payer: ("Payer".into(), payer.into()),
+        payee: ("Northside".into(), "1000000001".into()),
+        payer_address: None,
+        payee_address: None,
+        claims,
+        provider_adjustments: if plb == 0 {
+            vec![]
+        } else {
+            vec![ProviderAdjustment {
+                provider: "X".into(),
+                date: None,
+                reason: "WO".into(),
+                reference: "R".into(),
+                amount: Cents(plb),
+            }]
+        },
+    }
+}
+
+both!(schema_opens_twice, async |db| {
+    let s = db.store().await;
+    let again = db.store().await;
+    assert_eq!(s.count("practice").await.unwrap(), 0);
+    assert_eq!(again.count("schema_version").await.unwrap(), 1);
+});
+
+both!(claims_are_built_once_from_coded_encounters, async |db| {
+    let s = db.store().await;
+    let f = small_practice(&s).await;
+    let ids = s
+        .create_encounters(
+            &actor(),
+            &[
+                visit(&f, f.patients[0], "2026-06-01", &["99213", "85025"]),
+                visit(&f, f.patients[1], "2026-06-02", &["99214"]),
+                visit(&f, f.patients[2], "2026-06-03", &["99213"]),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 3);
+    let sum = s.build_claims(&actor(), Some(f.practice), d("2026-06-30"), &no_drg).await.unwrap();
+    assert_eq!(sum.claims, 2);
+    assert_eq!(sum.total_cents, 15000 + 5000 + 22000);
+    assert_eq!(sum.skipped.len(), 1, "the uninsured patient's visit is not billed to a payer");
+    assert!(sum.skipped[0].1.contains("no coverage"));
+    let drafts = s.claims_in(&[ClaimState::Draft], None).await.unwrap();
+    assert_eq!(drafts.len(), 2);
+    for c in &drafts {
+        let pcn = c.claim.patient_control_number.as_str();
+        assert!(pcn.starts_with("NF") && pcn.len() <= 17, "{pcn}");
+        // Charges owed by the primary payer.
+        let b = Balances::of(&s.journal(c.id).await.unwrap());
+        assert_eq!(b.charges, c.claim.total_charge);
+        assert_eq!(b.of_party(Party::Payer(PayerId(c.payer_id))), c.claim.total_charge);
+    }
+    assert_ne!(drafts[0].claim.patient_control_number, drafts[1].claim.patient_control_number);
+    // The Medicare patient's claim names Medigap as the other payer.
+    let medicare = drafts.iter().find(|c| c.payer_id == f.medicare).unwrap();
+    assert_eq!(medicare.claim.other_payers.len(), 1);
+    assert_eq!(medicare.claim.subscriber.filing_indicator, "MB");
+    // Building again finds nothing new.
+    let again = s.build_claims(&actor(), None, d("2026-06-30"), &no_drg).await.unwrap();
+    assert_eq!(again.claims, 0);
+    // An unpriced code is refused whole.
+    let bad =
+        s.create_encounters(&actor(), &[visit(&f, f.patients[1], "2026-06-05", &["99215"])]).await;
+    assert!(bad.unwrap_err().to_string().contains("no charge for 99215"));
+    assert_eq!(s.count("encounter").await.unwrap(), 3);
+});
+
+both!(lifecycle_is_enforced_and_recorded, async |db| {
+    let s = db.store().await;
+    let f = small_practice(&s).await;
+    s.create_encounter(&actor(), &visit(&f, f.patients[1], "2026-06-02", &["99214"]))
+        .await
+        .unwrap();
+    s.build_claims(&actor(), None, d("2026-06-30"), &no_drg).await.unwrap();
+    let c = &s.claims_in(&[ClaimState::Draft], None).await.unwrap()[0];
+    let err = s.transition(&actor(), c.id, ClaimState::Submitted, "skip").await.unwrap_err();
+    assert!(err.to_string().contains("cannot go from draft to submitted"), "{err}");
+    s.transition(&actor(), c.id, ClaimState::Ready, "clean").await.unwrap();
+    let h = s.claim_history(c.id).await.unwrap();
+    assert_eq!(h.len(), 2);
+    assert_eq!((h[1].2.as_str(), h[1].3.as_str(), h[1].4.as_str()), ("draft", "ready", "clean"));
+    // A batch naming a claim that is not ready writes nothing.
+    let mut other = visit(&f, f.patients[0], "2026-06-03", &["99213"]);
+    other.coded = true;
+    s.create_encounter(&actor(), &other).await.unwrap();
+    s.build_claims(&actor(), None, d("2026-06-30"), &no_drg).await.unwrap();
+    let draft = &s.claims_in(&[ClaimState::Draft], None).await.unwrap()[0];
+    let batch = NewBatch {
+        trading_partner_id: f.tp,
+        interchange_control: 5,
+        kind: "837P".into(),
+        file_name: "b".into(),
+        sha256: "s".into(),
+        claims: vec![
+            BatchedClaim { claim_id: c.id, set_control: "0001".into(), group_control: 51 },
+            BatchedClaim { claim_id: draft.id, set_control: "0001".into(), group_control: 51 },
+        ],
+    };
+    let err = s.record_batch(&actor(), f.org, &batch).await.unwrap_err();
+    assert!(err.to_string().contains("not ready"), "{err}");
+    assert_eq!(s.count("batch").await.unwrap(), 0);
+    assert_eq!(s.claim(c.id).await.unwrap().state, ClaimState::Ready);
+});
+
+both!(posting_pays_moves_patient_share_and_is_idempotent, async |db| {
+    let s = db.store().await;
+    let f = small_practice(&s).await;
+    s.create_encounters(
+        &actor(),
+        &[
+            visit(&f, f.patients[0], "2026-06-01", &["99213", "85025"]),
+            visit(&f, f.patients[1], "2026-06-02", &["99214"]),
+        ],
+    )
+    .await
+    .unwrap();
+    let claims = submitted(&s, &f).await;
+    let mc = claims.iter().find(|c| c.payer_id == f.medicare).unwrap();
+    let ac = claims.iter().find(|c| c.payer_id == f.commercial).unwrap();
+    let mpcn = mc.claim.patient_control_number.to_string();
+    let apcn = ac.claim.patient_control_number.to_string();
+    // Medicare pays the visit, writes off the contractual part, leaves coinsurance (to Medigap),
+    // and denies the lab line.
+    let medicare = remit(
+        "MCRB1",
+        "EFT1",
+        vec![clp(
+            &mpcn,
+            "1",
+            20000,
+            8000,
+            vec![
+                svc("99213", 15000, 8000, vec![adj("CO", "45", 5000), adj("PR", "2", 2000)]),
+                svc("85025", 5000, 0, vec![adj("CO", "97", 5000)]),
+            ],
+        )],
+        0,
+    );
+    let sum = s
+        .post_remittances(
+            &actor(),
+            f.org,
+            "sha-1",
+            "m.835",
+            d("2026-07-16"),
+            std::slice::from_ref(&medicare),
+        )
+        .await
+        .unwrap();
+    assert!(!sum.already_posted);
+    assert_eq!((sum.claims_matched, sum.claims_unmatched), (1, 0));
+    assert_eq!(
+        (sum.paid_cents, sum.adjusted_cents, sum.patient_responsibility_cents),
+        (8000, 5000, 2000)
+    );
+    assert!(sum.balanced);
+    assert_eq!(sum.denials, 1);
+    assert_eq!(s.claim(mc.id).await.unwrap().state, ClaimState::PartiallyPaid);
+    let b = Balances::of(&s.journal(mc.id).await.unwrap());
+    assert_eq!(b.total(), b.charges - b.payments - b.adjustments);
+    assert_eq!(
+        b.of_party(Party::Payer(PayerId(f.medigap))),
+        Cents(2000),
+        "coinsurance moves to the secondary payer"
+    );
+    assert_eq!(
+        b.of_party(Party::Payer(PayerId(f.medicare))),
+        Cents(5000),
+        "the denied line stays with Medicare"
+    );
+    let denials = s.denials(None).await.unwrap();
+    assert_eq!(denials.len(), 1);
+    assert_eq!((denials[0].carc.as_str(), denials[0].category.as_str()), ("CO-97", "bundling"));
+    assert_eq!(denials[0].deadline, "2026-11-12");
+
+    // The same file again changes nothing.
+    let before = s.count("journal").await.unwrap();
+    let again = s
+        .post_remittances(
+            &actor(),
+            f.org,
+            "sha-1",
+            "m.835",
+            d("2026-07-17"),
+            std::slice::from_ref(&medicare),
+        )
+        .await
+        .unwrap();
+    assert!(again.already_posted);
+    assert_eq!(again.claims_matched, 0);
+    assert_eq!(s.count("journal").await.unwrap(), before);
+    // The same transaction set inside another file changes nothing either.
+    let resent = s
+        .post_remittances(
+            &actor(),
+            f.org,
+            "sha-2",
+            "copy.835",
+            d("2026-07-17"),
+            std::slice::from_ref(&medicare),
+        )
+        .await
+        .unwrap();
+    assert!(resent.already_posted);
+    assert_eq!(s.count("journal").await.unwrap(), before);
+
+    // A file with the commercial payment, an unknown claim, a reversal of it, and a PLB.
+    let paid = clp(
+        &apcn,
+        "1",
+        22000,
+        18000,
+        vec![svc("99214", 22000, 18000, vec![adj("CO", "45", 3000), adj("PR", "3", 1000)])],
+    );
+    let mut reversal = clp(
+        &apcn,
+        "22",
+        -22000,
+        -18000,
+        vec![svc("99214", -22000, -18000, vec![adj("CO", "45", -3000), adj("PR", "3", -1000)])],
+    );
+    reversal.payer_claim_number = paid.payer_claim_number.clone();
+    let unknown = clp("ZZ999", "1", 1000, 1000, vec![]);
+    let r1 = remit("ACME1", "CHK77", vec![paid.clone(), unknown], 250);
+    let sum = s
+        .post_remittances(&actor(), f.org, "sha-3", "a.835", d("2026-07-20"), &[r1])
+        .await
+        .unwrap();
+    assert_eq!((sum.claims_matched, sum.claims_unmatched), (1, 1));
+    assert_eq!(sum.provider_adjustments_cents, 250);
+    assert!(sum.balanced);
+    assert_eq!(s.suspense().await.unwrap().len(), 1);
+    let b = Balances::of(&s.journal(ac.id).await.unwrap());
+    assert_eq!(b.of_party(Party::Patient), Cents(1000));
+    assert_eq!(b.of_party(Party::Payer(PayerId(f.commercial))), Cents::ZERO);
+    let r2 = remit("ACME1", "CHK78", vec![reversal], 0);
+    let sum = s
+        .post_remittances(&actor(), f.org, "sha-4", "rev.835", d("2026-07-21"), &[r2])
+        .await
+        .unwrap();
+    assert_eq!(sum.claims_matched, 1);
+    assert_eq!(s.claim(ac.id).await.unwrap().state, ClaimState::Reversed);
+    let b = Balances::of(&s.journal(ac.id).await.unwrap());
+    assert_eq!(
+        b.of_party(Party::Payer(PayerId(f.commercial))),
+        Cents(22000),
+        "the reversal puts the claim back on the payer"
+    );
+    assert_eq!(b.of_party(Party::Patient), Cents::ZERO);
+
+    // A deposit that does not balance is posted and flagged.
+    let mut off = remit("ACME1", "CHK79", vec![], 0);
+    off.payment = Cents(100);
+    let sum = s
+        .post_remittances(&actor(), f.org, "sha-5", "off.835", d("2026-07-22"), &[off])
+        .await
+        .unwrap();
+    assert!(!sum.balanced);
+    assert!(s.suspense().await.unwrap().iter().any(|x| x.1 == "deposit"));
+
+    // Aging as of a date before the payments shows the charges only.
+    let early = s.aging(d("2026-07-01"), None).await.unwrap();
+    assert_eq!(early.total_cents, 20000 + 22000);
+    assert_eq!(early.patient_cents, 0);
+    let now = s.aging(d("2026-07-31"), None).await.unwrap();
+    assert_eq!(now.total_cents, now.insurance_cents + now.patient_cents);
+    assert_eq!(now.buckets.iter().map(|b| b.cents).sum::<i64>(), now.total_cents);
+    assert_eq!(now.buckets[1].label, "31-60");
+});
+
+both!(journal_is_append_only, async |db| {
+    let s = db.store().await;
+    let f = small_practice(&s).await;
+    s.create_encounter(&actor(), &visit(&f, f.patients[1], "2026-06-02", &["99214"]))
+        .await
+        .unwrap();
+    s.build_claims(&actor(), None, d("2026-06-30"), &no_drg).await.unwrap();
+    let url = db.url.clone();
+    let err =
+        store::testing::execute(&url, "UPDATE journal SET amount_cents = 0").await.unwrap_err();
+    assert!(
+        err.to_string().contains("correcting entry") || err.to_string().contains("append-only"),
+        "{err}"
+    );
+    let err = store::testing::execute(&url, "DELETE FROM audit_log").await.unwrap_err();
+    assert!(err.to_string().contains("append-only"), "{err}");
+});
