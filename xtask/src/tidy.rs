@@ -24,6 +24,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("scrub", &["claim-model", "code-sets", "mce", "ncci"]),
     ("ledger", &["claim-model", "code-sets"]),
     ("store", &["claim-model", "code-sets", "ledger"]),
+    ("test-support", &["store", "claim-model"]),
+    ("backoffice", &["claim-model", "code-sets", "ledger", "store", "scrub", "x12-claims"]),
     ("xtask", &[]),
 ];
 

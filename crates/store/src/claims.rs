@@ -116,8 +116,22 @@ impl Store {
         conn: &mut sqlx::AnyConnection,
         practice: Option<i64>,
     ) -> Result<Vec<(EncounterToBill, i64, i64)>> {
-        let p = practice.unwrap_or(0);
-        let rows = sqlx::query(
+        self.encounters_where(
+            conn,
+            "e.status = 'coded' AND ($1 = 0 OR e.practice_id = $1)",
+            practice.unwrap_or(0),
+        )
+        .await
+    }
+
+    /// Loads the encounters `filter` selects (SQL over `encounter e`, `$1` bound to `p`).
+    async fn encounters_where(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        filter: &str,
+        p: i64,
+    ) -> Result<Vec<(EncounterToBill, i64, i64)>> {
+        let rows = sqlx::query(&format!(
             "SELECT e.id, e.practice_id, e.patient_id, e.kind, e.service_date, e.admission_date, e.discharge_date, \
              e.discharge_status, e.type_of_bill, e.rendering_id, e.operating_id, e.referring_id, \
              p.last_name AS p_last_name, p.first_name AS p_first_name, p.birth_date AS p_birth_date, p.sex AS p_sex, \
@@ -126,8 +140,8 @@ impl Store {
              COALESCE(l.place_of_service, '11') AS pos \
              FROM encounter e JOIN patient p ON p.id = e.patient_id JOIN practice pr ON pr.id = e.practice_id \
              LEFT JOIN location l ON l.id = e.location_id \
-             WHERE e.status = 'coded' AND ($1 = 0 OR e.practice_id = $1) ORDER BY e.id",
-        )
+             WHERE {filter} ORDER BY e.id"
+        ))
         .bind(p)
         .fetch_all(&mut *conn)
         .await
@@ -193,10 +207,10 @@ impl Store {
             coverages.entry(r.get("patient_id")).or_default().push((cov, from, to));
         }
         let mut dx: HashMap<i64, Vec<(String, Option<Poa>)>> = HashMap::new();
-        for r in sqlx::query(
+        for r in sqlx::query(&format!(
             "SELECT d.encounter_id, d.code, d.poa FROM encounter_diagnosis d JOIN encounter e ON e.id = d.encounter_id \
-             WHERE e.status = 'coded' AND ($1 = 0 OR e.practice_id = $1) ORDER BY d.encounter_id, d.seq",
-        )
+             WHERE {filter} ORDER BY d.encounter_id, d.seq"
+        ))
         .bind(p)
         .fetch_all(&mut *conn)
         .await
@@ -205,10 +219,10 @@ impl Store {
             dx.entry(r.get(0)).or_default().push((r.get(1), poa(&r.get::<String, _>(2))));
         }
         let mut px: HashMap<i64, Vec<(String, Option<Date>)>> = HashMap::new();
-        for r in sqlx::query(
+        for r in sqlx::query(&format!(
             "SELECT d.encounter_id, d.code, d.performed FROM encounter_procedure d JOIN encounter e ON e.id = d.encounter_id \
-             WHERE e.status = 'coded' AND ($1 = 0 OR e.practice_id = $1) ORDER BY d.encounter_id, d.seq",
-        )
+             WHERE {filter} ORDER BY d.encounter_id, d.seq"
+        ))
         .bind(p)
         .fetch_all(&mut *conn)
         .await
@@ -217,11 +231,11 @@ impl Store {
             px.entry(r.get(0)).or_default().push((r.get(1), date(&r, "performed")));
         }
         let mut charges: HashMap<i64, Vec<ChargeFacts>> = HashMap::new();
-        for r in sqlx::query(
+        for r in sqlx::query(&format!(
             "SELECT c.encounter_id, c.code, c.modifiers, c.revenue_code, c.units, c.charge_cents, c.service_date, c.pointers \
              FROM charge c JOIN encounter e ON e.id = c.encounter_id \
-             WHERE e.status = 'coded' AND ($1 = 0 OR e.practice_id = $1) ORDER BY c.encounter_id, c.seq",
-        )
+             WHERE {filter} ORDER BY c.encounter_id, c.seq"
+        ))
         .bind(p)
         .fetch_all(&mut *conn)
         .await
@@ -483,6 +497,221 @@ impl Store {
         Ok(summary)
     }
 
+    /// Builds the claims for the next payer: for each primary claim paid (in full or in part)
+    /// whose patient has a secondary coverage in force on the date of service, that still owes
+    /// part of the claim, and that did not receive the claim from the primary itself (a
+    /// crossover, CLP02 19–21), a claim to the secondary payer with the other payer's loops
+    /// (2320/2330, and each line's 2430) built from the primary's remittance; the primary claim
+    /// becomes `secondary_billed`. One transaction.
+    pub async fn build_secondary_claims(&self, actor: &Actor, today: Date) -> Result<BuildSummary> {
+        let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
+        let candidates = sqlx::query(
+            "SELECT c.id, c.encounter_id, c.practice_id, c.patient_id, c.org_id FROM claim c \
+             WHERE c.rank = 1 AND c.state IN ('paid', 'partially_paid') \
+             AND NOT EXISTS (SELECT 1 FROM claim s WHERE s.account_id = c.id AND s.rank > 1) ORDER BY c.id",
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .ctx("finding claims for the next payer")?;
+        let prefixes = self.prefixes(&mut tx).await?;
+        let now = crate::now();
+        let mut summary = BuildSummary::default();
+        for row in candidates {
+            let (primary, encounter, practice_id, patient_id, org_id): (i64, i64, i64, i64, i64) =
+                (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4));
+            let last = sqlx::query(
+                "SELECT adjudication, body, payer_id FROM remit_claim WHERE claim_id = $1 AND reversed_by IS NULL AND status <> '22' ORDER BY id DESC LIMIT 1",
+            )
+            .bind(primary)
+            .fetch_optional(&mut *tx)
+            .await
+            .ctx("reading the primary's remittance")?;
+            let Some(last) = last else { continue };
+            if last.get::<String, _>(0) == "forwarded" {
+                continue;
+            }
+            let pay: claim_model::ClaimPayment = serde_json::from_str(&last.get::<String, _>(1))
+                .map_err(|e| {
+                    Error::Invalid(format!("claim {primary}: stored remittance unreadable: {e}"))
+                })?;
+            let mut encs = self
+                .encounters_where(&mut tx, &format!("e.id = {encounter} AND $1 = $1"), 0)
+                .await?;
+            let Some((enc, _, _)) = encs.pop() else { continue };
+            let Some(second) = enc.coverages.iter().find(|c| c.rank == 2).cloned() else {
+                continue;
+            };
+            let owed: i64 = sqlx::query(
+                "SELECT CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) FROM journal WHERE claim_id = $1 AND party = 'payer' AND payer_id = $2",
+            )
+            .bind(primary)
+            .bind(second.payer_id)
+            .fetch_one(&mut *tx)
+            .await
+            .ctx("reading the secondary's balance")?
+            .get(0);
+            if owed <= 0 {
+                continue;
+            }
+            let billed: Vec<ledger::posting::LineToPost> = enc
+                .charges
+                .iter()
+                .map(|c| ledger::posting::LineToPost {
+                    procedure: c.code.clone(),
+                    modifiers: c.modifiers.clone(),
+                    revenue_code: c.revenue_code.clone(),
+                    charge: c.charge,
+                })
+                .collect();
+            let matched = ledger::posting::match_lines(&billed, &pay.lines);
+            let primary_cov = enc.coverages.iter().find(|c| c.rank == 1).map(|c| c.id).unwrap_or(0);
+            let prior = ledger::build::PriorPayment {
+                coverage_id: primary_cov,
+                payer_claim_number: pay.payer_claim_number.to_string(),
+                paid: pay.paid,
+                adjustments: pay.adjustments.clone(),
+                lines: pay
+                    .lines
+                    .iter()
+                    .zip(&matched)
+                    .filter_map(|(l, m)| m.map(|m| (m, l.paid, l.adjustments.clone())))
+                    .collect(),
+                date: Some(today),
+            };
+            let id = reserve(&mut tx, "claim", 1).await?;
+            let (prefix, _) = prefixes.get(&practice_id).cloned().unwrap_or_default();
+            let pcn =
+                ledger::build::patient_control_number(&prefix, id as u64).ok_or_else(|| {
+                    Error::Invalid(format!(
+                        "patient control number {prefix}{id} is longer than 17 characters"
+                    ))
+                })?;
+            let Some(claim) = ledger::build::claim_for(&enc, 2, &pcn, std::slice::from_ref(&prior))
+            else {
+                continue;
+            };
+            let body = serde_json::to_string(&claim)
+                .map_err(|e| Error::Invalid(format!("claim {pcn}: {e}")))?;
+            let from = claim.from.unwrap_or(today);
+            let kind =
+                if enc.kind == ClaimKind::Institutional { "institutional" } else { "professional" };
+            insert_many(
+                &mut tx,
+                "claim",
+                &[
+                    "id",
+                    "org_id",
+                    "practice_id",
+                    "patient_id",
+                    "encounter_id",
+                    "coverage_id",
+                    "payer_id",
+                    "rank",
+                    "account_id",
+                    "kind",
+                    "pcn",
+                    "state",
+                    "total_cents",
+                    "service_from",
+                    "service_to",
+                    "body",
+                    "state_at",
+                    "created_at",
+                ],
+                &[vec![
+                    V::I(id),
+                    V::I(org_id),
+                    V::I(practice_id),
+                    V::I(patient_id),
+                    V::I(encounter),
+                    V::I(second.id),
+                    V::I(second.payer_id),
+                    V::I(2),
+                    V::I(primary),
+                    V::T(kind.into()),
+                    V::T(pcn.clone()),
+                    V::T("draft".into()),
+                    V::I(claim.total_charge.0),
+                    from.into(),
+                    claim.to.unwrap_or(from).into(),
+                    V::T(body),
+                    V::T(now.clone()),
+                    V::T(now.clone()),
+                ]],
+            )
+            .await?;
+            let lines: Vec<Vec<V>> = claim
+                .lines
+                .iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    vec![
+                        V::I(id),
+                        V::I(i as i64),
+                        V::T(l.procedure.to_string()),
+                        V::T(l.modifiers.join(",")),
+                        V::T(l.revenue_code.to_string()),
+                        V::I(l.units.0),
+                        V::I(l.charge.0),
+                        l.date_from.unwrap_or(from).into(),
+                    ]
+                })
+                .collect();
+            insert_many(
+                &mut tx,
+                "claim_line",
+                &[
+                    "claim_id",
+                    "line_no",
+                    "code",
+                    "modifiers",
+                    "revenue_code",
+                    "units",
+                    "charge_cents",
+                    "service_date",
+                ],
+                &lines,
+            )
+            .await?;
+            insert_many(
+                &mut tx,
+                "claim_event",
+                &["claim_id", "at", "actor", "from_state", "to_state", "reason"],
+                &[vec![
+                    V::I(id),
+                    V::T(now.clone()),
+                    V::T(actor.0.clone()),
+                    V::T(String::new()),
+                    V::T("draft".into()),
+                    V::T(format!("secondary claim of {}", primary)),
+                ]],
+            )
+            .await?;
+            move_claim(
+                &mut tx,
+                actor,
+                primary,
+                ClaimState::SecondaryBilled,
+                &format!("secondary claim {pcn} built"),
+            )
+            .await?;
+            summary.claims += 1;
+            summary.total_cents += owed;
+        }
+        audit(
+            &mut tx,
+            actor,
+            "build",
+            "claim",
+            None,
+            None,
+            &format!("{} secondary claims", summary.claims),
+        )
+        .await?;
+        tx.commit().await.ctx("saving the secondary claims")?;
+        Ok(summary)
+    }
+
     /// Claims in the given states (of one practice, or all), oldest first.
     pub async fn claims_in(
         &self,
@@ -628,11 +857,32 @@ impl Store {
         })
     }
 
-    /// Records a written batch in one transaction: every claim must still be `ready` (a claim
-    /// edited or sent meanwhile fails the whole batch) and in no other live batch; each becomes
-    /// `submitted`.
-    pub async fn record_batch(&self, actor: &Actor, org_id: i64, batch: &NewBatch) -> Result<i64> {
+    /// Records written batches in one transaction: every claim must still be `ready` (a claim
+    /// edited or sent meanwhile fails them all, and nothing is recorded) and in no other live
+    /// batch; each becomes `submitted`. Returns the batches' IDs.
+    pub async fn record_batches(
+        &self,
+        actor: &Actor,
+        org_id: i64,
+        batches: &[NewBatch],
+    ) -> Result<Vec<i64>> {
         let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
+        let mut ids = Vec::with_capacity(batches.len());
+        for batch in batches {
+            ids.push(record_batch(&mut tx, actor, org_id, batch).await?);
+        }
+        tx.commit().await.ctx("recording the batch")?;
+        Ok(ids)
+    }
+}
+
+async fn record_batch(
+    tx: &mut sqlx::AnyConnection,
+    actor: &Actor,
+    org_id: i64,
+    batch: &NewBatch,
+) -> Result<i64> {
+    {
         let total: i64 = {
             let mut t = 0;
             for c in &batch.claims {
@@ -655,7 +905,7 @@ impl Store {
         };
         let now = crate::now();
         let id = insert(
-            &mut tx,
+            &mut *tx,
             "batch",
             &[
                 ("org_id", org_id.into()),
@@ -678,7 +928,7 @@ impl Store {
             })
             .collect();
         insert_many(
-            &mut tx,
+            &mut *tx,
             "batch_claim",
             &["batch_id", "claim_id", "set_control", "group_control"],
             &rows,
@@ -716,14 +966,14 @@ impl Store {
             ]);
         }
         insert_many(
-            &mut tx,
+            &mut *tx,
             "claim_event",
             &["claim_id", "at", "actor", "from_state", "to_state", "reason"],
             &events,
         )
         .await?;
         audit(
-            &mut tx,
+            &mut *tx,
             actor,
             "submit",
             "batch",
@@ -732,7 +982,6 @@ impl Store {
             &format!("{} claims", batch.claims.len()),
         )
         .await?;
-        tx.commit().await.ctx("recording the batch")?;
         Ok(id)
     }
 }

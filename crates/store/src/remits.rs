@@ -291,6 +291,18 @@ impl Store {
                 rc_rows.push(rc_row(None, "", remit_payer));
                 continue;
             }
+            let imbalance = pay.imbalance();
+            if imbalance != Cents::ZERO {
+                unmatched(
+                    format!(
+                        "the payer's figures do not balance (charge {} − paid {} − adjustments leaves {}): not posted",
+                        pay.charge, pay.paid, imbalance
+                    ),
+                    s,
+                );
+                rc_rows.push(rc_row(None, "", remit_payer));
+                continue;
+            }
             // Which of the patient's payers sent it, and its rank for this claim.
             let covs = coverages.get(&claim.patient_id).cloned().unwrap_or_default();
             let on = claim.service_from.to_string();

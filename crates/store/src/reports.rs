@@ -188,3 +188,238 @@ impl Store {
         Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect())
     }
 }
+
+/// One claim on a patient statement.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct StatementClaim {
+    /// Claim.
+    pub claim_id: i64,
+    /// Patient control number.
+    pub pcn: String,
+    /// The patient (a guarantor may pay for several).
+    pub patient: String,
+    /// Date of service.
+    pub service_date: String,
+    /// Codes billed.
+    pub codes: Vec<String>,
+    /// Charges.
+    pub charges: i64,
+    /// Paid by insurance.
+    pub insurance_paid: i64,
+    /// Written off (contractual and other adjustments).
+    pub adjustments: i64,
+    /// Paid by the patient.
+    pub patient_paid: i64,
+    /// What the patient owes on it.
+    pub balance: i64,
+}
+
+/// What one guarantor's statement is made of.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct StatementData {
+    /// Practice name and address lines.
+    pub practice: (i64, String, Vec<String>),
+    /// Guarantor (patient ID), name and address lines.
+    pub guarantor: (i64, String, Vec<String>),
+    /// Account number.
+    pub account: String,
+    /// The claims owed.
+    pub claims: Vec<StatementClaim>,
+    /// Total due.
+    pub total_due: i64,
+    /// The amount due by age of service (0-30 … 120+).
+    pub aging: Vec<Bucket>,
+    /// Claims left off because insurance has not finished with them.
+    pub pending_with_insurance: usize,
+}
+
+impl Store {
+    /// Statements as of `as_of`: per guarantor, the claims with a patient balance whose
+    /// insurance is done (a claim some payer still owes on is left off and counted).
+    pub async fn statement_data(
+        &self,
+        as_of: Date,
+        practice: Option<i64>,
+    ) -> Result<Vec<StatementData>> {
+        let rows = sqlx::query(
+            "SELECT j.claim_id, j.kind, j.party, j.amount_cents FROM journal j WHERE j.posting_date <= $1 \
+             AND ($2 = 0 OR j.practice_id = $2) \
+             AND j.claim_id IN (SELECT claim_id FROM journal WHERE party = 'patient' AND posting_date <= $1) ORDER BY j.claim_id, j.id",
+        )
+        .bind(as_of.to_string())
+        .bind(practice.unwrap_or(0))
+        .fetch_all(&self.pool)
+        .await
+        .ctx("reading patient balances")?;
+        // Per account: charges, insurance paid, adjustments, patient paid, patient balance, payer balance.
+        let mut acc: BTreeMap<i64, [i64; 6]> = BTreeMap::new();
+        for r in rows {
+            let (claim, kind, party, cents): (i64, String, String, i64) =
+                (r.get(0), r.get(1), r.get(2), r.get(3));
+            let a = acc.entry(claim).or_default();
+            let patient = party == "patient";
+            match kind.as_str() {
+                "charge" => a[0] += cents,
+                "payment" if patient => a[3] -= cents,
+                "payment" => a[1] -= cents,
+                "adjustment" => a[2] -= cents,
+                _ => {}
+            }
+            if patient {
+                a[4] += cents;
+            } else {
+                a[5] += cents;
+            }
+        }
+        let mut by_guarantor: BTreeMap<i64, StatementData> = BTreeMap::new();
+        let mut pending: BTreeMap<i64, usize> = BTreeMap::new();
+        let ids: Vec<i64> = acc.iter().filter(|(_, a)| a[4] > 0).map(|(id, _)| *id).collect();
+        for chunk in ids.chunks(500) {
+            let list: Vec<String> = chunk.iter().map(|i| i.to_string()).collect();
+            let rows = sqlx::query(&format!(
+                "SELECT c.id, c.pcn, c.service_from, p.id AS pid, p.first_name, p.last_name, p.account, \
+                 COALESCE(g.id, p.id) AS gid, COALESCE(g.first_name, p.first_name) AS gfirst, COALESCE(g.last_name, p.last_name) AS glast, \
+                 COALESCE(g.address, p.address) AS gaddr, COALESCE(g.city, p.city) AS gcity, COALESCE(g.state, p.state) AS gstate, \
+                 COALESCE(g.zip, p.zip) AS gzip, pr.id AS prid, pr.name AS prname, pr.address AS praddr, pr.city AS prcity, \
+                 pr.state AS prstate, pr.zip AS przip \
+                 FROM claim c JOIN patient p ON p.id = c.patient_id LEFT JOIN patient g ON g.id = p.guarantor_id \
+                 JOIN practice pr ON pr.id = c.practice_id WHERE c.id IN ({}) ORDER BY c.id",
+                list.join(",")
+            ))
+            .fetch_all(&self.pool)
+            .await
+            .ctx("reading statement claims")?;
+            for r in rows {
+                let id: i64 = r.get("id");
+                let a = acc[&id];
+                let gid: i64 = r.get("gid");
+                if a[5] > 0 {
+                    *pending.entry(gid).or_default() += 1;
+                    continue;
+                }
+                let codes: Vec<String> = sqlx::query("SELECT code, revenue_code FROM claim_line WHERE claim_id = $1 ORDER BY line_no")
+                    .bind(id)
+                    .fetch_all(&self.pool)
+                    .await
+                    .ctx("reading claim lines")?
+                    .iter()
+                    .map(|l| {
+                        let code: String = l.get(0);
+                        if code.is_empty() { format!("rev {}", l.get::<String, _>(1)) } else { code }
+                    })
+                    .collect();
+                let zip =
+                    |z: String| if z.len() == 9 { format!("{}-{}", &z[..5], &z[5..]) } else { z };
+                let entry = by_guarantor.entry(gid).or_insert_with(|| StatementData {
+                    practice: (
+                        r.get("prid"),
+                        r.get("prname"),
+                        vec![
+                            r.get("praddr"),
+                            format!(
+                                "{}, {} {}",
+                                r.get::<String, _>("prcity"),
+                                r.get::<String, _>("prstate"),
+                                zip(r.get("przip"))
+                            ),
+                        ],
+                    ),
+                    guarantor: (
+                        gid,
+                        format!("{} {}", r.get::<String, _>("gfirst"), r.get::<String, _>("glast")),
+                        vec![
+                            r.get("gaddr"),
+                            format!(
+                                "{}, {} {}",
+                                r.get::<String, _>("gcity"),
+                                r.get::<String, _>("gstate"),
+                                zip(r.get("gzip"))
+                            ),
+                        ],
+                    ),
+                    account: r.get("account"),
+                    claims: Vec::new(),
+                    total_due: 0,
+                    aging: Vec::new(),
+                    pending_with_insurance: 0,
+                });
+                entry.claims.push(StatementClaim {
+                    claim_id: id,
+                    pcn: r.get("pcn"),
+                    patient: format!(
+                        "{} {}",
+                        r.get::<String, _>("first_name"),
+                        r.get::<String, _>("last_name")
+                    ),
+                    service_date: r.get("service_from"),
+                    codes,
+                    charges: a[0],
+                    insurance_paid: a[1],
+                    adjustments: a[2],
+                    patient_paid: a[3],
+                    balance: a[4],
+                });
+            }
+        }
+        let mut out: Vec<StatementData> = by_guarantor.into_values().collect();
+        for s in &mut out {
+            let mut b = Buckets::default();
+            for c in &s.claims {
+                b.add(c.service_date.parse().unwrap_or(as_of), as_of, Cents(c.balance));
+            }
+            s.total_due = b.total().0;
+            s.aging = buckets(&b);
+            s.pending_with_insurance = pending.get(&s.guarantor.0).copied().unwrap_or(0);
+        }
+        Ok(out)
+    }
+
+    /// Records a statement sent and moves its claims to `patient_billed` (in one transaction).
+    pub async fn record_statement(
+        &self,
+        actor: &crate::Actor,
+        s: &StatementData,
+        date: Date,
+        body: &str,
+    ) -> Result<i64> {
+        let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
+        let id = crate::sql::insert(
+            &mut tx,
+            "statement",
+            &[
+                ("practice_id", s.practice.0.into()),
+                ("guarantor_id", s.guarantor.0.into()),
+                ("statement_date", date.into()),
+                ("total_cents", s.total_due.into()),
+                ("body", body.into()),
+                ("created_at", crate::now().into()),
+            ],
+        )
+        .await?;
+        for c in &s.claims {
+            let state = crate::claims::state_of(&mut tx, c.claim_id).await?;
+            if state.can_move_to(ledger::lifecycle::ClaimState::PatientBilled) {
+                crate::claims::move_claim(
+                    &mut tx,
+                    actor,
+                    c.claim_id,
+                    ledger::lifecycle::ClaimState::PatientBilled,
+                    &format!("statement {id}"),
+                )
+                .await?;
+            }
+        }
+        crate::sql::audit(
+            &mut tx,
+            actor,
+            "statement",
+            "patient",
+            Some(s.guarantor.0),
+            Some(s.practice.0),
+            "",
+        )
+        .await?;
+        tx.commit().await.ctx("saving the statement")?;
+        Ok(id)
+    }
+}

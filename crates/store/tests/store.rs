@@ -2,6 +2,8 @@
 
 mod common;
 
+use test_support::both;
+
 use claim_model::{
     Adjustment, AdjustmentGroup, Cents, ClaimPayment, LinePayment, ProviderAdjustment, Remittance,
 };
@@ -43,7 +45,7 @@ async fn submitted(s: &Store, f: &Fixture) -> Vec<store::claims::StoredClaim> {
             })
             .collect(),
     };
-    s.record_batch(&actor(), f.org, &batch).await.unwrap();
+    s.record_batches(&actor(), f.org, &[batch]).await.unwrap();
     s.claims_in(&[ClaimState::Submitted], None).await.unwrap()
 }
 
@@ -194,7 +196,7 @@ both!(lifecycle_is_enforced_and_recorded, async |db| {
             BatchedClaim { claim_id: draft.id, set_control: "0001".into(), group_control: 51 },
         ],
     };
-    let err = s.record_batch(&actor(), f.org, &batch).await.unwrap_err();
+    let err = s.record_batches(&actor(), f.org, &[batch]).await.unwrap_err();
     assert!(err.to_string().contains("not ready"), "{err}");
     assert_eq!(s.count("batch").await.unwrap(), 0);
     assert_eq!(s.claim(c.id).await.unwrap().state, ClaimState::Ready);

@@ -388,8 +388,11 @@ fn claim(o: &mut Out<'_>, c: &Claim) {
     {
         o.put(seg(b"REF", &["F8", &c.original_claim_number]));
     }
-    // Diagnoses: principal (ABK) first, then the others, up to twelve per HI.
-    put_hi(o, &c.diagnoses, |l, dx| {
+    // Diagnoses. 837P: principal (ABK) first, then the others, up to twelve per HI. 837I: each
+    // kind in its own HI segments, in the guide's order (principal alone, admitting, reasons
+    // for visit, external causes, then the other diagnoses twelve per HI), and the principal
+    // procedure (BBR) in its own HI before the others (BBQ).
+    let dx_comp = |l: &mut Line<'_>, dx: &claim_model::Diagnosis| {
         let q = match dx.kind {
             DiagnosisKind::Principal => "ABK",
             DiagnosisKind::Other => "ABF",
@@ -400,8 +403,8 @@ fn claim(o: &mut Out<'_>, c: &Claim) {
         let mut buf = [0u8; 4];
         let poa = dx.poa.map_or("", |p| ch(p.code(), &mut buf));
         l.comp(&[q, &dx.code, "", "", "", "", "", "", poa]);
-    });
-    put_hi(o, &c.procedures, |l, p| {
+    };
+    let px_comp = |l: &mut Line<'_>, p: &claim_model::Procedure| {
         let q = if p.principal { "BBR" } else { "BBQ" };
         match p.date {
             Some(date) => l.comp_with(|b, sep| {
@@ -413,7 +416,28 @@ fn claim(o: &mut Out<'_>, c: &Claim) {
             }),
             None => l.comp(&[q, &p.code]),
         };
-    });
+    };
+    if c.kind == ClaimKind::Institutional {
+        for (kind, per) in [
+            (DiagnosisKind::Principal, 1),
+            (DiagnosisKind::Admitting, 1),
+            (DiagnosisKind::ReasonForVisit, 3),
+            (DiagnosisKind::ExternalCause, 12),
+            (DiagnosisKind::Other, 12),
+        ] {
+            let of_kind: Vec<&claim_model::Diagnosis> =
+                c.diagnoses.iter().filter(|d| d.kind == kind).collect();
+            put_hi_per(o, &of_kind, per, |l, d| dx_comp(l, d));
+        }
+        for principal in [true, false] {
+            let of_kind: Vec<&claim_model::Procedure> =
+                c.procedures.iter().filter(|p| p.principal == principal).collect();
+            put_hi_per(o, &of_kind, if principal { 1 } else { 12 }, |l, p| px_comp(l, p));
+        }
+    } else {
+        put_hi(o, &c.diagnoses, dx_comp);
+        put_hi(o, &c.procedures, px_comp);
+    }
     put_hi(o, &c.occurrences, |l, v| {
         let dated = |b: &mut Vec<u8>, sep: u8, q: &str, format: &str| {
             for part in [q, &v.code, format] {
@@ -490,7 +514,12 @@ fn claim(o: &mut Out<'_>, c: &Claim) {
 
 /// HI segments for `items`, twelve composites each, every composite written by `f`.
 fn put_hi<T>(o: &mut Out<'_>, items: &[T], f: impl Fn(&mut Line<'_>, &T)) {
-    for chunk in items.chunks(12) {
+    put_hi_per(o, items, 12, f);
+}
+
+/// HI segments for `items`, `per` composites each.
+fn put_hi_per<T>(o: &mut Out<'_>, items: &[T], per: usize, f: impl Fn(&mut Line<'_>, &T)) {
+    for chunk in items.chunks(per) {
         o.build(b"HI", |l| {
             for item in chunk {
                 f(l, item);
