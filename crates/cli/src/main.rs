@@ -15,6 +15,7 @@ macro_rules! out {
     }};
 }
 
+mod billing;
 mod codes;
 mod data;
 mod demo;
@@ -41,6 +42,10 @@ struct Cli {
     /// What every command takes as today (YYYY-MM-DD), so results do not depend on the calendar.
     #[arg(long, global = true, env = "SUPERBILL_TODAY", value_name = "YYYY-MM-DD")]
     today: Option<String>,
+    /// The back office's database: sqlite://PATH or postgres://… [default: sqlite, superbill.db
+    /// in the data directory].
+    #[arg(long, global = true, env = "SUPERBILL_DB", value_name = "URL")]
+    db: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -60,8 +65,38 @@ enum Command {
     Scrub(scrubcmd::ScrubArgs),
     /// Group inpatient claims into MS-DRGs, with the Medicare Code Editor's edits.
     Group(groupcmd::GroupArgs),
-    /// Install the sample release this repository ships and walk through the encoder.
-    Demo,
+    /// Without a subcommand: install the sample release this repository ships and walk through
+    /// the encoder. `demo seed`: seed the demo billing service; `demo payer`: answer a batch.
+    Demo(billing::DemoArgs),
+    /// Practices (the tenant boundary of a billing service).
+    #[command(subcommand)]
+    Practice(billing::PracticeCommand),
+    /// Payers and clearinghouses.
+    #[command(subcommand)]
+    Payer(billing::PayerCommand),
+    /// Patients and their coverages.
+    #[command(subcommand)]
+    Patient(billing::PatientCommand),
+    /// Encounters: create with charges, code.
+    #[command(subcommand)]
+    Encounter(billing::EncounterCommand),
+    /// Claims: build from coded encounters, scrub, submit in a batch, list, history.
+    #[command(subcommand)]
+    Claims(billing::ClaimsCommand),
+    /// Acknowledgments (999, 277CA).
+    #[command(subcommand)]
+    Ack(billing::AckCommand),
+    /// Remittances (835).
+    #[command(subcommand)]
+    Remit(billing::RemitCommand),
+    /// Accounts receivable reports.
+    #[command(subcommand)]
+    Ar(billing::ArCommand),
+    /// Work queues: denials, rejected claims, claims with no status, suspense.
+    #[command(subcommand)]
+    Queue(billing::QueueCommand),
+    /// Patient statements (text, HTML and PDF) for every guarantor who owes.
+    Statements(billing::StatementsArgs),
 }
 
 /// The context every command gets.
@@ -70,6 +105,8 @@ pub(crate) struct Ctx {
     pub(crate) today: Date,
     /// True when `--today` / `SUPERBILL_TODAY` fixed the date.
     pub(crate) today_fixed: bool,
+    /// `--db` / `SUPERBILL_DB`, when given.
+    pub(crate) db: Option<String>,
 }
 
 /// The outcome of a command.
@@ -106,14 +143,24 @@ fn run(cli: Cli) -> Result<Outcome> {
             .context("no data directory on this platform: pass --data-dir")?
             .join("superbill"),
     };
-    let ctx = Ctx { data_dir, today, today_fixed: cli.today.is_some() };
+    let ctx = Ctx { data_dir, today, today_fixed: cli.today.is_some(), db: cli.db };
     match cli.command {
         Command::Data(c) => data::run(&ctx, c),
         Command::Codes(c) => codes::run(&ctx, c),
         Command::X12(c) => x12cmd::run(&ctx, c),
         Command::Scrub(a) => scrubcmd::run(&ctx, a),
         Command::Group(a) => groupcmd::run(&ctx, a),
-        Command::Demo => demo::run(&ctx),
+        Command::Demo(a) => billing::demo(&ctx, a),
+        Command::Practice(c) => billing::practice(&ctx, c),
+        Command::Payer(c) => billing::payer(&ctx, c),
+        Command::Patient(c) => billing::patient(&ctx, c),
+        Command::Encounter(c) => billing::encounter(&ctx, c),
+        Command::Claims(c) => billing::claims(&ctx, c),
+        Command::Ack(c) => billing::ack(&ctx, c),
+        Command::Remit(c) => billing::remit(&ctx, c),
+        Command::Ar(c) => billing::ar(&ctx, c),
+        Command::Queue(c) => billing::queue(&ctx, c),
+        Command::Statements(a) => billing::statements(&ctx, a),
     }
 }
 

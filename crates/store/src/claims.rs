@@ -1088,3 +1088,69 @@ pub(crate) async fn move_claim(
         .ctx("recording a transition")?;
     Ok(from)
 }
+
+/// A claim in a list.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ClaimRow {
+    /// ID.
+    pub id: i64,
+    /// Patient control number.
+    pub pcn: String,
+    /// State.
+    pub state: String,
+    /// Professional or institutional.
+    pub kind: String,
+    /// Payer name.
+    pub payer: String,
+    /// 1 primary, 2 secondary…
+    pub rank: i64,
+    /// Total charge.
+    pub total_cents: i64,
+    /// First date of service.
+    pub service_from: String,
+    /// MS-DRG (inpatient claims, when grouped).
+    pub drg: String,
+    /// The scrubber's findings (JSON array).
+    pub findings: serde_json::Value,
+}
+
+impl Store {
+    /// Claims (in a state, or all), newest first, at most `limit`.
+    pub async fn claim_rows(&self, state: Option<&str>, limit: i64) -> Result<Vec<ClaimRow>> {
+        let rows = sqlx::query(
+            "SELECT c.id, c.pcn, c.state, c.kind, y.name, c.rank, c.total_cents, c.service_from, c.drg, c.findings \
+             FROM claim c JOIN payer y ON y.id = c.payer_id WHERE ($1 = '' OR c.state = $1) ORDER BY c.id DESC LIMIT $2",
+        )
+        .bind(state.unwrap_or(""))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .ctx("listing claims")?;
+        Ok(rows
+            .iter()
+            .map(|r| ClaimRow {
+                id: r.get(0),
+                pcn: r.get(1),
+                state: r.get(2),
+                kind: r.get(3),
+                payer: r.get(4),
+                rank: r.get(5),
+                total_cents: r.get(6),
+                service_from: r.get(7),
+                drg: r.get(8),
+                findings: serde_json::from_str(&r.get::<String, _>(9)).unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    /// A claim by patient control number.
+    pub async fn claim_by_pcn(&self, pcn: &str) -> Result<i64> {
+        sqlx::query("SELECT id FROM claim WHERE pcn = $1")
+            .bind(pcn)
+            .fetch_optional(&self.pool)
+            .await
+            .ctx("reading claims")?
+            .map(|r| r.get(0))
+            .ok_or_else(|| Error::NotFound(format!("claim {pcn:?}")))
+    }
+}

@@ -610,3 +610,55 @@ impl Store {
         Ok(row.get::<i64, _>(0))
     }
 }
+
+impl Store {
+    /// A provider of a practice by NPI.
+    pub async fn provider_by_npi(&self, practice_id: i64, npi: &str) -> Result<i64> {
+        sqlx::query("SELECT id FROM provider WHERE practice_id = $1 AND npi = $2")
+            .bind(practice_id)
+            .bind(npi)
+            .fetch_optional(&self.pool)
+            .await
+            .ctx("reading providers")?
+            .map(|r| r.get(0))
+            .ok_or_else(|| {
+                Error::NotFound(format!("provider with NPI {npi} in practice {practice_id}"))
+            })
+    }
+
+    /// A payer by its EDI payer ID.
+    pub async fn payer_by_code(&self, org_id: i64, code: &str) -> Result<i64> {
+        sqlx::query("SELECT id FROM payer WHERE org_id = $1 AND payer_code = $2")
+            .bind(org_id)
+            .bind(code)
+            .fetch_optional(&self.pool)
+            .await
+            .ctx("reading payers")?
+            .map(|r| r.get(0))
+            .ok_or_else(|| Error::NotFound(format!("payer with payer ID {code:?}")))
+    }
+
+    /// A trading partner by name.
+    pub async fn trading_partner_by_name(&self, org_id: i64, name: &str) -> Result<i64> {
+        sqlx::query("SELECT id FROM trading_partner WHERE org_id = $1 AND name = $2")
+            .bind(org_id)
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await
+            .ctx("reading trading partners")?
+            .map(|r| r.get(0))
+            .ok_or_else(|| Error::NotFound(format!("clearinghouse {name:?}")))
+    }
+
+    /// The payers: (id, name, payer ID, filing indicator, timely-filing days).
+    pub async fn payers(&self, org_id: i64) -> Result<Vec<(i64, String, String, String, i64)>> {
+        let rows = sqlx::query(
+            "SELECT id, name, payer_code, filing_indicator, timely_filing_days FROM payer WHERE org_id = $1 ORDER BY name",
+        )
+        .bind(org_id)
+        .fetch_all(&self.pool)
+        .await
+        .ctx("reading payers")?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4))).collect())
+    }
+}
