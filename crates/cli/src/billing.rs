@@ -68,6 +68,7 @@ fn print_json(v: &impl serde::Serialize) {
 
 /// `superbill practice …`
 #[derive(clap::Subcommand, Debug)]
+#[allow(clippy::large_enum_variant)] // parsed once per run
 pub(crate) enum PracticeCommand {
     /// Add a practice.
     Add {
@@ -438,6 +439,7 @@ pub(crate) fn patient(ctx: &Ctx, c: PatientCommand) -> Result<Outcome> {
 
 /// `superbill encounter …`
 #[derive(clap::Subcommand, Debug)]
+#[allow(clippy::large_enum_variant)] // parsed once per run
 pub(crate) enum EncounterCommand {
     /// Create an encounter with its charges (coded when diagnoses are given).
     Create {
