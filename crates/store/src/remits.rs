@@ -22,7 +22,7 @@ use ledger::{Entry, EntryKind, Party, PayerId};
 use sqlx::Row;
 
 use crate::claims::JOURNAL_COLUMNS;
-use crate::sql::{V, audit, insert, insert_many, reserve};
+use crate::sql::{V, audit, bind_all, insert, insert_many, placeholders, reserve};
 use crate::{Actor, Context, Error, Result, Store};
 
 /// What posting a file did (the `remit post --json` contract).
@@ -525,18 +525,39 @@ impl Store {
             &events,
         )
         .await?;
-        // Payer claim numbers, for corrections and reversals.
-        for pay in r.claims.iter().filter(|p| !p.payer_claim_number.is_empty() && !p.is_reversal())
-        {
-            if let Some(c) = claims.get(pay.patient_control_number.as_str()) {
-                sqlx::query("UPDATE claim SET payer_claim_number = $1 WHERE id = $2 AND payer_id = COALESCE($3, payer_id)")
-                    .bind(pay.payer_claim_number.as_str())
-                    .bind(c.id)
-                    .bind(remit_payer)
-                    .execute(&mut *tx)
-                    .await
-                    .ctx("recording the payer's claim number")?;
-            }
+        // Payer claim numbers (for corrections and reversals), on the claims billed to this payer.
+        let numbers: Vec<(i64, String)> = r
+            .claims
+            .iter()
+            .filter(|p| !p.payer_claim_number.is_empty() && !p.is_reversal())
+            .filter_map(|p| {
+                let c = claims.get(p.patient_control_number.as_str())?;
+                (remit_payer.is_none() || remit_payer == Some(c.payer_id))
+                    .then(|| (c.id, p.payer_claim_number.to_string()))
+            })
+            .collect();
+        for chunk in numbers.chunks(300) {
+            let whens: Vec<String> = (0..chunk.len())
+                .map(|i| {
+                    format!(
+                        "WHEN {} THEN {}",
+                        placeholders(tx, 2 * i + 1, 1),
+                        placeholders(tx, 2 * i + 2, 1)
+                    )
+                })
+                .collect();
+            let ids: Vec<String> = chunk.iter().map(|(id, _)| id.to_string()).collect();
+            let sql = format!(
+                "UPDATE claim SET payer_claim_number = CASE id {} ELSE payer_claim_number END WHERE id IN ({})",
+                whens.join(" "),
+                ids.join(",")
+            );
+            let values: Vec<V> =
+                chunk.iter().flat_map(|(id, n)| [V::I(*id), V::T(n.clone())]).collect();
+            bind_all(sqlx::query(&sql), &values)
+                .execute(&mut *tx)
+                .await
+                .ctx("recording the payer's claim numbers")?;
         }
         let plb: Vec<Vec<V>> = r
             .provider_adjustments
@@ -718,11 +739,11 @@ async fn load_claims(
     let mut out: HashMap<String, ClaimFacts> = HashMap::new();
     let pcns: Vec<&ClaimPayment> = r.claims.iter().collect();
     for chunk in pcns.chunks(500) {
-        let params: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
         let sql = format!(
             "SELECT id, practice_id, patient_id, payer_id, rank, account_id, state, service_from, pcn FROM claim \
-             WHERE org_id = $1 AND pcn IN ({})",
-            params.join(",")
+             WHERE org_id = {} AND pcn IN ({})",
+            placeholders(tx, 1, 1),
+            placeholders(tx, 2, chunk.len())
         );
         let mut q = sqlx::query(&sql).bind(org_id);
         for c in chunk {

@@ -196,6 +196,9 @@ pub(crate) async fn insert_many(
     cols: &[&str],
     rows: &[Vec<V>],
 ) -> Result<()> {
+    // SQLite looks a named parameter up by a linear scan (sqlite3_bind_parameter_name), which
+    // makes `$N` quadratic in a long statement: plain `?` there, numbered `$N` for PostgreSQL.
+    let sqlite = conn.backend_name() == "SQLite";
     let per = (900 / cols.len().max(1)).max(1);
     for chunk in rows.chunks(per) {
         let mut sql = format!("INSERT INTO {table} ({}) VALUES ", cols.join(", "));
@@ -210,7 +213,11 @@ pub(crate) async fn insert_many(
                 if c > 0 {
                     sql.push_str(", ");
                 }
-                sql.push_str(&format!("${n}"));
+                if sqlite {
+                    sql.push('?');
+                } else {
+                    sql.push_str(&format!("${n}"));
+                }
             }
             sql.push(')');
         }
@@ -221,6 +228,16 @@ pub(crate) async fn insert_many(
             .ctx(&format!("adding to {table}"))?;
     }
     Ok(())
+}
+
+/// `n` placeholders from `$first` on (plain `?` on SQLite, which looks named parameters up by a
+/// linear scan), comma-separated.
+pub(crate) fn placeholders(conn: &sqlx::AnyConnection, first: usize, n: usize) -> String {
+    let sqlite = conn.backend_name() == "SQLite";
+    (first..first + n)
+        .map(|i| if sqlite { "?".to_string() } else { format!("${i}") })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Reserves `n` numbers of a named counter (patient control numbers, control numbers) in the

@@ -232,6 +232,21 @@ fn write_set(
     // Each CLM's span in the set, in order, and the errors of levels 3–5 inside it.
     let clm_at: Vec<usize> =
         segs.iter().enumerate().filter(|(_, s)| s.id() == b"CLM").map(|(i, _)| i).collect();
+    // For each segment, the billing provider's NM1*85 last seen before it (one pass, not a
+    // search back from every claim).
+    let billing_before: Vec<Option<usize>> = {
+        let mut last = None;
+        segs.iter()
+            .enumerate()
+            .map(|(j, s)| {
+                let before = last;
+                if s.id() == b"NM1" && s.element(1) == Some(b"85") {
+                    last = Some(j);
+                }
+                before
+            })
+            .collect()
+    };
     let first = report.first;
     let verdicts: Vec<Option<&crate::Issue>> = clm_at
         .iter()
@@ -282,9 +297,7 @@ fn write_set(
     let mut last_billing = String::new();
     for (k, claim) in claims.iter().enumerate() {
         // The billing provider as sent (NM1*85 before this claim), even when its NPI is wrong.
-        let nm1 = clm_at.get(k).and_then(|&i| {
-            segs[..i].iter().rev().find(|s| s.id() == b"NM1" && s.element(1) == Some(b"85"))
-        });
+        let nm1 = clm_at.get(k).and_then(|&i| billing_before[i]).map(|j| &segs[j]);
         let (name, qualifier, id) = match nm1 {
             Some(n) => {
                 let name = el(n, 3);
