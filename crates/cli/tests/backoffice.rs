@@ -185,3 +185,160 @@ fn the_default_database_is_sqlite_in_the_data_directory() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("fails the NPI check digit"));
     assert_eq!(env.json(&["practice", "list", "--json"], 0).as_array().unwrap().len(), 1);
 }
+
+/// What a posting can change: journal rows, files, remittances, suspense entries, denials, and
+/// each claim's state.
+fn snapshot(rt: &tokio::runtime::Runtime, url: &str) -> Vec<(String, i64)> {
+    rt.block_on(async {
+        let s = store::Store::open(url).await.unwrap();
+        let mut out = Vec::new();
+        for t in
+            ["journal", "remit_file", "remit", "remit_claim", "suspense", "denial", "claim_event"]
+        {
+            out.push((t.to_string(), s.count(t).await.unwrap()));
+        }
+        for c in s.claim_rows(None, 1_000_000).await.unwrap() {
+            out.push((format!("claim {} {}", c.id, c.state), 1));
+        }
+        s.close().await;
+        out
+    })
+}
+
+/// A database with `patients` demo patients' claims submitted, and the test payer's 835 for
+/// them (the same file for every database seeded the same way).
+fn submitted(env: &Env, db: &str, patients: &str) -> std::path::PathBuf {
+    let sample = repo("fixtures/sample").display().to_string();
+    env.ok(&["data", "import", &sample]);
+    env.ok(&["demo", "seed", "--db", db, "--patients", patients, "--stays", "0"]);
+    env.ok(&["claims", "build", "--db", db]);
+    env.ok(&["claims", "scrub", "--db", db]);
+    let batch = env.dir.path().join("batch.837");
+    env.ok(&["claims", "submit", "--out", &batch.display().to_string(), "--db", db]);
+    let payer = env.dir.path().join("payer");
+    env.ok(&["demo", "payer", &batch.display().to_string(), "--out", &payer.display().to_string()]);
+    payer.join("batch.835")
+}
+
+fn post_cmd(env: &Env, era: &std::path::Path, db: &str) -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_superbill"));
+    c.args(["remit", "post", &era.display().to_string(), "--db", db, "--json"])
+        .env("SUPERBILL_DATA_DIR", env.dir.path().join("data"))
+        .env("SUPERBILL_TODAY", "2026-06-01")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    c
+}
+
+/// kill -9 in the middle of a posting leaves the database exactly as before; posting again
+/// afterwards posts everything once.
+fn killed_posting(kind: &str) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (env_a, env_b) = (Env::new(), Env::new());
+    let (a, b) = if kind == "sqlite" {
+        (rt.block_on(TestDb::sqlite()), rt.block_on(TestDb::sqlite()))
+    } else {
+        (rt.block_on(TestDb::postgres()), rt.block_on(TestDb::postgres()))
+    };
+    // Two databases seeded the same way; A measures how long a whole posting takes.
+    let era = submitted(&env_a, &a.url, "1500");
+    submitted(&env_b, &b.url, "1500");
+    let started = std::time::Instant::now();
+    let full = post_cmd(&env_a, &era, &a.url).output().unwrap();
+    let took = started.elapsed();
+    assert_eq!(full.status.code(), Some(0), "{}", String::from_utf8_lossy(&full.stderr));
+    let after_full = snapshot(&rt, &a.url);
+
+    let before = snapshot(&rt, &b.url);
+    let mut killed_mid_way = 0;
+    for fraction in [0.5, 0.35, 0.65, 0.8] {
+        let mut child = post_cmd(&env_b, &era, &b.url).spawn().unwrap();
+        std::thread::sleep(took.mul_f64(fraction));
+        if child.try_wait().unwrap().is_some() {
+            break; // finished before the kill: the checks below still hold
+        }
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        killed_mid_way += 1;
+        assert_eq!(
+            snapshot(&rt, &b.url),
+            before,
+            "{kind}: a posting killed at {fraction} of its run left changes"
+        );
+    }
+    assert!(
+        killed_mid_way > 0,
+        "{kind}: every posting finished before it could be killed ({took:?})"
+    );
+    let again = post_cmd(&env_b, &era, &b.url).output().unwrap();
+    assert_eq!(again.status.code(), Some(0), "{}", String::from_utf8_lossy(&again.stderr));
+    let v: Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(v["already_posted"], false);
+    assert_eq!(
+        snapshot(&rt, &b.url).iter().filter(|(k, _)| !k.starts_with("claim ")).collect::<Vec<_>>(),
+        after_full.iter().filter(|(k, _)| !k.starts_with("claim ")).collect::<Vec<_>>()
+    );
+    rt.block_on(a.finish());
+    rt.block_on(b.finish());
+}
+
+#[test]
+fn kill_9_during_a_posting_on_sqlite() {
+    killed_posting("sqlite");
+}
+
+#[test]
+fn kill_9_during_a_posting_on_postgres() {
+    killed_posting("postgres");
+}
+
+/// Two postings of the same 835 at once, and of the same payment re-sent in another file,
+/// never post twice.
+fn concurrent_postings(kind: &str) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let env = Env::new();
+    let db = if kind == "sqlite" {
+        rt.block_on(TestDb::sqlite())
+    } else {
+        rt.block_on(TestDb::postgres())
+    };
+    let era = submitted(&env, &db.url, "400");
+    // The same transaction sets in another interchange (another control number): another file.
+    let text = std::fs::read_to_string(&era).unwrap();
+    let isa13 = text.split('*').nth(13).unwrap().to_string();
+    let copy = env.file(
+        "copy.835",
+        text.replacen(&format!("*{isa13}*"), "*000000777*", 1)
+            .replace(&format!("IEA*1*{isa13}"), "IEA*1*000000777")
+            .as_bytes(),
+    );
+    let children: Vec<_> =
+        [&era, &copy, &era].iter().map(|f| post_cmd(&env, f, &db.url).spawn().unwrap()).collect();
+    let outputs: Vec<Value> = children
+        .into_iter()
+        .map(|c| {
+            let o = c.wait_with_output().unwrap();
+            assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+            serde_json::from_slice(&o.stdout).unwrap()
+        })
+        .collect();
+    let posted: Vec<&Value> = outputs.iter().filter(|v| v["already_posted"] == false).collect();
+    assert_eq!(posted.len(), 1, "exactly one of three concurrent postings posts: {outputs:?}");
+    let snap = snapshot(&rt, &db.url);
+    let remits = snap.iter().find(|(k, _)| k == "remit").unwrap().1;
+    let sets = text.matches("~ST*835*").count()
+        + text.matches("\nST*835*").count()
+        + usize::from(text.starts_with("ST*835"));
+    assert_eq!(remits as usize, sets.max(1), "each transaction set posted once");
+    rt.block_on(db.finish());
+}
+
+#[test]
+fn concurrent_postings_on_sqlite() {
+    concurrent_postings("sqlite");
+}
+
+#[test]
+fn concurrent_postings_on_postgres() {
+    concurrent_postings("postgres");
+}
