@@ -301,34 +301,28 @@ pub async fn seed(store: &Store, actor: &Actor, today: Date, size: Size) -> Resu
 
     // Patients: most at the clinic, some at the hospital.
     let since = days_before(today, 800);
-    let mut clinic_patients = Vec::new();
-    let mut hospital_patients = Vec::new();
+    let mut people: Vec<(NewPatient, Vec<NewCoverage>)> = Vec::with_capacity(size.patients);
+    let mut at_hospital_flags = Vec::with_capacity(size.patients);
     for i in 0..size.patients {
         let at_hospital = i % 10 == 9;
         let practice = if at_hospital { hospital } else { clinic };
         let senior = r.below(3) == 0 || at_hospital && r.below(2) == 0;
         let age = if senior { 65 + r.below(25) as i64 } else { 19 + r.below(45) as i64 };
         let birth = days_before(today, age * 365 + r.below(360) as i64);
-        let id = store
-            .create_patient(
-                actor,
-                &NewPatient {
-                    practice_id: practice,
-                    account: format!("{}{:06}", if at_hospital { "H" } else { "C" }, i + 1),
-                    last: (*r.pick(LAST)).into(),
-                    first: (*r.pick(FIRST)).into(),
-                    birth_date: Some(birth),
-                    sex: if r.below(2) == 0 { "F" } else { "M" }.into(),
-                    address: format!("{} Test Lane", 10 + r.below(900)),
-                    city: "Springfield".into(),
-                    state: "IL".into(),
-                    zip: "62704".into(),
-                    guarantor_id: None,
-                },
-            )
-            .await?;
+        let patient = NewPatient {
+            practice_id: practice,
+            account: format!("{}{:06}", if at_hospital { "H" } else { "C" }, i + 1),
+            last: (*r.pick(LAST)).into(),
+            first: (*r.pick(FIRST)).into(),
+            birth_date: Some(birth),
+            sex: if r.below(2) == 0 { "F" } else { "M" }.into(),
+            address: format!("{} Test Lane", 10 + r.below(900)),
+            city: "Springfield".into(),
+            state: "IL".into(),
+            zip: "62704".into(),
+            guarantor_id: None,
+        };
         let cov = |payer_id: i64, rank: i64, member_id: String| NewCoverage {
-            patient_id: id,
             payer_id,
             rank,
             member_id,
@@ -337,35 +331,34 @@ pub async fn seed(store: &Store, actor: &Actor, today: Date, size: Size) -> Resu
             ..Default::default()
         };
         let roll = r.below(20);
+        let mut covs = Vec::new();
         if senior {
             let medicare = if at_hospital { medicare_a } else { medicare_b };
-            store.create_coverage(actor, &cov(medicare, 1, mbi(&mut r))).await?;
+            covs.push(cov(medicare, 1, mbi(&mut r)));
             if roll < 12 {
-                store
-                    .create_coverage(
-                        actor,
-                        &cov(medigap, 2, format!("MG{:08}", r.below(100_000_000))),
-                    )
-                    .await?;
+                covs.push(cov(medigap, 2, format!("MG{:08}", r.below(100_000_000))));
             }
         } else if roll < 4 {
-            store
-                .create_coverage(
-                    actor,
-                    &cov(medicaid, 1, format!("MCD{:09}", r.below(1_000_000_000))),
-                )
-                .await?;
+            covs.push(cov(medicaid, 1, format!("MCD{:09}", r.below(1_000_000_000))));
         } else if roll < 18 {
             let (p, pre) = if roll.is_multiple_of(2) { (acme, "ACM") } else { (blue, "XBL") };
-            store
-                .create_coverage(actor, &cov(p, 1, format!("{pre}{:09}", r.below(1_000_000_000))))
-                .await?;
+            covs.push(cov(p, 1, format!("{pre}{:09}", r.below(1_000_000_000))));
         }
         // roll 18–19 under 65: self-pay.
-        if at_hospital {
-            hospital_patients.push(id);
-        } else {
-            clinic_patients.push(id);
+        people.push((patient, covs));
+        at_hospital_flags.push(at_hospital);
+    }
+    let mut clinic_patients = Vec::new();
+    let mut hospital_patients = Vec::new();
+    let mut k = 0;
+    for chunk in people.chunks(5_000) {
+        for id in store.create_patients(actor, chunk).await? {
+            if at_hospital_flags[k] {
+                hospital_patients.push(id);
+            } else {
+                clinic_patients.push(id);
+            }
+            k += 1;
         }
     }
     seeded.patients = size.patients;

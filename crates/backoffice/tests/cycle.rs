@@ -263,5 +263,9 @@ both!(the_billing_cycle, async |db| {
     assert_eq!(aging.total_cents, aging.insurance_cents + aging.patient_cents);
     assert_eq!(aging.buckets.iter().map(|b| b.cents).sum::<i64>(), aging.total_cents);
     assert_eq!(aging.patient_cents, patient);
+    assert!(
+        store::testing::journal_day_agrees(&s).await.unwrap(),
+        "the aging sums agree with the journal"
+    );
     let _ = total;
 });

@@ -204,12 +204,15 @@ CREATE TABLE counter (
 
 CREATE TABLE claim (
   id {id},
-  org_id BIGINT NOT NULL REFERENCES organization(id),
-  practice_id BIGINT NOT NULL REFERENCES practice(id),
-  patient_id BIGINT NOT NULL REFERENCES patient(id),
+  -- org_id, practice_id and patient_id copy the encounter's, payer_id the coverage's: only
+  -- encounter_id and coverage_id are checked as foreign keys (a per-row check of each copy
+  -- costs PostgreSQL more than writing the claim).
+  org_id BIGINT NOT NULL,
+  practice_id BIGINT NOT NULL,
+  patient_id BIGINT NOT NULL,
   encounter_id BIGINT NOT NULL REFERENCES encounter(id),
   coverage_id BIGINT NOT NULL REFERENCES coverage(id),
-  payer_id BIGINT NOT NULL REFERENCES payer(id),
+  payer_id BIGINT NOT NULL,
   rank BIGINT NOT NULL,
   account_id BIGINT,
   kind TEXT NOT NULL CHECK (kind IN ('professional', 'institutional')),
@@ -356,12 +359,15 @@ CREATE TABLE suspense (
 
 CREATE TABLE journal (
   id {id},
-  practice_id BIGINT NOT NULL REFERENCES practice(id),
+  -- practice_id and patient_id copy the claim's (for reports without a join); payer_id is the
+  -- party; remit_id and remit_claim_id name the remittance an entry came from. Only claim_id is
+  -- a foreign key: a per-row check of each copy would double the cost of posting on PostgreSQL.
+  practice_id BIGINT NOT NULL,
   claim_id BIGINT NOT NULL REFERENCES claim(id),
   line_no BIGINT,
   party TEXT NOT NULL CHECK (party IN ('payer', 'patient')),
-  payer_id BIGINT REFERENCES payer(id),
-  patient_id BIGINT NOT NULL REFERENCES patient(id),
+  payer_id BIGINT,
+  patient_id BIGINT NOT NULL,
   kind TEXT NOT NULL CHECK (kind IN ('charge', 'payment', 'adjustment', 'transfer', 'refund')),
   amount_cents BIGINT NOT NULL,
   grp TEXT NOT NULL DEFAULT '',
@@ -369,13 +375,24 @@ CREATE TABLE journal (
   posting_date TEXT NOT NULL,
   effective_date TEXT NOT NULL,
   service_date TEXT NOT NULL,
-  remit_id BIGINT REFERENCES remit(id),
-  remit_claim_id BIGINT REFERENCES remit_claim(id),
-  created_at TEXT NOT NULL
+  remit_id BIGINT,
+  remit_claim_id BIGINT,
+  CHECK ((party = 'payer') = (payer_id IS NOT NULL))
 );
 CREATE INDEX journal_claim ON journal (claim_id);
-CREATE INDEX journal_aging ON journal (posting_date, party, payer_id, service_date, amount_cents);
-CREATE INDEX journal_source ON journal (remit_claim_id);
+
+-- The journal summed by posting date, practice, party, payer (0 for the patient) and date of
+-- service: what A/R aging reads. Derived from the journal and written in the same transaction
+-- as the entries it sums (store::journal::append), never edited otherwise.
+CREATE TABLE journal_day (
+  posting_date TEXT NOT NULL,
+  practice_id BIGINT NOT NULL,
+  party TEXT NOT NULL,
+  payer_key BIGINT NOT NULL,
+  service_date TEXT NOT NULL,
+  amount_cents BIGINT NOT NULL,
+  PRIMARY KEY (posting_date, practice_id, party, payer_key, service_date)
+);
 
 CREATE TABLE provider_adjustment (
   id {id},

@@ -395,22 +395,22 @@ impl Store {
                     V::I(l.charge.0),
                     service.into(),
                 ]);
-                journal_rows.push(vec![
-                    V::I(*practice_id),
-                    V::I(id),
-                    V::NI(Some(i as i64)),
-                    V::T("payer".into()),
-                    V::NI(Some(cov.payer_id)),
-                    V::I(*patient_id),
-                    V::T("charge".into()),
-                    V::I(l.charge.0),
-                    V::T(String::new()),
-                    V::T(String::new()),
-                    today.into(),
-                    service.into(),
-                    service.into(),
-                    V::T(now.clone()),
-                ]);
+                journal_rows.push(crate::journal::Row {
+                    practice_id: *practice_id,
+                    claim_id: id,
+                    line_no: Some(i as i64),
+                    party: ledger::Party::Payer(ledger::PayerId(cov.payer_id)),
+                    patient_id: *patient_id,
+                    kind: ledger::EntryKind::Charge,
+                    amount: l.charge.0,
+                    group: String::new(),
+                    reason: String::new(),
+                    posting_date: today,
+                    effective_date: service,
+                    service_date: service,
+                    remit_id: None,
+                    remit_claim_id: None,
+                });
             }
             event_rows.push(vec![
                 V::I(id),
@@ -465,7 +465,7 @@ impl Store {
             &line_rows,
         )
         .await?;
-        insert_many(&mut tx, "journal", JOURNAL_COLUMNS, &journal_rows).await?;
+        crate::journal::append(&mut tx, &journal_rows).await?;
         insert_many(
             &mut tx,
             "claim_event",
@@ -757,20 +757,17 @@ impl Store {
         let now = crate::now();
         let (mut ready, mut blocked) = (0, 0);
         let mut events = Vec::new();
+        let ids: Vec<i64> = results.iter().map(|(id, _, _)| *id).collect();
+        let states = states_of(&mut tx, &ids).await?;
+        // Claims with the same verdict and findings are updated together.
+        let mut groups: HashMap<(ClaimState, &str), Vec<i64>> = HashMap::new();
         for (id, findings, clean) in results {
-            let state = state_of(&mut tx, *id).await?;
+            let state = *states.get(id).ok_or_else(|| Error::NotFound(format!("claim {id}")))?;
             let to = if *clean { ClaimState::Ready } else { ClaimState::Scrubbed };
             ledger::lifecycle::transition(state, to).map_err(|e| {
                 Error::Invalid(format!("claim {id}: {e}: it was changed after scrubbing began"))
             })?;
-            sqlx::query("UPDATE claim SET findings = $1, state = $2, state_at = $3 WHERE id = $4")
-                .bind(findings.as_str())
-                .bind(to.as_str())
-                .bind(now.as_str())
-                .bind(*id)
-                .execute(&mut *tx)
-                .await
-                .ctx("saving findings")?;
+            groups.entry((to, findings.as_str())).or_default().push(*id);
             let why = if *clean { "scrubbed clean" } else { "scrubber findings block it" };
             events.push(vec![
                 V::I(*id),
@@ -784,6 +781,20 @@ impl Store {
                 ready += 1;
             } else {
                 blocked += 1;
+            }
+        }
+        for ((to, findings), ids) in groups {
+            for chunk in ids.chunks(1000) {
+                sqlx::query(&format!(
+                    "UPDATE claim SET findings = $1, state = $2, state_at = $3 WHERE id IN ({})",
+                    id_list(chunk)
+                ))
+                .bind(findings)
+                .bind(to.as_str())
+                .bind(now.as_str())
+                .execute(&mut *tx)
+                .await
+                .ctx("saving findings")?;
             }
         }
         insert_many(
@@ -883,26 +894,30 @@ async fn record_batch(
     batch: &NewBatch,
 ) -> Result<i64> {
     {
-        let total: i64 = {
-            let mut t = 0;
-            for c in &batch.claims {
-                let r = sqlx::query("SELECT state, total_cents FROM claim WHERE id = $1")
-                    .bind(c.claim_id)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .ctx("reading a claim")?
-                    .ok_or_else(|| Error::NotFound(format!("claim {}", c.claim_id)))?;
-                let state: String = r.get(0);
+        let ids: Vec<i64> = batch.claims.iter().map(|c| c.claim_id).collect();
+        let mut total = 0;
+        for chunk in ids.chunks(1000) {
+            let rows = sqlx::query(&format!(
+                "SELECT id, state, total_cents FROM claim WHERE id IN ({})",
+                id_list(chunk)
+            ))
+            .fetch_all(&mut *tx)
+            .await
+            .ctx("reading claims")?;
+            if rows.len() != chunk.len() {
+                return Err(Error::NotFound("a claim of the batch".into()));
+            }
+            for r in rows {
+                let state: String = r.get(1);
                 if state != "ready" {
                     return Err(Error::Invalid(format!(
                         "claim {} is {state}, not ready: it changed while the batch was written; nothing was recorded",
-                        c.claim_id
+                        r.get::<i64, _>(0)
                     )));
                 }
-                t += r.get::<i64, _>(1);
+                total += r.get::<i64, _>(2);
             }
-            t
-        };
+        }
         let now = crate::now();
         let id = insert(
             &mut *tx,
@@ -1006,24 +1021,6 @@ pub struct TradingPartner {
     /// `P` or `T`.
     pub usage: String,
 }
-
-/// The journal's columns as `build_claims` and the posting write them.
-pub(crate) const JOURNAL_COLUMNS: &[&str] = &[
-    "practice_id",
-    "claim_id",
-    "line_no",
-    "party",
-    "payer_id",
-    "patient_id",
-    "kind",
-    "amount_cents",
-    "grp",
-    "reason",
-    "posting_date",
-    "effective_date",
-    "service_date",
-    "created_at",
-];
 
 fn stored_claim(r: &AnyRow) -> Result<StoredClaim> {
     let id: i64 = r.get("id");
@@ -1153,4 +1150,34 @@ impl Store {
             .map(|r| r.get(0))
             .ok_or_else(|| Error::NotFound(format!("claim {pcn:?}")))
     }
+}
+
+/// Integer IDs as an SQL list (they are numbers, never text from outside).
+pub(crate) fn id_list(ids: &[i64]) -> String {
+    ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",")
+}
+
+/// The states of claims, by ID.
+pub(crate) async fn states_of(
+    conn: &mut sqlx::AnyConnection,
+    ids: &[i64],
+) -> Result<HashMap<i64, ClaimState>> {
+    let mut out = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(1000) {
+        for r in
+            sqlx::query(&format!("SELECT id, state FROM claim WHERE id IN ({})", id_list(chunk)))
+                .fetch_all(&mut *conn)
+                .await
+                .ctx("reading claim states")?
+        {
+            let s: String = r.get(1);
+            let id: i64 = r.get(0);
+            out.insert(
+                id,
+                ClaimState::parse(&s)
+                    .ok_or_else(|| Error::Invalid(format!("claim {id}: unknown state {s:?}")))?,
+            );
+        }
+    }
+    Ok(out)
 }

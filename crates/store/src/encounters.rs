@@ -5,7 +5,7 @@
 use code_sets::Date;
 use sqlx::Row;
 
-use crate::sql::{V, audit, insert, insert_many};
+use crate::sql::{V, audit, insert_many, new_ids};
 use crate::{Actor, Context, Error, Result, Store};
 
 /// A charge on an encounter.
@@ -121,30 +121,29 @@ impl Store {
         let fees = self.price_list(&mut tx, list).await?;
         let (mut dx_rows, mut px_rows, mut charge_rows) = (Vec::new(), Vec::new(), Vec::new());
         let now = crate::now();
+        let keys = new_ids(&mut tx, "encounter", list.len()).await?;
+        let mut enc_rows = Vec::with_capacity(list.len());
         for (n, e) in list.iter().enumerate() {
             let date =
                 check(e).map_err(|err| Error::Invalid(format!("encounter {}: {err}", n + 1)))?;
-            let id = insert(
-                &mut tx,
-                "encounter",
-                &[
-                    ("practice_id", e.practice_id.into()),
-                    ("patient_id", e.patient_id.into()),
-                    ("kind", (&e.kind).into()),
-                    ("service_date", date.into()),
-                    ("admission_date", e.admission.into()),
-                    ("discharge_date", e.discharge.into()),
-                    ("discharge_status", (&e.discharge_status).into()),
-                    ("type_of_bill", (&e.type_of_bill).into()),
-                    ("rendering_id", e.rendering_id.into()),
-                    ("operating_id", e.operating_id.into()),
-                    ("referring_id", e.referring_id.into()),
-                    ("location_id", e.location_id.into()),
-                    ("status", if e.coded { "coded" } else { "open" }.into()),
-                    ("created_at", now.as_str().into()),
-                ],
-            )
-            .await?;
+            let id = keys[n];
+            enc_rows.push(vec![
+                V::I(id),
+                V::I(e.practice_id),
+                V::I(e.patient_id),
+                V::T(e.kind.clone()),
+                date.into(),
+                e.admission.into(),
+                e.discharge.into(),
+                V::T(e.discharge_status.clone()),
+                V::T(e.type_of_bill.clone()),
+                e.rendering_id.into(),
+                e.operating_id.into(),
+                e.referring_id.into(),
+                e.location_id.into(),
+                V::T(if e.coded { "coded" } else { "open" }.into()),
+                V::T(now.clone()),
+            ]);
             ids.push(id);
             for (i, (code, poa)) in e.diagnoses.iter().enumerate() {
                 dx_rows.push(vec![
@@ -204,6 +203,29 @@ impl Store {
                 ]);
             }
         }
+        insert_many(
+            &mut tx,
+            "encounter",
+            &[
+                "id",
+                "practice_id",
+                "patient_id",
+                "kind",
+                "service_date",
+                "admission_date",
+                "discharge_date",
+                "discharge_status",
+                "type_of_bill",
+                "rendering_id",
+                "operating_id",
+                "referring_id",
+                "location_id",
+                "status",
+                "created_at",
+            ],
+            &enc_rows,
+        )
+        .await?;
         insert_many(
             &mut tx,
             "encounter_diagnosis",

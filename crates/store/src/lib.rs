@@ -19,6 +19,7 @@
 pub mod acks;
 pub mod claims;
 pub mod encounters;
+mod journal;
 pub mod remits;
 pub mod reports;
 pub mod setup;
@@ -164,5 +165,87 @@ pub mod testing {
         let s = crate::Store::open(url).await?;
         let r = sqlx::raw_sql(sql).execute(&s.pool).await.ctx("running a test statement")?;
         Ok(r.rows_affected())
+    }
+
+    /// True when `journal_day` holds exactly the sums of the journal (what every posting must
+    /// keep true).
+    pub async fn journal_day_agrees(s: &crate::Store) -> crate::Result<bool> {
+        use crate::Context;
+        use sqlx::Row;
+        let sql = "SELECT COUNT(*) FROM (SELECT posting_date, practice_id, party, COALESCE(payer_id, 0) AS payer_key, service_date, \
+                   CAST(SUM(amount_cents) AS BIGINT) AS amount_cents FROM journal GROUP BY posting_date, practice_id, party, COALESCE(payer_id, 0), service_date) j \
+                   FULL OUTER JOIN journal_day d ON d.posting_date = j.posting_date AND d.practice_id = j.practice_id AND d.party = j.party \
+                   AND d.payer_key = j.payer_key AND d.service_date = j.service_date \
+                   WHERE d.amount_cents IS NULL OR j.amount_cents IS NULL OR d.amount_cents <> j.amount_cents";
+        let n: i64 = sqlx::query(sql)
+            .fetch_one(&s.pool)
+            .await
+            .ctx("comparing the journal and its sums")?
+            .get(0);
+        Ok(n == 0)
+    }
+
+    /// Copies every claim with its lines and journal `times` more times (new IDs and patient
+    /// control numbers, the same patients and encounters): a large book of business for the
+    /// A/R benchmarks, made in seconds. Returns the number of claims afterwards.
+    pub async fn replicate_claims(s: &crate::Store, times: i64) -> crate::Result<i64> {
+        use crate::Context;
+        use sqlx::Row;
+        let mut tx = s.pool.begin().await.ctx("starting a transaction")?;
+        let max: i64 = sqlx::query("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM claim")
+            .fetch_one(&mut *tx)
+            .await
+            .ctx("reading claims")?
+            .get(0);
+        // Each copy is moved 11 days earlier than the one before, so the book spreads over the
+        // aging buckets and over many posting dates.
+        let shift = |col: &str, days: i64| match s.backend {
+            crate::Backend::Sqlite => format!("date({col}, '-{days} days')"),
+            crate::Backend::Postgres => format!("to_char({col}::date - {days}, 'YYYY-MM-DD')"),
+        };
+        for k in 1..=times {
+            let off = max * k;
+            let days = 11 * k;
+            let (sf, st, ld, pd, ed, sd) = (
+                shift("service_from", days),
+                shift("service_to", days),
+                shift("service_date", days),
+                shift("posting_date", days),
+                shift("effective_date", days),
+                shift("service_date", days),
+            );
+            sqlx::raw_sql(&format!(
+                "INSERT INTO claim (id, org_id, practice_id, patient_id, encounter_id, coverage_id, payer_id, rank, account_id, kind, pcn, \
+                 frequency, payer_claim_number, state, total_cents, service_from, service_to, drg, body, findings, submitted_at, state_at, created_at) \
+                 SELECT id + {off}, org_id, practice_id, patient_id, encounter_id, coverage_id, payer_id, rank, account_id + {off}, kind, \
+                 pcn || 'R{k}', frequency, payer_claim_number, state, total_cents, {sf}, {st}, drg, body, findings, submitted_at, \
+                 state_at, created_at FROM claim WHERE id <= {max};
+                 INSERT INTO claim_line (claim_id, line_no, code, modifiers, revenue_code, units, charge_cents, service_date) \
+                 SELECT claim_id + {off}, line_no, code, modifiers, revenue_code, units, charge_cents, {ld} FROM claim_line WHERE claim_id <= {max};
+                 INSERT INTO journal (practice_id, claim_id, line_no, party, payer_id, patient_id, kind, amount_cents, grp, reason, \
+                 posting_date, effective_date, service_date, remit_id, remit_claim_id) \
+                 SELECT practice_id, claim_id + {off}, line_no, party, payer_id, patient_id, kind, amount_cents, grp, reason, {pd}, \
+                 {ed}, {sd}, NULL, NULL FROM journal WHERE claim_id <= {max};"
+            ))
+            .execute(&mut *tx)
+            .await
+            .ctx("copying claims")?;
+        }
+        sqlx::raw_sql(
+            "DELETE FROM journal_day; INSERT INTO journal_day (posting_date, practice_id, party, payer_key, service_date, amount_cents) \
+             SELECT posting_date, practice_id, party, COALESCE(payer_id, 0), service_date, CAST(SUM(amount_cents) AS BIGINT) FROM journal \
+             GROUP BY posting_date, practice_id, party, COALESCE(payer_id, 0), service_date",
+        )
+        .execute(&mut *tx)
+        .await
+        .ctx("summing the copies")?;
+        let n = max * (times + 1);
+        sqlx::query("UPDATE counter SET value = $1 WHERE name = 'claim'")
+            .bind(n)
+            .execute(&mut *tx)
+            .await
+            .ctx("moving the claim counter")?;
+        tx.commit().await.ctx("committing the copies")?;
+        Ok(n)
     }
 }

@@ -21,8 +21,7 @@ use ledger::posting::{
 use ledger::{Entry, EntryKind, Party, PayerId};
 use sqlx::Row;
 
-use crate::claims::JOURNAL_COLUMNS;
-use crate::sql::{V, audit, bind_all, insert, insert_many, placeholders, reserve};
+use crate::sql::{V, audit, bind_all, in_json, insert_many, placeholders, reserve};
 use crate::{Actor, Context, Error, Result, Store};
 
 /// What posting a file did (the `remit post --json` contract).
@@ -78,13 +77,6 @@ fn set_key(r: &Remittance) -> String {
         r.date.map(|d| d.to_string()).unwrap_or_default(),
         r.payee.1
     )
-}
-
-fn party_cols(p: Party) -> (V, V) {
-    match p {
-        Party::Payer(PayerId(id)) => (V::T("payer".into()), V::NI(Some(id))),
-        Party::Patient => (V::T("patient".into()), V::NI(None)),
-    }
 }
 
 fn in_list(ids: &[i64]) -> String {
@@ -373,7 +365,7 @@ impl Store {
                     rc_rows.push(rc_row(None, "", remit_payer));
                     continue;
                 };
-                let old = journal_of(tx, original).await?;
+                let old = journal_of(tx, claim.account_id, original).await?;
                 entries = reverse_entries(&old, effective);
                 reversed.push((original, rc_id));
             }
@@ -389,26 +381,22 @@ impl Store {
                     .and_then(|l| claim.lines.get(l as usize))
                     .map(|(_, d)| *d)
                     .unwrap_or(claim.service_from);
-                let (party, payer) = party_cols(e.party);
-                journal_rows.push((
-                    vec![
-                        V::I(claim.practice_id),
-                        V::I(claim.account_id),
-                        V::NI(e.line.map(i64::from)),
-                        party,
-                        payer,
-                        V::I(claim.patient_id),
-                        V::T(e.kind.as_str().into()),
-                        V::I(e.amount.0),
-                        V::T(e.group.clone()),
-                        V::T(e.reason.clone()),
-                        today.into(),
-                        e.effective.into(),
-                        service.into(),
-                        V::T(now.clone()),
-                    ],
-                    rc_id,
-                ));
+                journal_rows.push(crate::journal::Row {
+                    practice_id: claim.practice_id,
+                    claim_id: claim.account_id,
+                    line_no: e.line.map(i64::from),
+                    party: e.party,
+                    patient_id: claim.patient_id,
+                    kind: e.kind,
+                    amount: e.amount.0,
+                    group: e.group.clone(),
+                    reason: e.reason.clone(),
+                    posting_date: today,
+                    effective_date: e.effective,
+                    service_date: service,
+                    remit_id: Some(remit_id),
+                    remit_claim_id: Some(rc_id),
+                });
             }
             let days =
                 appeal_days.get(&payer_id).copied().unwrap_or(ledger::denial::DEFAULT_APPEAL_DAYS);
@@ -459,17 +447,7 @@ impl Store {
             &rc_rows,
         )
         .await?;
-        let mut cols = JOURNAL_COLUMNS.to_vec();
-        cols.extend(["remit_id", "remit_claim_id"]);
-        let rows: Vec<Vec<V>> = journal_rows
-            .into_iter()
-            .map(|(mut row, rc)| {
-                row.push(V::NI(Some(remit_id)));
-                row.push(V::NI(Some(rc)));
-                row
-            })
-            .collect();
-        insert_many(tx, "journal", &cols, &rows).await?;
+        crate::journal::append(tx, &journal_rows).await?;
         insert_many(
             tx,
             "denial",
@@ -501,23 +479,6 @@ impl Store {
                 .await
                 .ctx("closing the reversed payment's denials")?;
         }
-        let mut by_state: HashMap<ClaimState, Vec<i64>> = HashMap::new();
-        for (id, st) in new_states {
-            by_state.entry(st).or_default().push(id);
-        }
-        for (st, ids) in by_state {
-            for chunk in ids.chunks(500) {
-                sqlx::query(&format!(
-                    "UPDATE claim SET state = $1, state_at = $2 WHERE id IN ({})",
-                    in_list(chunk)
-                ))
-                .bind(st.as_str())
-                .bind(now.as_str())
-                .execute(&mut *tx)
-                .await
-                .ctx("moving claims")?;
-            }
-        }
         insert_many(
             tx,
             "claim_event",
@@ -525,39 +486,61 @@ impl Store {
             &events,
         )
         .await?;
-        // Payer claim numbers (for corrections and reversals), on the claims billed to this payer.
-        let numbers: Vec<(i64, String)> = r
-            .claims
-            .iter()
-            .filter(|p| !p.payer_claim_number.is_empty() && !p.is_reversal())
-            .filter_map(|p| {
-                let c = claims.get(p.patient_control_number.as_str())?;
-                (remit_payer.is_none() || remit_payer == Some(c.payer_id))
-                    .then(|| (c.id, p.payer_claim_number.to_string()))
-            })
-            .collect();
-        for chunk in numbers.chunks(300) {
-            let whens: Vec<String> = (0..chunk.len())
-                .map(|i| {
-                    format!(
-                        "WHEN {} THEN {}",
-                        placeholders(tx, 2 * i + 1, 1),
-                        placeholders(tx, 2 * i + 2, 1)
-                    )
-                })
-                .collect();
+        // Each claim's new state and the payer's claim number (for corrections and reversals;
+        // on the claims billed to this payer), in one UPDATE per few hundred claims.
+        let mut updates: std::collections::BTreeMap<i64, (Option<ClaimState>, Option<String>)> =
+            new_states.into_iter().map(|(id, st)| (id, (Some(st), None))).collect();
+        for p in r.claims.iter().filter(|p| !p.payer_claim_number.is_empty() && !p.is_reversal()) {
+            if let Some(c) = claims.get(p.patient_control_number.as_str())
+                && (remit_payer.is_none() || remit_payer == Some(c.payer_id))
+            {
+                updates.entry(c.id).or_default().1 = Some(p.payer_claim_number.to_string());
+            }
+        }
+        let updates: Vec<_> = updates.into_iter().collect();
+        for chunk in updates.chunks(300) {
+            // Parameters in the order they appear in the text (SQLite's plain `?` are numbered by
+            // position): each new state, the time, each payer claim number.
+            let state_of: Vec<(i64, &str)> =
+                chunk.iter().filter_map(|(id, (st, _))| st.map(|st| (*id, st.as_str()))).collect();
+            let number_of: Vec<(i64, &str)> =
+                chunk.iter().filter_map(|(id, (_, n))| n.as_deref().map(|n| (*id, n))).collect();
+            let mut values: Vec<V> = state_of.iter().map(|(_, st)| V::T((*st).into())).collect();
+            let mut set = Vec::new();
+            if !state_of.is_empty() {
+                let whens: Vec<String> = state_of
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (id, _))| format!("WHEN {id} THEN {}", placeholders(tx, i + 1, 1)))
+                    .collect();
+                let ids: Vec<String> = state_of.iter().map(|(id, _)| id.to_string()).collect();
+                set.push(format!("state = CASE id {} ELSE state END", whens.join(" ")));
+                values.push(V::T(now.clone()));
+                set.push(format!(
+                    "state_at = CASE WHEN id IN ({}) THEN {} ELSE state_at END",
+                    ids.join(","),
+                    placeholders(tx, values.len(), 1)
+                ));
+            }
+            if !number_of.is_empty() {
+                let first = values.len() + 1;
+                let whens: Vec<String> = number_of
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (id, _))| {
+                        format!("WHEN {id} THEN {}", placeholders(tx, first + i, 1))
+                    })
+                    .collect();
+                values.extend(number_of.iter().map(|(_, n)| V::T((*n).into())));
+                set.push(format!(
+                    "payer_claim_number = CASE id {} ELSE payer_claim_number END",
+                    whens.join(" ")
+                ));
+            }
             let ids: Vec<String> = chunk.iter().map(|(id, _)| id.to_string()).collect();
-            let sql = format!(
-                "UPDATE claim SET payer_claim_number = CASE id {} ELSE payer_claim_number END WHERE id IN ({})",
-                whens.join(" "),
-                ids.join(",")
-            );
-            let values: Vec<V> =
-                chunk.iter().flat_map(|(id, n)| [V::I(*id), V::T(n.clone())]).collect();
-            bind_all(sqlx::query(&sql), &values)
-                .execute(&mut *tx)
-                .await
-                .ctx("recording the payer's claim numbers")?;
+            let sql =
+                format!("UPDATE claim SET {} WHERE id IN ({})", set.join(", "), ids.join(","));
+            bind_all(sqlx::query(&sql), &values).execute(&mut *tx).await.ctx("moving claims")?;
         }
         let plb: Vec<Vec<V>> = r
             .provider_adjustments
@@ -670,22 +653,27 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         .ctx("reading the claim")?;
-        let (p, payer) = party_cols(party);
-        let mut cols: Vec<(&str, V)> = vec![
-            ("practice_id", V::I(r.get(0))),
-            ("claim_id", V::I(r.get(2))),
-            ("party", p),
-            ("payer_id", payer),
-            ("patient_id", V::I(r.get(1))),
-            ("kind", "refund".into()),
-            ("amount_cents", cents.into()),
-            ("reason", "refund".into()),
-            ("posting_date", today.into()),
-            ("effective_date", today.into()),
-        ];
-        cols.push(("service_date", V::T(r.get(3))));
-        cols.push(("created_at", crate::now().into()));
-        insert(&mut tx, "journal", &cols).await?;
+        let service: Date = r.get::<String, _>(3).parse().unwrap_or(today);
+        crate::journal::append(
+            &mut tx,
+            &[crate::journal::Row {
+                practice_id: r.get(0),
+                claim_id: r.get(2),
+                line_no: None,
+                party,
+                patient_id: r.get(1),
+                kind: EntryKind::Refund,
+                amount: cents,
+                group: String::new(),
+                reason: "refund".into(),
+                posting_date: today,
+                effective_date: today,
+                service_date: service,
+                remit_id: None,
+                remit_claim_id: None,
+            }],
+        )
+        .await?;
         audit(
             &mut tx,
             actor,
@@ -719,10 +707,16 @@ fn entry_of(r: &sqlx::any::AnyRow) -> Result<Entry> {
     })
 }
 
-async fn journal_of(tx: &mut sqlx::AnyConnection, remit_claim: i64) -> Result<Vec<Entry>> {
+async fn journal_of(
+    tx: &mut sqlx::AnyConnection,
+    account: i64,
+    remit_claim: i64,
+) -> Result<Vec<Entry>> {
     let rows = sqlx::query(
-        "SELECT kind, party, payer_id, amount_cents, line_no, grp, reason, effective_date FROM journal WHERE remit_claim_id = $1 ORDER BY id",
+        "SELECT kind, party, payer_id, amount_cents, line_no, grp, reason, effective_date FROM journal \
+         WHERE claim_id = $1 AND remit_claim_id = $2 ORDER BY id",
     )
+    .bind(account)
     .bind(remit_claim)
     .fetch_all(tx)
     .await
@@ -738,17 +732,16 @@ async fn load_claims(
 ) -> Result<HashMap<String, ClaimFacts>> {
     let mut out: HashMap<String, ClaimFacts> = HashMap::new();
     let pcns: Vec<&ClaimPayment> = r.claims.iter().collect();
-    for chunk in pcns.chunks(500) {
+    for chunk in pcns.chunks(5000) {
         let sql = format!(
             "SELECT id, practice_id, patient_id, payer_id, rank, account_id, state, service_from, pcn FROM claim \
-             WHERE org_id = {} AND pcn IN ({})",
+             WHERE org_id = {} AND {}",
             placeholders(tx, 1, 1),
-            placeholders(tx, 2, chunk.len())
+            in_json(tx, "pcn", 2)
         );
-        let mut q = sqlx::query(&sql).bind(org_id);
-        for c in chunk {
-            q = q.bind(c.patient_control_number.to_string());
-        }
+        let list: Vec<&str> = chunk.iter().map(|c| c.patient_control_number.as_str()).collect();
+        let q =
+            sqlx::query(&sql).bind(org_id).bind(serde_json::to_string(&list).unwrap_or_default());
         for row in q.fetch_all(&mut *tx).await.ctx("matching claims")? {
             let state: String = row.get(6);
             out.insert(

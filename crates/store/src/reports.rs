@@ -88,8 +88,8 @@ impl Store {
     /// from the date of service.
     pub async fn aging(&self, as_of: Date, practice: Option<i64>) -> Result<Aging> {
         let rows = sqlx::query(
-            "SELECT party, payer_id, service_date, CAST(SUM(amount_cents) AS BIGINT) FROM journal \
-             WHERE posting_date <= $1 AND ($2 = 0 OR practice_id = $2) GROUP BY party, payer_id, service_date",
+            "SELECT party, payer_key, service_date, CAST(SUM(amount_cents) AS BIGINT) FROM journal_day \
+             WHERE posting_date <= $1 AND ($2 = 0 OR practice_id = $2) GROUP BY party, payer_key, service_date",
         )
         .bind(as_of.to_string())
         .bind(practice.unwrap_or(0))

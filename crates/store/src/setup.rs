@@ -5,7 +5,7 @@
 use code_sets::Date;
 use sqlx::Row;
 
-use crate::sql::{audit, insert};
+use crate::sql::{V, audit, insert, insert_many, new_ids};
 use crate::{Actor, Context, Error, Result, Store};
 
 /// A practice to add.
@@ -438,35 +438,39 @@ impl Store {
 
     /// Adds a patient (recorded in the audit log).
     pub async fn create_patient(&self, actor: &Actor, p: &NewPatient) -> Result<i64> {
-        need(matches!(p.sex.as_str(), "M" | "F" | "U"), || format!("sex {:?}: M, F or U", p.sex))?;
-        let birth =
-            p.birth_date.ok_or_else(|| Error::Invalid("a patient needs a birth date".into()))?;
-        need(!p.last.is_empty() && !p.first.is_empty(), || {
-            "a patient needs a first and last name".into()
-        })?;
+        Ok(self.create_patients(actor, &[(p.clone(), Vec::new())]).await?[0])
+    }
+
+    /// Adds patients with their coverages (each coverage's `patient_id` is filled in) in one
+    /// transaction: all or none.
+    pub async fn create_patients(
+        &self,
+        actor: &Actor,
+        list: &[(NewPatient, Vec<NewCoverage>)],
+    ) -> Result<Vec<i64>> {
         let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
-        let id = insert(
-            &mut tx,
-            "patient",
-            &[
-                ("practice_id", p.practice_id.into()),
-                ("account", (&p.account).into()),
-                ("last_name", (&p.last).into()),
-                ("first_name", (&p.first).into()),
-                ("birth_date", birth.into()),
-                ("sex", (&p.sex).into()),
-                ("address", (&p.address).into()),
-                ("city", (&p.city).into()),
-                ("state", (&p.state).into()),
-                ("zip", (&p.zip).into()),
-                ("guarantor_id", p.guarantor_id.into()),
-                ("created_at", crate::now().into()),
-            ],
-        )
-        .await?;
-        audit(&mut tx, actor, "create", "patient", Some(id), Some(p.practice_id), "").await?;
-        tx.commit().await.ctx("saving the patient")?;
-        Ok(id)
+        let ids = new_ids(&mut tx, "patient", list.len()).await?;
+        let n_cov: usize = list.iter().map(|(_, c)| c.len()).sum();
+        let cov_ids = new_ids(&mut tx, "coverage", n_cov).await?;
+        let now = crate::now();
+        let (mut patients, mut coverages) =
+            (Vec::with_capacity(list.len()), Vec::with_capacity(n_cov));
+        let mut k = 0;
+        for ((p, covs), id) in list.iter().zip(&ids) {
+            patients.push(patient_row(*id, p, &now)?);
+            for c in covs {
+                let c = NewCoverage { patient_id: *id, ..c.clone() };
+                coverages.push(coverage_row(cov_ids[k], &c)?);
+                k += 1;
+            }
+        }
+        insert_many(&mut tx, "patient", PATIENT_COLUMNS, &patients).await?;
+        insert_many(&mut tx, "coverage", COVERAGE_COLUMNS, &coverages).await?;
+        let practice = list.first().map(|(p, _)| p.practice_id);
+        let detail = if ids.len() == 1 { String::new() } else { format!("{} patients", ids.len()) };
+        audit(&mut tx, actor, "create", "patient", ids.first().copied(), practice, &detail).await?;
+        tx.commit().await.ctx("saving patients")?;
+        Ok(ids)
     }
 
     /// The patients of a practice (recorded in the audit log as a read).
@@ -504,45 +508,9 @@ impl Store {
 
     /// Adds a coverage.
     pub async fn create_coverage(&self, actor: &Actor, c: &NewCoverage) -> Result<i64> {
-        need((1..=3).contains(&c.rank), || format!("coverage rank {}: 1, 2 or 3", c.rank))?;
-        need(!c.member_id.is_empty(), || "a coverage needs the member ID".into())?;
-        let from = c
-            .effective_from
-            .ok_or_else(|| Error::Invalid("a coverage needs its effective date".into()))?;
-        let (sl, sf, sb, ss) = match &c.subscriber {
-            Some((l, f, b, s)) => (l.clone(), f.clone(), b.to_string(), s.clone()),
-            None => Default::default(),
-        };
         let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
-        let id = insert(
-            &mut tx,
-            "coverage",
-            &[
-                ("patient_id", c.patient_id.into()),
-                ("payer_id", c.payer_id.into()),
-                ("rank", c.rank.into()),
-                ("member_id", (&c.member_id).into()),
-                ("group_number", (&c.group_number).into()),
-                (
-                    "relationship",
-                    if c.relationship.is_empty() { "18".into() } else { (&c.relationship).into() },
-                ),
-                ("subscriber_last", sl.into()),
-                ("subscriber_first", sf.into()),
-                ("subscriber_birth_date", sb.into()),
-                ("subscriber_sex", if ss.is_empty() { "U".into() } else { ss.into() }),
-                ("msp_type", (&c.msp_type).into()),
-                ("effective_from", from.into()),
-                (
-                    "effective_to",
-                    c.effective_to
-                        .map(|d| d.to_string())
-                        .unwrap_or_else(|| "9999-12-31".into())
-                        .into(),
-                ),
-            ],
-        )
-        .await?;
+        let id = new_ids(&mut tx, "coverage", 1).await?[0];
+        insert_many(&mut tx, "coverage", COVERAGE_COLUMNS, &[coverage_row(id, c)?]).await?;
         audit(&mut tx, actor, "create", "coverage", Some(id), None, "").await?;
         tx.commit().await.ctx("saving the coverage")?;
         Ok(id)
@@ -661,4 +629,93 @@ impl Store {
         .ctx("reading payers")?;
         Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4))).collect())
     }
+}
+
+const PATIENT_COLUMNS: &[&str] = &[
+    "id",
+    "practice_id",
+    "account",
+    "last_name",
+    "first_name",
+    "birth_date",
+    "sex",
+    "address",
+    "city",
+    "state",
+    "zip",
+    "guarantor_id",
+    "created_at",
+];
+
+fn patient_row(id: i64, p: &NewPatient, now: &str) -> Result<Vec<V>> {
+    need(matches!(p.sex.as_str(), "M" | "F" | "U"), || {
+        format!("patient {}: sex {:?}: M, F or U", p.account, p.sex)
+    })?;
+    let birth = p.birth_date.ok_or_else(|| {
+        Error::Invalid(format!("patient {}: a patient needs a birth date", p.account))
+    })?;
+    need(!p.last.is_empty() && !p.first.is_empty(), || {
+        format!("patient {}: a patient needs a first and last name", p.account)
+    })?;
+    need(!p.account.is_empty(), || "a patient needs the practice's account number".into())?;
+    Ok(vec![
+        V::I(id),
+        V::I(p.practice_id),
+        V::T(p.account.clone()),
+        V::T(p.last.clone()),
+        V::T(p.first.clone()),
+        birth.into(),
+        V::T(p.sex.clone()),
+        V::T(p.address.clone()),
+        V::T(p.city.clone()),
+        V::T(p.state.clone()),
+        V::T(p.zip.clone()),
+        p.guarantor_id.into(),
+        V::T(now.to_string()),
+    ])
+}
+
+const COVERAGE_COLUMNS: &[&str] = &[
+    "id",
+    "patient_id",
+    "payer_id",
+    "rank",
+    "member_id",
+    "group_number",
+    "relationship",
+    "subscriber_last",
+    "subscriber_first",
+    "subscriber_birth_date",
+    "subscriber_sex",
+    "msp_type",
+    "effective_from",
+    "effective_to",
+];
+
+fn coverage_row(id: i64, c: &NewCoverage) -> Result<Vec<V>> {
+    need((1..=3).contains(&c.rank), || format!("coverage rank {}: 1, 2 or 3", c.rank))?;
+    need(!c.member_id.is_empty(), || "a coverage needs the member ID".into())?;
+    let from = c
+        .effective_from
+        .ok_or_else(|| Error::Invalid("a coverage needs its effective date".into()))?;
+    let (sl, sf, sb, ss) = match &c.subscriber {
+        Some((l, f, b, s)) => (l.clone(), f.clone(), b.to_string(), s.clone()),
+        None => Default::default(),
+    };
+    Ok(vec![
+        V::I(id),
+        V::I(c.patient_id),
+        V::I(c.payer_id),
+        V::I(c.rank),
+        V::T(c.member_id.clone()),
+        V::T(c.group_number.clone()),
+        V::T(if c.relationship.is_empty() { "18".into() } else { c.relationship.clone() }),
+        V::T(sl),
+        V::T(sf),
+        V::T(sb),
+        V::T(if ss.is_empty() { "U".into() } else { ss }),
+        V::T(c.msp_type.clone()),
+        from.into(),
+        V::T(c.effective_to.map(|d| d.to_string()).unwrap_or_else(|| "9999-12-31".into())),
+    ])
 }

@@ -189,6 +189,20 @@ pub(crate) async fn insert(
     Ok(row.get::<i64, _>(0))
 }
 
+/// Parameters per multi-row statement: fewer, longer statements cost less per row on both
+/// databases (SQLite allows 32,766, PostgreSQL 65,535).
+const MAX_PARAMS: usize = 8_000;
+
+/// SQL testing `column` against a JSON array of text bound as one parameter (`$n`): `IN`
+/// over `json_each` on SQLite, `json_array_elements_text` on PostgreSQL.
+pub(crate) fn in_json(conn: &sqlx::AnyConnection, column: &str, n: usize) -> String {
+    if conn.backend_name() == "SQLite" {
+        format!("{column} IN (SELECT value FROM json_each({}))", placeholders(conn, n, 1))
+    } else {
+        format!("{column} IN (SELECT json_array_elements_text(${n}::json))")
+    }
+}
+
 /// Many rows into `table` (no `RETURNING`), several per statement.
 pub(crate) async fn insert_many(
     conn: &mut sqlx::AnyConnection,
@@ -196,10 +210,22 @@ pub(crate) async fn insert_many(
     cols: &[&str],
     rows: &[Vec<V>],
 ) -> Result<()> {
+    upsert_many(conn, table, cols, rows, "").await
+}
+
+/// Like [`insert_many`], with `ON CONFLICT {on_conflict}` when it is not empty (the rows of one
+/// call must not conflict with each other).
+pub(crate) async fn upsert_many(
+    conn: &mut sqlx::AnyConnection,
+    table: &str,
+    cols: &[&str],
+    rows: &[Vec<V>],
+    on_conflict: &str,
+) -> Result<()> {
     // SQLite looks a named parameter up by a linear scan (sqlite3_bind_parameter_name), which
     // makes `$N` quadratic in a long statement: plain `?` there, numbered `$N` for PostgreSQL.
     let sqlite = conn.backend_name() == "SQLite";
-    let per = (900 / cols.len().max(1)).max(1);
+    let per = (MAX_PARAMS / cols.len().max(1)).max(1);
     for chunk in rows.chunks(per) {
         let mut sql = format!("INSERT INTO {table} ({}) VALUES ", cols.join(", "));
         let mut n = 0;
@@ -221,6 +247,10 @@ pub(crate) async fn insert_many(
             }
             sql.push(')');
         }
+        if !on_conflict.is_empty() {
+            sql.push_str(" ON CONFLICT ");
+            sql.push_str(on_conflict);
+        }
         let flat: Vec<V> = chunk.iter().flatten().cloned().collect();
         bind_all(sqlx::query(&sql), &flat)
             .execute(&mut *conn)
@@ -238,6 +268,47 @@ pub(crate) fn placeholders(conn: &sqlx::AnyConnection, first: usize, n: usize) -
         .map(|i| if sqlite { "?".to_string() } else { format!("${i}") })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// `n` new IDs for rows of `table` inserted with explicit keys in the caller's transaction:
+/// from the table's identity sequence on PostgreSQL (so rows inserted later without a key do
+/// not collide), after the largest key on SQLite (which serializes writers; the dummy write
+/// first takes the write lock, so no other writer can take the same keys).
+pub(crate) async fn new_ids(
+    conn: &mut sqlx::AnyConnection,
+    table: &str,
+    n: usize,
+) -> Result<Vec<i64>> {
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    if conn.backend_name() == "SQLite" {
+        sqlx::query(
+            "INSERT INTO counter (name, value) VALUES ('ids', 0) ON CONFLICT (name) DO NOTHING",
+        )
+        .execute(&mut *conn)
+        .await
+        .ctx("taking the write lock")?;
+        sqlx::query("UPDATE counter SET value = value + 1 WHERE name = 'ids'")
+            .execute(&mut *conn)
+            .await
+            .ctx("taking the write lock")?;
+        let max: i64 =
+            sqlx::query(&format!("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM {table}"))
+                .fetch_one(&mut *conn)
+                .await
+                .ctx("reading the largest key")?
+                .get(0);
+        Ok((max + 1..=max + n as i64).collect())
+    } else {
+        let rows = sqlx::query(&format!(
+            "SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, {n})"
+        ))
+        .fetch_all(&mut *conn)
+        .await
+        .ctx("reserving keys")?;
+        Ok(rows.iter().map(|r| r.get::<i64, _>(0)).collect())
+    }
 }
 
 /// Reserves `n` numbers of a named counter (patient control numbers, control numbers) in the

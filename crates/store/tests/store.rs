@@ -366,6 +366,10 @@ both!(posting_pays_moves_patient_share_and_is_idempotent, async |db| {
     assert_eq!(now.total_cents, now.insurance_cents + now.patient_cents);
     assert_eq!(now.buckets.iter().map(|b| b.cents).sum::<i64>(), now.total_cents);
     assert_eq!(now.buckets[1].label, "31-60");
+    assert!(
+        store::testing::journal_day_agrees(&s).await.unwrap(),
+        "the aging sums agree with the journal"
+    );
 });
 
 both!(journal_is_append_only, async |db| {
