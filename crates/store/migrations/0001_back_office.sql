@@ -130,6 +130,7 @@ CREATE TABLE coverage (
   effective_from TEXT NOT NULL,
   effective_to TEXT NOT NULL DEFAULT '9999-12-31'
 );
+CREATE INDEX coverage_patient ON coverage (patient_id, rank);
 
 CREATE TABLE fee_schedule (
   practice_id BIGINT NOT NULL REFERENCES practice(id),

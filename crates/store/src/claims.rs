@@ -124,28 +124,82 @@ impl Store {
         .await
     }
 
-    /// Loads the encounters `filter` selects (SQL over `encounter e`, `$1` bound to `p`).
+    /// Loads the encounters `filter` selects (SQL over `encounter e`, `$1` bound to `p`): one
+    /// row per encounter, its diagnoses, procedures, charges and the coverages in force on its
+    /// date aggregated into text (fields split by U+001F, records by U+001E), so that a large
+    /// build reads as many rows as encounters.
     async fn encounters_where(
         &self,
         conn: &mut sqlx::AnyConnection,
         filter: &str,
         p: i64,
     ) -> Result<Vec<(EncounterToBill, i64, i64)>> {
+        let agg = |expr: &str, from: &str, order: &str| match self.backend {
+            crate::Backend::Sqlite => format!(
+                "(SELECT group_concat(x, char(30)) FROM (SELECT {expr} AS x FROM {from} ORDER BY {order}))"
+            ),
+            crate::Backend::Postgres => {
+                format!("(SELECT string_agg({expr}, chr(30) ORDER BY {order}) FROM {from})")
+            }
+        };
+        let us = match self.backend {
+            crate::Backend::Sqlite => "char(31)",
+            crate::Backend::Postgres => "chr(31)",
+        };
+        let cat = |cols: &[&str]| cols.join(&format!(" || {us} || "));
+        let dx = agg(
+            &cat(&["d.code", "d.poa"]),
+            "encounter_diagnosis d WHERE d.encounter_id = e.id",
+            "d.seq",
+        );
+        let px = agg(
+            &cat(&["d.code", "COALESCE(d.performed, '')"]),
+            "encounter_procedure d WHERE d.encounter_id = e.id",
+            "d.seq",
+        );
+        let ch = agg(
+            &cat(&[
+                "c.code",
+                "c.modifiers",
+                "c.revenue_code",
+                "CAST(c.units AS TEXT)",
+                "CAST(c.charge_cents AS TEXT)",
+                "c.service_date",
+                "c.pointers",
+            ]),
+            "charge c WHERE c.encounter_id = e.id",
+            "c.seq",
+        );
+        let cov = agg(
+            &cat(&[
+                "CAST(c.id AS TEXT)",
+                "CAST(c.payer_id AS TEXT)",
+                "CAST(c.rank AS TEXT)",
+                "c.member_id",
+                "c.group_number",
+                "c.relationship",
+                "c.subscriber_last",
+                "c.subscriber_first",
+                "c.subscriber_birth_date",
+                "c.subscriber_sex",
+                "c.msp_type",
+            ]),
+            "coverage c WHERE c.patient_id = e.patient_id AND c.effective_from <= e.service_date AND e.service_date <= c.effective_to",
+            "c.rank",
+        );
         let rows = sqlx::query(&format!(
             "SELECT e.id, e.practice_id, e.patient_id, e.kind, e.service_date, e.admission_date, e.discharge_date, \
              e.discharge_status, e.type_of_bill, e.rendering_id, e.operating_id, e.referring_id, \
              p.last_name AS p_last_name, p.first_name AS p_first_name, p.birth_date AS p_birth_date, p.sex AS p_sex, \
              p.address AS p_address, p.city AS p_city, p.state AS p_state, p.zip AS p_zip, \
-             pr.name, pr.npi, pr.tax_id, pr.taxonomy, pr.address, pr.city, pr.state, pr.zip, \
-             COALESCE(l.place_of_service, '11') AS pos \
-             FROM encounter e JOIN patient p ON p.id = e.patient_id JOIN practice pr ON pr.id = e.practice_id \
-             LEFT JOIN location l ON l.id = e.location_id \
+             COALESCE(l.place_of_service, '11') AS pos, {dx} AS dx, {px} AS px, {ch} AS ch, {cov} AS cov \
+             FROM encounter e JOIN patient p ON p.id = e.patient_id LEFT JOIN location l ON l.id = e.location_id \
              WHERE {filter} ORDER BY e.id"
         ))
         .bind(p)
         .fetch_all(&mut *conn)
         .await
-        .ctx("reading coded encounters")?;
+        .ctx("reading encounters to bill")?;
         if rows.is_empty() {
             return Ok(Vec::new());
         }
@@ -160,115 +214,107 @@ impl Store {
         .map(|r| {
             (
                 r.get::<i64, _>(0),
+                ProviderFacts { npi: r.get(1), last: r.get(2), first: r.get(3), taxonomy: r.get(4), ..Default::default() },
+            )
+        })
+        .collect();
+        let practices: HashMap<i64, ProviderFacts> = sqlx::query(
+            "SELECT id, name, npi, tax_id, taxonomy, address, city, state, zip FROM practice",
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .ctx("reading practices")?
+        .iter()
+        .map(|r| {
+            (
+                r.get::<i64, _>(0),
                 ProviderFacts {
-                    npi: r.get(1),
-                    last: r.get(2),
-                    first: r.get(3),
+                    last: r.get(1),
+                    first: String::new(),
+                    npi: r.get(2),
+                    tax_id: r.get(3),
                     taxonomy: r.get(4),
-                    ..Default::default()
+                    address: Some(Address {
+                        lines: vec![r.get::<String, _>(5).into()],
+                        city: r.get::<String, _>(6).into(),
+                        state: r.get::<String, _>(7).into(),
+                        postal_code: r.get::<String, _>(8).into(),
+                        country: Default::default(),
+                    }),
                 },
             )
         })
         .collect();
-        let mut coverages: HashMap<i64, Vec<(CoverageFacts, Date, Date)>> = HashMap::new();
-        for r in sqlx::query(
-            "SELECT c.id, c.patient_id, c.payer_id, c.rank, c.member_id, c.group_number, c.relationship, \
-             c.subscriber_last, c.subscriber_first, c.subscriber_birth_date, c.subscriber_sex, c.msp_type, \
-             c.effective_from, c.effective_to, y.name, y.payer_code, y.filing_indicator \
-             FROM coverage c JOIN payer y ON y.id = c.payer_id JOIN patient p ON p.id = c.patient_id \
-             WHERE ($1 = 0 OR p.practice_id = $1)",
-        )
-        .bind(p)
-        .fetch_all(&mut *conn)
-        .await
-        .ctx("reading coverages")?
-        {
-            let sub_last: String = r.get("subscriber_last");
-            let cov = CoverageFacts {
-                id: r.get("id"),
-                payer_id: r.get("payer_id"),
-                rank: r.get::<i64, _>("rank") as u8,
-                payer: (r.get("name"), r.get("payer_code")),
-                filing_indicator: r.get("filing_indicator"),
-                member_id: r.get("member_id"),
-                group_number: r.get("group_number"),
-                relationship: r.get("relationship"),
-                subscriber: (!sub_last.is_empty()).then(|| PersonFacts {
-                    last: sub_last.clone(),
-                    first: r.get("subscriber_first"),
-                    birth_date: r.get::<String, _>("subscriber_birth_date").parse().ok(),
-                    sex: r.get::<String, _>("subscriber_sex").chars().next().unwrap_or('U'),
-                    address: None,
-                }),
-                msp_type: r.get("msp_type"),
-            };
-            let from = date(&r, "effective_from").unwrap_or(Date::fiscal_year_start(1900));
-            let to = date(&r, "effective_to").unwrap_or(Date::fiscal_year_start(9000));
-            coverages.entry(r.get("patient_id")).or_default().push((cov, from, to));
-        }
-        let mut dx: HashMap<i64, Vec<(String, Option<Poa>)>> = HashMap::new();
-        for r in sqlx::query(&format!(
-            "SELECT d.encounter_id, d.code, d.poa FROM encounter_diagnosis d JOIN encounter e ON e.id = d.encounter_id \
-             WHERE {filter} ORDER BY d.encounter_id, d.seq"
-        ))
-        .bind(p)
-        .fetch_all(&mut *conn)
-        .await
-        .ctx("reading diagnoses")?
-        {
-            dx.entry(r.get(0)).or_default().push((r.get(1), poa(&r.get::<String, _>(2))));
-        }
-        let mut px: HashMap<i64, Vec<(String, Option<Date>)>> = HashMap::new();
-        for r in sqlx::query(&format!(
-            "SELECT d.encounter_id, d.code, d.performed FROM encounter_procedure d JOIN encounter e ON e.id = d.encounter_id \
-             WHERE {filter} ORDER BY d.encounter_id, d.seq"
-        ))
-        .bind(p)
-        .fetch_all(&mut *conn)
-        .await
-        .ctx("reading procedures")?
-        {
-            px.entry(r.get(0)).or_default().push((r.get(1), date(&r, "performed")));
-        }
-        let mut charges: HashMap<i64, Vec<ChargeFacts>> = HashMap::new();
-        for r in sqlx::query(&format!(
-            "SELECT c.encounter_id, c.code, c.modifiers, c.revenue_code, c.units, c.charge_cents, c.service_date, c.pointers \
-             FROM charge c JOIN encounter e ON e.id = c.encounter_id \
-             WHERE {filter} ORDER BY c.encounter_id, c.seq"
-        ))
-        .bind(p)
-        .fetch_all(&mut *conn)
-        .await
-        .ctx("reading charges")?
-        {
-            let mods: String = r.get(2);
-            let ptrs: String = r.get(7);
-            charges.entry(r.get(0)).or_default().push(ChargeFacts {
-                code: r.get(1),
-                modifiers: mods.split(',').filter(|m| !m.is_empty()).map(str::to_string).collect(),
-                revenue_code: r.get(3),
-                units: r.get(4),
-                charge: Cents(r.get(5)),
-                date: date(&r, "service_date").unwrap_or(Date::fiscal_year_start(2000)),
-                pointers: ptrs.split(',').filter_map(|p| p.parse().ok()).collect(),
-            });
-        }
+        let payers: HashMap<i64, (String, String, String)> =
+            sqlx::query("SELECT id, name, payer_code, filing_indicator FROM payer")
+                .fetch_all(&mut *conn)
+                .await
+                .ctx("reading payers")?
+                .iter()
+                .map(|r| (r.get::<i64, _>(0), (r.get(1), r.get(2), r.get(3))))
+                .collect();
+        let records = |r: &AnyRow, col: &str| -> Vec<Vec<String>> {
+            let text: Option<String> = r.get(col);
+            text.filter(|t| !t.is_empty())
+                .map(|t| {
+                    t.split('\u{1e}')
+                        .map(|rec| rec.split('\u{1f}').map(str::to_string).collect())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let field = |rec: &[String], i: usize| rec.get(i).cloned().unwrap_or_default();
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {
             let id: i64 = r.get("id");
+            let practice_id: i64 = r.get("practice_id");
             let service = date(r, "service_date").unwrap_or(Date::fiscal_year_start(2000));
             let kind: String = r.get("kind");
             let institutional = kind != "professional";
             let provider =
                 |col: &str| r.get::<Option<i64>, _>(col).and_then(|i| providers.get(&i).cloned());
-            let mut covs: Vec<CoverageFacts> = coverages
-                .get(&r.get::<i64, _>("patient_id"))
-                .into_iter()
-                .flatten()
-                .filter(|(_, from, to)| *from <= service && service <= *to)
-                .map(|(c, _, _)| c.clone())
+            let coverages: Vec<CoverageFacts> = records(r, "cov")
+                .iter()
+                .map(|c| {
+                    let payer_id: i64 = field(c, 1).parse().unwrap_or(0);
+                    let (name, code, fi) = payers.get(&payer_id).cloned().unwrap_or_default();
+                    let sub_last = field(c, 6);
+                    CoverageFacts {
+                        id: field(c, 0).parse().unwrap_or(0),
+                        payer_id,
+                        rank: field(c, 2).parse().unwrap_or(1),
+                        payer: (name, code),
+                        filing_indicator: fi,
+                        member_id: field(c, 3),
+                        group_number: field(c, 4),
+                        relationship: field(c, 5),
+                        subscriber: (!sub_last.is_empty()).then(|| PersonFacts {
+                            last: sub_last.clone(),
+                            first: field(c, 7),
+                            birth_date: field(c, 8).parse().ok(),
+                            sex: field(c, 9).chars().next().unwrap_or('U'),
+                            address: None,
+                        }),
+                        msp_type: field(c, 10),
+                    }
+                })
                 .collect();
-            covs.sort_by_key(|c| c.rank);
+            let charges: Vec<ChargeFacts> = records(r, "ch")
+                .iter()
+                .map(|c| ChargeFacts {
+                    code: field(c, 0),
+                    modifiers: field(c, 1)
+                        .split(',')
+                        .filter(|m| !m.is_empty())
+                        .map(str::to_string)
+                        .collect(),
+                    revenue_code: field(c, 2),
+                    units: field(c, 3).parse().unwrap_or(1000),
+                    charge: Cents(field(c, 4).parse().unwrap_or(0)),
+                    date: field(c, 5).parse().unwrap_or(service),
+                    pointers: field(c, 6).split(',').filter_map(|p| p.parse().ok()).collect(),
+                })
+                .collect();
             let enc = EncounterToBill {
                 encounter_id: id,
                 kind: if institutional {
@@ -276,20 +322,7 @@ impl Store {
                 } else {
                     ClaimKind::Professional
                 },
-                billing: ProviderFacts {
-                    last: r.get("name"),
-                    first: String::new(),
-                    npi: r.get("npi"),
-                    taxonomy: r.get("taxonomy"),
-                    tax_id: r.get("tax_id"),
-                    address: Some(Address {
-                        lines: vec![r.get::<String, _>("address").into()],
-                        city: r.get::<String, _>("city").into(),
-                        state: r.get::<String, _>("state").into(),
-                        postal_code: r.get::<String, _>("zip").into(),
-                        country: Default::default(),
-                    }),
-                },
+                billing: practices.get(&practice_id).cloned().unwrap_or_default(),
                 rendering: provider("rendering_id"),
                 operating: provider("operating_id"),
                 referring: provider("referring_id"),
@@ -299,12 +332,18 @@ impl Store {
                 discharge: date(r, "discharge_date"),
                 discharge_status: r.get("discharge_status"),
                 patient: person(r, "p_"),
-                diagnoses: dx.remove(&id).unwrap_or_default(),
-                procedures: px.remove(&id).unwrap_or_default(),
-                charges: charges.remove(&id).unwrap_or_default(),
-                coverages: covs,
+                diagnoses: records(r, "dx")
+                    .iter()
+                    .map(|d| (field(d, 0), poa(&field(d, 1))))
+                    .collect(),
+                procedures: records(r, "px")
+                    .iter()
+                    .map(|d| (field(d, 0), field(d, 1).parse().ok()))
+                    .collect(),
+                charges,
+                coverages,
             };
-            out.push((enc, r.get("practice_id"), r.get("patient_id")));
+            out.push((enc, practice_id, r.get("patient_id")));
         }
         Ok(out)
     }
