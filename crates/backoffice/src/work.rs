@@ -149,6 +149,7 @@ pub async fn submit(
             .collect();
         batches.push(NewBatch {
             trading_partner_id: *tp_id,
+            date: Date::from_yyyymmdd(&when.0).unwrap_or(Date::fiscal_year_start(2000)),
             interchange_control: control,
             kind: if kinds.len() == 2 { "837".into() } else { kinds[0].into() },
             file_name: file_name.clone(),

@@ -646,6 +646,23 @@ pub(crate) enum ClaimsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Build the replacement (frequency 7) or, with --void, the void (frequency 8) of a claim the
+    /// payer has, referencing its claim number; the new claim is a draft to scrub and submit.
+    Correct {
+        /// Claim ID or patient control number.
+        claim: String,
+        /// Void the claim instead of replacing it.
+        #[arg(long)]
+        void: bool,
+    },
+    /// Appeal a denied claim (its open denials become appealed).
+    Appeal {
+        /// Claim ID or patient control number.
+        claim: String,
+        /// Why (kept in the claim's history).
+        #[arg(long)]
+        reason: String,
+    },
     /// A claim's lifecycle, findings and balances.
     Show {
         /// Claim ID or patient control number.
@@ -654,6 +671,13 @@ pub(crate) enum ClaimsCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+async fn claim_id(s: &Store, claim: &str) -> Result<i64> {
+    Ok(match claim.parse::<i64>() {
+        Ok(id) => id,
+        Err(_) => s.claim_by_pcn(claim).await?,
+    })
 }
 
 async fn practice_id(s: &Store, p: &Option<String>) -> Result<Option<i64>> {
@@ -773,11 +797,20 @@ pub(crate) fn claims(ctx: &Ctx, c: ClaimsCommand) -> Result<Outcome> {
                 }
                 Ok(Outcome::Yes)
             }
+            ClaimsCommand::Correct { claim, void } => {
+                let id = claim_id(&s, &claim).await?;
+                let new = s.correct_claim(&actor(), id, void).await?;
+                out!("claim {new} built: {} of claim {id}; scrub and submit it", if void { "void" } else { "replacement" });
+                Ok(Outcome::Yes)
+            }
+            ClaimsCommand::Appeal { claim, reason } => {
+                let id = claim_id(&s, &claim).await?;
+                let n = s.appeal(&actor(), id, &reason).await?;
+                out!("claim {id} appealed ({n} denials)");
+                Ok(Outcome::Yes)
+            }
             ClaimsCommand::Show { claim, json } => {
-                let id = match claim.parse::<i64>() {
-                    Ok(id) => id,
-                    Err(_) => s.claim_by_pcn(&claim).await?,
-                };
+                let id = claim_id(&s, &claim).await?;
                 let c = s.claim(id).await?;
                 let history = s.claim_history(id).await?;
                 let balances = ledger::Balances::of(&s.journal(id).await?);
@@ -901,6 +934,23 @@ pub(crate) fn remit(ctx: &Ctx, c: RemitCommand) -> Result<Outcome> {
 /// `superbill ar …`
 #[derive(clap::Subcommand, Debug)]
 pub(crate) enum ArCommand {
+    /// Key figures over a period: days in A/R, first-pass acceptance (clean-claim) rate, denial
+    /// rate with denials by payer and reason, net collection rate, payments per code per payer,
+    /// and what each patient owes.
+    Report {
+        /// The period's last day [default: today].
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
+        /// The period's length in days.
+        #[arg(long, default_value_t = 90)]
+        days: i64,
+        /// Only this practice.
+        #[arg(long)]
+        practice: Option<String>,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
     /// A/R aging by bucket and payer, aged from the date of service.
     Aging {
         /// As of this date [default: today].
@@ -917,7 +967,12 @@ pub(crate) enum ArCommand {
 }
 
 pub(crate) fn ar(ctx: &Ctx, c: ArCommand) -> Result<Outcome> {
-    let ArCommand::Aging { as_of, practice, json } = c;
+    let (as_of, practice, json) = match c {
+        ArCommand::Aging { as_of, practice, json } => (as_of, practice, json),
+        ArCommand::Report { as_of, days, practice, json } => {
+            return ar_report(ctx, as_of, days, practice, json);
+        }
+    };
     runtime()?.block_on(async {
         let s = open(ctx).await?;
         let as_of = match as_of {
@@ -945,9 +1000,97 @@ pub(crate) fn ar(ctx: &Ctx, c: ArCommand) -> Result<Outcome> {
     })
 }
 
+fn ar_report(
+    ctx: &Ctx,
+    as_of: Option<String>,
+    days: i64,
+    practice: Option<String>,
+    json: bool,
+) -> Result<Outcome> {
+    if days < 1 {
+        bail!("--days must be at least 1");
+    }
+    runtime()?.block_on(async {
+        let s = open(ctx).await?;
+        let as_of = match as_of {
+            Some(d) => date(&d, "--as-of")?,
+            None => ctx.today,
+        };
+        let p = practice_id(&s, &practice).await?;
+        let k = s.key_figures(as_of, days, p).await?;
+        if json {
+            print_json(&k);
+            return Ok(Outcome::Yes);
+        }
+        let pct = |r: Option<f64>| {
+            r.map(|r| format!("{:.1} %", r * 100.0)).unwrap_or_else(|| "n/a".into())
+        };
+        out!("{} to {}", k.from, k.as_of);
+        out!("  A/R                      {:>14}", money(k.ar_cents));
+        out!("  charges                  {:>14}", money(k.charges_cents));
+        out!(
+            "  days in A/R              {:>14}",
+            k.days_in_ar.map(|d| format!("{d:.1}")).unwrap_or_else(|| "n/a".into())
+        );
+        out!(
+            "  first-pass acceptance    {:>14}  ({} of {} claims)",
+            pct(k.first_pass_rate),
+            k.claims_accepted_first_pass,
+            k.claims_submitted
+        );
+        out!(
+            "  denial rate              {:>14}  ({} of {} claims)",
+            pct(k.denial_rate),
+            k.claims_denied,
+            k.claims_adjudicated
+        );
+        out!(
+            "  net collection rate      {:>14}  (payments {} / (charges − contractual {}))",
+            pct(k.net_collection_rate),
+            money(k.payments_cents),
+            money(k.contractual_cents)
+        );
+        if !k.denials.is_empty() {
+            out!("denials by payer and reason:");
+            for d in &k.denials {
+                out!(
+                    "  {:<28} {:<8} {:<24} {:>5} {:>12}",
+                    d.payer,
+                    d.carc,
+                    d.category,
+                    d.count,
+                    money(d.cents)
+                );
+            }
+        }
+        if !k.payments_by_code.is_empty() {
+            out!("payments per code per payer:");
+            for c in &k.payments_by_code {
+                out!(
+                    "  {:<28} {:<8} {:>6} lines {:>12}  (average {})",
+                    c.payer,
+                    c.code,
+                    c.lines,
+                    money(c.cents),
+                    money(c.average_cents)
+                );
+            }
+        }
+        Ok(Outcome::Yes)
+    })
+}
+
 /// `superbill queue …`
 #[derive(clap::Subcommand, Debug)]
 pub(crate) enum QueueCommand {
+    /// Assign an open denial to a user.
+    Assign {
+        /// Denial ID (from `queue denials`).
+        denial: i64,
+        /// The user's login.
+        #[arg(long)]
+        user: String,
+    },
     /// Open denials, oldest appeal deadline first.
     Denials {
         /// JSON output.
@@ -981,6 +1124,10 @@ pub(crate) fn queue(ctx: &Ctx, c: QueueCommand) -> Result<Outcome> {
     runtime()?.block_on(async {
         let s = open(ctx).await?;
         match c {
+            QueueCommand::Assign { denial, user } => {
+                s.assign_denial(&actor(), denial, &user).await?;
+                out!("denial {denial} assigned to {user}");
+            }
             QueueCommand::Denials { json } => {
                 let list = s.denials(None).await?;
                 if json {

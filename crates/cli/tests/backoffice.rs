@@ -106,6 +106,43 @@ fn cycle(env: &Env, db: &str) {
     assert_eq!(by_payer, aging["insurance_cents"].as_i64().unwrap());
     assert!(aging["by_payer"][0]["payer"].is_string());
 
+    // Key figures, denials worked, a correction.
+    let k = env
+        .json(&["ar", "report", "--db", db, "--json", "--as-of", "2026-06-30", "--days", "60"], 0);
+    assert_eq!(k["claims_submitted"].as_u64(), Some(n), "{k}");
+    assert_eq!(k["first_pass_rate"].as_f64(), Some(1.0));
+    assert!(k["denial_rate"].as_f64().unwrap() > 0.0);
+    assert!(k["net_collection_rate"].as_f64().unwrap() > 0.0);
+    assert!(k["days_in_ar"].as_f64().is_some());
+    assert!(!k["payments_by_code"].as_array().unwrap().is_empty());
+    let denials = env.json(&["queue", "denials", "--db", db, "--json"], 0);
+    let first = &denials.as_array().unwrap()[0];
+    let id = first["id"].as_i64().unwrap().to_string();
+    env.ok(&["queue", "assign", &id, "--user", "biller", "--db", db]);
+    let claim = first["claim_id"].as_i64().unwrap().to_string();
+    let shown = env.json(&["claims", "show", &claim, "--db", db, "--json"], 0);
+    if shown["state"] == "denied" {
+        env.ok(&["claims", "appeal", &claim, "--reason", "authorization was on file", "--db", db]);
+        let after = env.json(&["claims", "show", &claim, "--db", db, "--json"], 0);
+        assert_eq!(after["state"], "appealed");
+    }
+    let paid = env.json(&["claims", "list", "--state", "paid", "--db", db, "--json"], 0);
+    let paid_id = paid[0]["id"].as_i64().unwrap().to_string();
+    let out = env.ok(&["claims", "correct", &paid_id, "--db", db]);
+    assert!(out.contains("replacement of claim"), "{out}");
+    let drafts = env.json(&["claims", "list", "--state", "draft", "--db", db, "--json"], 0);
+    assert_eq!(drafts.as_array().unwrap().len(), 1);
+    let draft = env.json(
+        &["claims", "show", &drafts[0]["id"].as_i64().unwrap().to_string(), "--db", db, "--json"],
+        0,
+    );
+    assert_eq!(draft["claim"]["frequency"], "7");
+    assert!(!draft["claim"]["original_claim_number"].as_str().unwrap().is_empty());
+    // A draft cannot be replaced: it was never sent.
+    let o =
+        env.run(&["claims", "correct", &drafts[0]["id"].as_i64().unwrap().to_string(), "--db", db]);
+    assert_eq!(o.status.code(), Some(2));
+
     let dir = env.dir.path().join("statements");
     let st =
         env.json(&["statements", "--out", &dir.display().to_string(), "--db", db, "--json"], 0);

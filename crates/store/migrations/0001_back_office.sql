@@ -228,7 +228,7 @@ CREATE TABLE claim (
   drg TEXT NOT NULL DEFAULT '',
   body TEXT NOT NULL,
   findings TEXT NOT NULL DEFAULT '[]',
-  submitted_at TEXT,
+  submitted_at TEXT, -- the business date of the first submission (reports count by it)
   state_at TEXT NOT NULL,
   created_at TEXT NOT NULL,
   UNIQUE (org_id, pcn)

@@ -57,6 +57,8 @@ pub struct BatchedClaim {
 pub struct NewBatch {
     /// The clearinghouse.
     pub trading_partner_id: i64,
+    /// The business date of the submission (the claims' `submitted_at`, what reports count by).
+    pub date: Date,
     /// ISA13.
     pub interchange_control: i64,
     /// `837P`, `837I` or `837` (both).
@@ -998,10 +1000,11 @@ async fn record_batch(
         for chunk in batch.claims.chunks(500) {
             let ids: Vec<String> = chunk.iter().map(|c| c.claim_id.to_string()).collect();
             sqlx::query(&format!(
-                "UPDATE claim SET state = 'submitted', state_at = $1, submitted_at = $1 WHERE id IN ({})",
+                "UPDATE claim SET state = 'submitted', state_at = $1, submitted_at = COALESCE(submitted_at, $2) WHERE id IN ({})",
                 ids.join(",")
             ))
             .bind(now.as_str())
+            .bind(batch.date.to_string())
             .execute(&mut *tx)
             .await
             .ctx("marking claims submitted")?;
@@ -1219,4 +1222,179 @@ pub(crate) async fn states_of(
         }
     }
     Ok(out)
+}
+
+impl Store {
+    /// Builds the replacement (frequency 7) or void (frequency 8) of a claim the payer already
+    /// has, referencing the payer's claim number (REF*F8): a new draft claim on the same account
+    /// with the original's lines (the charges are not posted again). Refused before the payer has
+    /// given a claim number (277CA or 835).
+    pub async fn correct_claim(&self, actor: &Actor, id: i64, void: bool) -> Result<i64> {
+        let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
+        let r = sqlx::query(
+            "SELECT org_id, practice_id, patient_id, encounter_id, coverage_id, payer_id, rank, account_id, kind, state, total_cents, \
+             service_from, service_to, drg, body, payer_claim_number FROM claim WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .ctx("reading the claim")?
+        .ok_or_else(|| Error::NotFound(format!("claim {id}")))?;
+        let state = ClaimState::parse(&r.get::<String, _>("state")).unwrap_or(ClaimState::Draft);
+        if !state.is_submitted() || state == ClaimState::Rejected {
+            return Err(Error::Invalid(format!(
+                "claim {id} is {}: only a claim the payer accepted can be replaced or voided (fix a draft or rejected claim and submit it)",
+                state.as_str()
+            )));
+        }
+        let number: String = r.get("payer_claim_number");
+        if number.is_empty() {
+            return Err(Error::Invalid(format!(
+                "claim {id}: the payer has not given its claim number yet (277CA or 835); a replacement or void must reference it"
+            )));
+        }
+        let original: Claim = serde_json::from_str(&r.get::<String, _>("body"))
+            .map_err(|e| Error::Invalid(format!("claim {id} is unreadable: {e}")))?;
+        let new_id = reserve(&mut tx, "claim", 1).await?;
+        let prefixes = self.prefixes(&mut tx).await?;
+        let practice_id: i64 = r.get("practice_id");
+        let (prefix, _) = prefixes.get(&practice_id).cloned().unwrap_or_default();
+        let pcn =
+            ledger::build::patient_control_number(&prefix, new_id as u64).ok_or_else(|| {
+                Error::Invalid(format!(
+                    "patient control number {prefix}{new_id} is longer than 17 characters"
+                ))
+            })?;
+        let claim = ledger::build::corrected(&original, &pcn, &number, void);
+        let body = serde_json::to_string(&claim).map_err(|e| Error::Invalid(e.to_string()))?;
+        let now = crate::now();
+        insert_many(
+            &mut tx,
+            "claim",
+            &[
+                "id",
+                "org_id",
+                "practice_id",
+                "patient_id",
+                "encounter_id",
+                "coverage_id",
+                "payer_id",
+                "rank",
+                "account_id",
+                "kind",
+                "pcn",
+                "frequency",
+                "replaces_id",
+                "state",
+                "total_cents",
+                "service_from",
+                "service_to",
+                "drg",
+                "body",
+                "state_at",
+                "created_at",
+            ],
+            &[vec![
+                V::I(new_id),
+                V::I(r.get("org_id")),
+                V::I(practice_id),
+                V::I(r.get("patient_id")),
+                V::I(r.get("encounter_id")),
+                V::I(r.get("coverage_id")),
+                V::I(r.get("payer_id")),
+                V::I(r.get("rank")),
+                V::NI(r.get("account_id")),
+                V::T(r.get("kind")),
+                V::T(pcn.clone()),
+                V::T(if void { "8" } else { "7" }.into()),
+                V::I(id),
+                V::T("draft".into()),
+                V::I(r.get("total_cents")),
+                V::T(r.get("service_from")),
+                V::T(r.get("service_to")),
+                V::T(r.get("drg")),
+                V::T(body),
+                V::T(now.clone()),
+                V::T(now.clone()),
+            ]],
+        )
+        .await?;
+        sqlx::query(
+            "INSERT INTO claim_line (claim_id, line_no, code, modifiers, revenue_code, units, charge_cents, service_date) \
+             SELECT $1, line_no, code, modifiers, revenue_code, units, charge_cents, service_date FROM claim_line WHERE claim_id = $2",
+        )
+        .bind(new_id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .ctx("copying the claim's lines")?;
+        let what = if void { "void" } else { "replacement" };
+        for (claim, why) in [
+            (new_id, format!("{what} of claim {id} (payer claim number {number})")),
+            (id, format!("{what} {pcn} built")),
+        ] {
+            sqlx::query("INSERT INTO claim_event (claim_id, at, actor, from_state, to_state, reason) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(claim)
+                .bind(now.as_str())
+                .bind(actor.0.as_str())
+                .bind(if claim == new_id { "" } else { state.as_str() })
+                .bind(if claim == new_id { "draft" } else { state.as_str() })
+                .bind(why)
+                .execute(&mut *tx)
+                .await
+                .ctx("recording the correction")?;
+        }
+        audit(
+            &mut tx,
+            actor,
+            what,
+            "claim",
+            Some(new_id),
+            Some(practice_id),
+            &format!("of claim {id}"),
+        )
+        .await?;
+        tx.commit().await.ctx("saving the correction")?;
+        Ok(new_id)
+    }
+
+    /// Appeals a denied claim: the claim becomes `appealed` and its open denials `appealed`.
+    pub async fn appeal(&self, actor: &Actor, id: i64, why: &str) -> Result<usize> {
+        let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
+        move_claim(&mut tx, actor, id, ClaimState::Appealed, &format!("appeal: {why}")).await?;
+        let n = sqlx::query(
+            "UPDATE denial SET status = 'appealed' WHERE claim_id = $1 AND status = 'open'",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .ctx("marking denials appealed")?
+        .rows_affected();
+        tx.commit().await.ctx("saving the appeal")?;
+        Ok(n as usize)
+    }
+
+    /// Assigns an open denial to a user (by login).
+    pub async fn assign_denial(&self, actor: &Actor, denial: i64, login: &str) -> Result<()> {
+        let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
+        let user: i64 = sqlx::query("SELECT id FROM app_user WHERE login = $1")
+            .bind(login)
+            .fetch_optional(&mut *tx)
+            .await
+            .ctx("reading users")?
+            .ok_or_else(|| Error::NotFound(format!("user {login:?}")))?
+            .get(0);
+        let n = sqlx::query("UPDATE denial SET assigned_user_id = $1 WHERE id = $2")
+            .bind(user)
+            .bind(denial)
+            .execute(&mut *tx)
+            .await
+            .ctx("assigning the denial")?
+            .rows_affected();
+        if n == 0 {
+            return Err(Error::NotFound(format!("denial {denial}")));
+        }
+        audit(&mut tx, actor, "assign", "denial", Some(denial), None, login).await?;
+        tx.commit().await.ctx("saving the assignment")
+    }
 }

@@ -423,3 +423,218 @@ impl Store {
         Ok(id)
     }
 }
+
+/// The billing service's key figures over a period (the `ar report` contract).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct KeyFigures {
+    /// The last day of the period.
+    pub as_of: String,
+    /// The period's first day.
+    pub from: String,
+    /// A/R on `as_of`.
+    pub ar_cents: i64,
+    /// Charges posted in the period.
+    pub charges_cents: i64,
+    /// Days in A/R: A/R ÷ the period's average daily charges.
+    pub days_in_ar: Option<f64>,
+    /// Claims submitted in the period (first submissions).
+    pub claims_submitted: i64,
+    /// Of those, accepted without a rejection.
+    pub claims_accepted_first_pass: i64,
+    /// First-pass acceptance (clean-claim) rate.
+    pub first_pass_rate: Option<f64>,
+    /// Claims adjudicated in the period.
+    pub claims_adjudicated: i64,
+    /// Of those, with at least one denial.
+    pub claims_denied: i64,
+    /// Denial rate.
+    pub denial_rate: Option<f64>,
+    /// Payments posted in the period (payers and patients).
+    pub payments_cents: i64,
+    /// Contractual adjustments (CO) posted in the period.
+    pub contractual_cents: i64,
+    /// Net collection rate: payments ÷ (charges − contractual adjustments).
+    pub net_collection_rate: Option<f64>,
+    /// Denials received in the period by payer and reason.
+    pub denials: Vec<DenialCount>,
+    /// Payments in the period per code per payer.
+    pub payments_by_code: Vec<CodePayments>,
+    /// What each patient owes on `as_of`, largest first (at most 100).
+    pub by_patient: Vec<PatientBalance>,
+}
+
+/// Denials of one reason from one payer.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct DenialCount {
+    /// Payer.
+    pub payer: String,
+    /// Group and CARC.
+    pub carc: String,
+    /// Category.
+    pub category: String,
+    /// How many.
+    pub count: i64,
+    /// Amount denied.
+    pub cents: i64,
+}
+
+/// What a payer paid for one code.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct CodePayments {
+    /// Payer.
+    pub payer: String,
+    /// Procedure code (or revenue code).
+    pub code: String,
+    /// Lines paid.
+    pub lines: i64,
+    /// Paid.
+    pub cents: i64,
+    /// Average per line.
+    pub average_cents: i64,
+}
+
+/// One patient's balance.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct PatientBalance {
+    /// Patient ID.
+    pub patient_id: i64,
+    /// Account number.
+    pub account: String,
+    /// Owed.
+    pub cents: i64,
+}
+
+fn rate(n: i64, d: i64) -> Option<f64> {
+    (d > 0).then(|| (n as f64 / d as f64 * 10_000.0).round() / 10_000.0)
+}
+
+impl Store {
+    /// Key figures for the `days` days ending on `as_of` (of one practice, or all).
+    pub async fn key_figures(
+        &self,
+        as_of: Date,
+        days: i64,
+        practice: Option<i64>,
+    ) -> Result<KeyFigures> {
+        let from = Date::from_day_number(as_of.day_number() - days + 1).unwrap_or(as_of);
+        let (f, t, p) = (from.to_string(), as_of.to_string(), practice.unwrap_or(0));
+        let one = |sql: &'static str| {
+            let (f, t) = (f.clone(), t.clone());
+            async move {
+                let r = sqlx::query(sql)
+                    .bind(f)
+                    .bind(t)
+                    .bind(p)
+                    .fetch_one(&self.pool)
+                    .await
+                    .ctx("computing key figures")?;
+                Ok::<i64, crate::Error>(r.get::<Option<i64>, _>(0).unwrap_or(0))
+            }
+        };
+        let ar = self.aging(as_of, practice).await?.total_cents;
+        let charges = one(
+            "SELECT CAST(SUM(amount_cents) AS BIGINT) FROM journal WHERE kind = 'charge' AND posting_date >= $1 AND posting_date <= $2 AND ($3 = 0 OR practice_id = $3)",
+        )
+        .await?;
+        let payments = one(
+            "SELECT CAST(-SUM(amount_cents) AS BIGINT) FROM journal WHERE kind = 'payment' AND posting_date >= $1 AND posting_date <= $2 AND ($3 = 0 OR practice_id = $3)",
+        )
+        .await?;
+        let contractual = one(
+            "SELECT CAST(-SUM(amount_cents) AS BIGINT) FROM journal WHERE kind = 'adjustment' AND grp = 'CO' AND posting_date >= $1 AND posting_date <= $2 AND ($3 = 0 OR practice_id = $3)",
+        )
+        .await?;
+        // First submissions in the period, and those never rejected.
+        let submitted = one(
+            "SELECT COUNT(*) FROM claim c WHERE c.submitted_at >= $1 AND c.submitted_at <= $2 AND ($3 = 0 OR c.practice_id = $3)",
+        )
+        .await?;
+        let clean = one(
+            "SELECT COUNT(*) FROM claim c WHERE c.submitted_at >= $1 AND c.submitted_at <= $2 AND ($3 = 0 OR c.practice_id = $3) \
+             AND NOT EXISTS (SELECT 1 FROM claim_event v WHERE v.claim_id = c.id AND v.to_state = 'rejected')",
+        )
+        .await?;
+        let adjudicated = one(
+            "SELECT COUNT(DISTINCT rc.claim_id) FROM remit_claim rc JOIN remit r ON r.id = rc.remit_id JOIN claim c ON c.id = rc.claim_id \
+             WHERE r.payment_date >= $1 AND r.payment_date <= $2 AND ($3 = 0 OR c.practice_id = $3)",
+        )
+        .await?;
+        let denied = one(
+            "SELECT COUNT(DISTINCT d.claim_id) FROM denial d JOIN claim c ON c.id = d.claim_id \
+             WHERE d.received >= $1 AND d.received <= $2 AND ($3 = 0 OR c.practice_id = $3)",
+        )
+        .await?;
+        let denials = sqlx::query(
+            "SELECT y.name, d.grp, d.carc, d.category, COUNT(*), CAST(SUM(d.amount_cents) AS BIGINT) FROM denial d \
+             JOIN claim c ON c.id = d.claim_id JOIN payer y ON y.id = c.payer_id \
+             WHERE d.received >= $1 AND d.received <= $2 AND ($3 = 0 OR c.practice_id = $3) \
+             GROUP BY y.name, d.grp, d.carc, d.category ORDER BY COUNT(*) DESC, y.name, d.carc",
+        )
+        .bind(f.clone())
+        .bind(t.clone())
+        .bind(p)
+        .fetch_all(&self.pool)
+        .await
+        .ctx("counting denials")?
+        .iter()
+        .map(|r| DenialCount {
+            payer: r.get(0),
+            carc: format!("{}-{}", r.get::<String, _>(1), r.get::<String, _>(2)),
+            category: r.get(3),
+            count: r.get(4),
+            cents: r.get::<Option<i64>, _>(5).unwrap_or(0),
+        })
+        .collect();
+        let payments_by_code = sqlx::query(
+            "SELECT y.name, CASE WHEN l.code = '' THEN l.revenue_code ELSE l.code END AS code, COUNT(*), CAST(-SUM(j.amount_cents) AS BIGINT) \
+             FROM journal j JOIN claim_line l ON l.claim_id = j.claim_id AND l.line_no = j.line_no JOIN payer y ON y.id = j.payer_id \
+             WHERE j.kind = 'payment' AND j.party = 'payer' AND j.posting_date >= $1 AND j.posting_date <= $2 AND ($3 = 0 OR j.practice_id = $3) \
+             GROUP BY y.name, CASE WHEN l.code = '' THEN l.revenue_code ELSE l.code END ORDER BY y.name, code",
+        )
+        .bind(f.clone())
+        .bind(t.clone())
+        .bind(p)
+        .fetch_all(&self.pool)
+        .await
+        .ctx("summing payments by code")?
+        .iter()
+        .map(|r| {
+            let (lines, cents): (i64, i64) = (r.get(2), r.get::<Option<i64>, _>(3).unwrap_or(0));
+            CodePayments { payer: r.get(0), code: r.get(1), lines, cents, average_cents: if lines > 0 { cents / lines } else { 0 } }
+        })
+        .collect();
+        let by_patient = sqlx::query(
+            "SELECT j.patient_id, p.account, CAST(SUM(j.amount_cents) AS BIGINT) AS owed FROM journal j JOIN patient p ON p.id = j.patient_id \
+             WHERE j.party = 'patient' AND j.posting_date <= $1 AND ($2 = 0 OR j.practice_id = $2) \
+             GROUP BY j.patient_id, p.account HAVING SUM(j.amount_cents) <> 0 ORDER BY owed DESC LIMIT 100",
+        )
+        .bind(t.clone())
+        .bind(p)
+        .fetch_all(&self.pool)
+        .await
+        .ctx("summing patient balances")?
+        .iter()
+        .map(|r| PatientBalance { patient_id: r.get(0), account: r.get(1), cents: r.get::<Option<i64>, _>(2).unwrap_or(0) })
+        .collect();
+        let daily = charges as f64 / days.max(1) as f64;
+        Ok(KeyFigures {
+            as_of: t,
+            from: f,
+            ar_cents: ar,
+            charges_cents: charges,
+            days_in_ar: (daily > 0.0).then(|| (ar as f64 / daily * 10.0).round() / 10.0),
+            claims_submitted: submitted,
+            claims_accepted_first_pass: clean,
+            first_pass_rate: rate(clean, submitted),
+            claims_adjudicated: adjudicated,
+            claims_denied: denied,
+            denial_rate: rate(denied, adjudicated),
+            payments_cents: payments,
+            contractual_cents: contractual,
+            net_collection_rate: rate(payments, charges - contractual),
+            denials,
+            payments_by_code,
+            by_patient,
+        })
+    }
+}

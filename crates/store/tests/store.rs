@@ -32,6 +32,7 @@ async fn submitted(s: &Store, f: &Fixture) -> Vec<store::claims::StoredClaim> {
     let control = s.next_interchange_control(f.tp).await.unwrap();
     let batch = NewBatch {
         trading_partner_id: f.tp,
+        date: d("2026-06-30"),
         interchange_control: control,
         kind: "837P".into(),
         file_name: "batch.837".into(),
@@ -187,6 +188,7 @@ both!(lifecycle_is_enforced_and_recorded, async |db| {
     let draft = &s.claims_in(&[ClaimState::Draft], None).await.unwrap()[0];
     let batch = NewBatch {
         trading_partner_id: f.tp,
+        date: d("2026-06-30"),
         interchange_control: 5,
         kind: "837P".into(),
         file_name: "b".into(),
