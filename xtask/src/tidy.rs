@@ -39,7 +39,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("scrub", &["claim-model", "code-sets", "mce", "ncci"]),
     ("ledger", &["claim-model", "code-sets"]),
     ("store", &["claim-model", "code-sets", "ledger"]),
-    ("test-support", &["store", "claim-model"]),
+    ("test-support", &["store", "claim-model", "code-sets", "releases"]),
     ("backoffice", &["claim-model", "code-sets", "ledger", "store", "scrub", "x12-claims"]),
     ("xtask", &[]),
 ];

@@ -10,30 +10,18 @@
 //! PostgreSQL: the server named by `SUPERBILL_TEST_PG` (default
 //! `postgres://postgres@127.0.0.1:5432/postgres`), in a new database dropped afterwards.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use backoffice::demo::{Size, seed};
 use backoffice::{payer, work};
 use code_sets::Date;
 use store::{Actor, Store};
-use test_support::TestDb;
+use test_support::{TestDb, sample_library};
 
 fn arg(name: &str) -> Option<String> {
     let args: Vec<String> = std::env::args().collect();
     args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned())
-}
-
-fn sample_library(dir: &Path) -> code_sets::Library {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let files: Vec<PathBuf> = std::fs::read_dir(repo.join("fixtures/sample"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "xml" || e == "txt"))
-        .collect();
-    let data = releases::DataDir::new(dir);
-    data.import(&files, None).unwrap();
-    data.open_for_lookup(None).unwrap()
 }
 
 fn secs(d: Duration) -> String {

@@ -3,7 +3,6 @@
 //! test payer's 999 and 277CA imported → its 835 (pays, adjusts, denies) posted, twice →
 //! reversals → secondary claims with COB loops, crossovers → statements → aging.
 
-use std::path::{Path, PathBuf};
 
 use backoffice::demo::{Size, seed};
 use backoffice::{payer, statements, work};
@@ -11,22 +10,10 @@ use code_sets::Date;
 use ledger::lifecycle::ClaimState;
 use ledger::{Balances, Party};
 use store::{Actor, Store};
-use test_support::both;
+use test_support::{both, sample_library};
 
 fn today() -> Date {
     "2026-06-15".parse().unwrap()
-}
-
-fn sample_library(dir: &Path) -> code_sets::Library {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let files: Vec<PathBuf> = std::fs::read_dir(repo.join("fixtures/sample"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "xml" || e == "txt"))
-        .collect();
-    let data = releases::DataDir::new(dir);
-    data.import(&files, None).unwrap();
-    data.open_for_lookup(None).unwrap()
 }
 
 async fn total_balance(s: &Store, ids: &[i64]) -> (i64, i64) {

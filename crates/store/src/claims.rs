@@ -396,46 +396,29 @@ impl Store {
             let to = claim.to.unwrap_or(from);
             summary.claims += 1;
             summary.total_cents += claim.total_charge.0;
-            claim_rows.push(vec![
-                V::I(id),
-                V::I(org_id),
-                V::I(*practice_id),
-                V::I(*patient_id),
-                V::I(enc.encounter_id),
-                V::I(cov.id),
-                V::I(cov.payer_id),
-                V::I(1),
-                V::I(id),
-                V::T(
-                    if enc.kind == ClaimKind::Institutional {
-                        "institutional"
-                    } else {
-                        "professional"
-                    }
-                    .into(),
-                ),
-                V::T(pcn.clone()),
-                V::T("draft".into()),
-                V::I(claim.total_charge.0),
-                from.into(),
-                to.into(),
-                V::T(drg_code),
-                V::T(body),
-                V::T(now.clone()),
-                V::T(now.clone()),
-            ]);
+            claim_rows.push(NewClaimRow {
+                id,
+                org_id,
+                practice_id: *practice_id,
+                patient_id: *patient_id,
+                encounter_id: enc.encounter_id,
+                coverage_id: cov.id,
+                payer_id: cov.payer_id,
+                rank: 1,
+                account_id: id,
+                kind: kind_name(enc.kind),
+                pcn: pcn.clone(),
+                frequency: "1",
+                replaces_id: None,
+                total_cents: claim.total_charge.0,
+                service_from: from.to_string(),
+                service_to: to.to_string(),
+                drg: drg_code,
+                body,
+            });
+            line_rows.extend(line_values(id, &claim, from));
             for (i, l) in claim.lines.iter().enumerate() {
                 let service = l.date_from.unwrap_or(from);
-                line_rows.push(vec![
-                    V::I(id),
-                    V::I(i as i64),
-                    V::T(l.procedure.to_string()),
-                    V::T(l.modifiers.join(",")),
-                    V::T(l.revenue_code.to_string()),
-                    V::I(l.units.0),
-                    V::I(l.charge.0),
-                    service.into(),
-                ]);
                 journal_rows.push(crate::journal::Row {
                     practice_id: *practice_id,
                     claim_id: id,
@@ -463,49 +446,8 @@ impl Store {
             ]);
             billed.push(enc.encounter_id);
         }
-        insert_many(
-            &mut tx,
-            "claim",
-            &[
-                "id",
-                "org_id",
-                "practice_id",
-                "patient_id",
-                "encounter_id",
-                "coverage_id",
-                "payer_id",
-                "rank",
-                "account_id",
-                "kind",
-                "pcn",
-                "state",
-                "total_cents",
-                "service_from",
-                "service_to",
-                "drg",
-                "body",
-                "state_at",
-                "created_at",
-            ],
-            &claim_rows,
-        )
-        .await?;
-        insert_many(
-            &mut tx,
-            "claim_line",
-            &[
-                "claim_id",
-                "line_no",
-                "code",
-                "modifiers",
-                "revenue_code",
-                "units",
-                "charge_cents",
-                "service_date",
-            ],
-            &line_rows,
-        )
-        .await?;
+        insert_claims(&mut tx, claim_rows, &now).await?;
+        insert_many(&mut tx, "claim_line", LINE_COLUMNS, &line_rows).await?;
         crate::journal::append(&mut tx, &journal_rows).await?;
         insert_many(
             &mut tx,
@@ -634,86 +576,29 @@ impl Store {
             let body = serde_json::to_string(&claim)
                 .map_err(|e| Error::Invalid(format!("claim {pcn}: {e}")))?;
             let from = claim.from.unwrap_or(today);
-            let kind =
-                if enc.kind == ClaimKind::Institutional { "institutional" } else { "professional" };
-            insert_many(
-                &mut tx,
-                "claim",
-                &[
-                    "id",
-                    "org_id",
-                    "practice_id",
-                    "patient_id",
-                    "encounter_id",
-                    "coverage_id",
-                    "payer_id",
-                    "rank",
-                    "account_id",
-                    "kind",
-                    "pcn",
-                    "state",
-                    "total_cents",
-                    "service_from",
-                    "service_to",
-                    "body",
-                    "state_at",
-                    "created_at",
-                ],
-                &[vec![
-                    V::I(id),
-                    V::I(org_id),
-                    V::I(practice_id),
-                    V::I(patient_id),
-                    V::I(encounter),
-                    V::I(second.id),
-                    V::I(second.payer_id),
-                    V::I(2),
-                    V::I(primary),
-                    V::T(kind.into()),
-                    V::T(pcn.clone()),
-                    V::T("draft".into()),
-                    V::I(claim.total_charge.0),
-                    from.into(),
-                    claim.to.unwrap_or(from).into(),
-                    V::T(body),
-                    V::T(now.clone()),
-                    V::T(now.clone()),
-                ]],
-            )
-            .await?;
-            let lines: Vec<Vec<V>> = claim
-                .lines
-                .iter()
-                .enumerate()
-                .map(|(i, l)| {
-                    vec![
-                        V::I(id),
-                        V::I(i as i64),
-                        V::T(l.procedure.to_string()),
-                        V::T(l.modifiers.join(",")),
-                        V::T(l.revenue_code.to_string()),
-                        V::I(l.units.0),
-                        V::I(l.charge.0),
-                        l.date_from.unwrap_or(from).into(),
-                    ]
-                })
-                .collect();
-            insert_many(
-                &mut tx,
-                "claim_line",
-                &[
-                    "claim_id",
-                    "line_no",
-                    "code",
-                    "modifiers",
-                    "revenue_code",
-                    "units",
-                    "charge_cents",
-                    "service_date",
-                ],
-                &lines,
-            )
-            .await?;
+            let row = NewClaimRow {
+                id,
+                org_id,
+                practice_id,
+                patient_id,
+                encounter_id: encounter,
+                coverage_id: second.id,
+                payer_id: second.payer_id,
+                rank: 2,
+                account_id: primary,
+                kind: kind_name(enc.kind),
+                pcn: pcn.clone(),
+                frequency: "1",
+                replaces_id: None,
+                total_cents: claim.total_charge.0,
+                service_from: from.to_string(),
+                service_to: claim.to.unwrap_or(from).to_string(),
+                drg: String::new(),
+                body,
+            };
+            insert_claims(&mut tx, vec![row], &now).await?;
+            insert_many(&mut tx, "claim_line", LINE_COLUMNS, &line_values(id, &claim, from))
+                .await?;
             insert_many(
                 &mut tx,
                 "claim_event",
@@ -1268,57 +1153,27 @@ impl Store {
         let claim = ledger::build::corrected(&original, &pcn, &number, void);
         let body = serde_json::to_string(&claim).map_err(|e| Error::Invalid(e.to_string()))?;
         let now = crate::now();
-        insert_many(
-            &mut tx,
-            "claim",
-            &[
-                "id",
-                "org_id",
-                "practice_id",
-                "patient_id",
-                "encounter_id",
-                "coverage_id",
-                "payer_id",
-                "rank",
-                "account_id",
-                "kind",
-                "pcn",
-                "frequency",
-                "replaces_id",
-                "state",
-                "total_cents",
-                "service_from",
-                "service_to",
-                "drg",
-                "body",
-                "state_at",
-                "created_at",
-            ],
-            &[vec![
-                V::I(new_id),
-                V::I(r.get("org_id")),
-                V::I(practice_id),
-                V::I(r.get("patient_id")),
-                V::I(r.get("encounter_id")),
-                V::I(r.get("coverage_id")),
-                V::I(r.get("payer_id")),
-                V::I(r.get("rank")),
-                V::NI(r.get("account_id")),
-                V::T(r.get("kind")),
-                V::T(pcn.clone()),
-                V::T(if void { "8" } else { "7" }.into()),
-                V::I(id),
-                V::T("draft".into()),
-                V::I(r.get("total_cents")),
-                V::T(r.get("service_from")),
-                V::T(r.get("service_to")),
-                V::T(r.get("drg")),
-                V::T(body),
-                V::T(now.clone()),
-                V::T(now.clone()),
-            ]],
-        )
-        .await?;
+        let row = NewClaimRow {
+            id: new_id,
+            org_id: r.get("org_id"),
+            practice_id,
+            patient_id: r.get("patient_id"),
+            encounter_id: r.get("encounter_id"),
+            coverage_id: r.get("coverage_id"),
+            payer_id: r.get("payer_id"),
+            rank: r.get("rank"),
+            account_id: r.get::<Option<i64>, _>("account_id").unwrap_or(id),
+            kind: r.get("kind"),
+            pcn: pcn.clone(),
+            frequency: if void { "8" } else { "7" },
+            replaces_id: Some(id),
+            total_cents: r.get("total_cents"),
+            service_from: r.get("service_from"),
+            service_to: r.get("service_to"),
+            drg: r.get("drg"),
+            body,
+        };
+        insert_claims(&mut tx, vec![row], &now).await?;
         sqlx::query(
             "INSERT INTO claim_line (claim_id, line_no, code, modifiers, revenue_code, units, charge_cents, service_date) \
              SELECT $1, line_no, code, modifiers, revenue_code, units, charge_cents, service_date FROM claim_line WHERE claim_id = $2",
@@ -1397,4 +1252,124 @@ impl Store {
         audit(&mut tx, actor, "assign", "denial", Some(denial), None, login).await?;
         tx.commit().await.ctx("saving the assignment")
     }
+}
+
+/// A claim row to insert (every way a claim is made: from an encounter, for the next payer, as
+/// a replacement or void).
+struct NewClaimRow {
+    id: i64,
+    org_id: i64,
+    practice_id: i64,
+    patient_id: i64,
+    encounter_id: i64,
+    coverage_id: i64,
+    payer_id: i64,
+    rank: i64,
+    account_id: i64,
+    kind: String,
+    pcn: String,
+    frequency: &'static str,
+    replaces_id: Option<i64>,
+    total_cents: i64,
+    service_from: String,
+    service_to: String,
+    drg: String,
+    body: String,
+}
+
+const CLAIM_COLUMNS: &[&str] = &[
+    "id",
+    "org_id",
+    "practice_id",
+    "patient_id",
+    "encounter_id",
+    "coverage_id",
+    "payer_id",
+    "rank",
+    "account_id",
+    "kind",
+    "pcn",
+    "frequency",
+    "replaces_id",
+    "state",
+    "total_cents",
+    "service_from",
+    "service_to",
+    "drg",
+    "body",
+    "state_at",
+    "created_at",
+];
+
+/// Inserts draft claims.
+async fn insert_claims(
+    conn: &mut sqlx::AnyConnection,
+    rows: Vec<NewClaimRow>,
+    now: &str,
+) -> Result<()> {
+    let values: Vec<Vec<V>> = rows
+        .into_iter()
+        .map(|c| {
+            vec![
+                V::I(c.id),
+                V::I(c.org_id),
+                V::I(c.practice_id),
+                V::I(c.patient_id),
+                V::I(c.encounter_id),
+                V::I(c.coverage_id),
+                V::I(c.payer_id),
+                V::I(c.rank),
+                V::I(c.account_id),
+                V::T(c.kind),
+                V::T(c.pcn),
+                V::T(c.frequency.into()),
+                V::NI(c.replaces_id),
+                V::T("draft".into()),
+                V::I(c.total_cents),
+                V::T(c.service_from),
+                V::T(c.service_to),
+                V::T(c.drg),
+                V::T(c.body),
+                V::T(now.to_string()),
+                V::T(now.to_string()),
+            ]
+        })
+        .collect();
+    insert_many(conn, "claim", CLAIM_COLUMNS, &values).await
+}
+
+const LINE_COLUMNS: &[&str] = &[
+    "claim_id",
+    "line_no",
+    "code",
+    "modifiers",
+    "revenue_code",
+    "units",
+    "charge_cents",
+    "service_date",
+];
+
+/// A claim's lines as rows of `claim_line` (a line without a date takes `from`).
+fn line_values(id: i64, claim: &Claim, from: Date) -> Vec<Vec<V>> {
+    claim
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            vec![
+                V::I(id),
+                V::I(i as i64),
+                V::T(l.procedure.to_string()),
+                V::T(l.modifiers.join(",")),
+                V::T(l.revenue_code.to_string()),
+                V::I(l.units.0),
+                V::I(l.charge.0),
+                l.date_from.unwrap_or(from).into(),
+            ]
+        })
+        .collect()
+}
+
+fn kind_name(kind: ClaimKind) -> String {
+    if kind == ClaimKind::Institutional { "institutional" } else { "professional" }.into()
 }

@@ -101,3 +101,16 @@ pub fn npi(n: u32) -> String {
     let bytes: [u8; 9] = first9.as_bytes().try_into().unwrap();
     format!("{first9}{}", claim_model::Npi::check_digit(&bytes) as char)
 }
+
+/// The sample release the repository ships (`fixtures/sample`), installed into `dir` and opened.
+pub fn sample_library(dir: &std::path::Path) -> code_sets::Library {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let files: Vec<std::path::PathBuf> = std::fs::read_dir(repo.join("fixtures/sample"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "xml" || e == "txt"))
+        .collect();
+    let data = releases::DataDir::new(dir);
+    data.import(&files, None).unwrap();
+    data.open_for_lookup(None).unwrap()
+}
