@@ -3,7 +3,6 @@
 //! test payer's 999 and 277CA imported → its 835 (pays, adjusts, denies) posted, twice →
 //! reversals → secondary claims with COB loops, crossovers → statements → aging.
 
-
 use backoffice::demo::{Size, seed};
 use backoffice::{payer, statements, work};
 use code_sets::Date;
