@@ -49,7 +49,7 @@ pub fn decide(pcn: &str) -> Decision {
 }
 
 fn adj(group: AdjustmentGroup, reason: &str, cents: i64) -> Adjustment {
-    Adjustment { group, reason: reason.into(), amount: Cents(cents), quantity: None }
+    Adjustment::new(group, reason, Cents(cents))
 }
 
 /// The payer's adjudication of one claim.

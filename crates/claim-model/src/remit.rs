@@ -62,6 +62,13 @@ pub struct Adjustment {
     pub quantity: Option<crate::Units>,
 }
 
+impl Adjustment {
+    /// An adjustment without a quantity.
+    pub fn new(group: AdjustmentGroup, reason: &str, amount: Cents) -> Adjustment {
+        Adjustment { group, reason: reason.into(), amount, quantity: None }
+    }
+}
+
 /// One service line of a claim payment (SVC).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinePayment {
@@ -189,12 +196,7 @@ mod tests {
     use super::*;
 
     fn adj(group: &str, reason: &str, cents: i64) -> Adjustment {
-        Adjustment {
-            group: AdjustmentGroup::from_code(group).unwrap(),
-            reason: reason.into(),
-            amount: Cents(cents),
-            quantity: None,
-        }
+        Adjustment::new(AdjustmentGroup::from_code(group).unwrap(), reason, Cents(cents))
     }
 
     #[test]

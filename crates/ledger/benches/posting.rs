@@ -13,13 +13,8 @@ use criterion::{Criterion, Throughput, black_box, criterion_group, criterion_mai
 use ledger::posting::{ClaimToPost, LineToPost, post_claim};
 use ledger::{Balances, Party, PayerId};
 
-fn adj(g: &str, r: &str, c: i64) -> Adjustment {
-    Adjustment {
-        group: AdjustmentGroup::from_code(g).unwrap(),
-        reason: r.into(),
-        amount: Cents(c),
-        quantity: None,
-    }
+fn adj(group: &str, reason: &str, cents: i64) -> Adjustment {
+    Adjustment::new(AdjustmentGroup::from_code(group).unwrap(), reason, Cents(cents))
 }
 
 fn svc(code: &str, charge: i64, paid: i64, adjustments: Vec<Adjustment>) -> LinePayment {

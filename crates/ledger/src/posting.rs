@@ -368,12 +368,7 @@ mod tests {
     }
 
     fn adj(group: &str, reason: &str, cents: i64) -> Adjustment {
-        Adjustment {
-            group: AdjustmentGroup::from_code(group).unwrap(),
-            reason: reason.into(),
-            amount: Cents(cents),
-            quantity: None,
-        }
+        Adjustment::new(AdjustmentGroup::from_code(group).unwrap(), reason, Cents(cents))
     }
 
     fn svc(code: &str, charge: i64, paid: i64, adjs: Vec<Adjustment>) -> LinePayment {

@@ -41,12 +41,11 @@ fn build(lines: &[GenLine], status: &str) -> (Vec<LineToPost>, ClaimPayment) {
             let amount = charge * per_mille / 1000 / 2;
             let amount = amount.min(left);
             left -= amount;
-            out.push(Adjustment {
-                group: AdjustmentGroup::from_code(GROUPS[*g]).unwrap(),
-                reason: CARCS[*r].into(),
-                amount: Cents(amount),
-                quantity: None,
-            });
+            out.push(Adjustment::new(
+                AdjustmentGroup::from_code(GROUPS[*g]).unwrap(),
+                CARCS[*r],
+                Cents(amount),
+            ));
         }
         svcs.push(LinePayment {
             procedure: code.into(),

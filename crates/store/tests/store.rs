@@ -50,13 +50,8 @@ async fn submitted(s: &Store, f: &Fixture) -> Vec<store::claims::StoredClaim> {
     s.claims_in(&[ClaimState::Submitted], None).await.unwrap()
 }
 
-fn adj(g: &str, r: &str, c: i64) -> Adjustment {
-    Adjustment {
-        group: AdjustmentGroup::from_code(g).unwrap(),
-        reason: r.into(),
-        amount: Cents(c),
-        quantity: None,
-    }
+fn adj(group: &str, reason: &str, cents: i64) -> Adjustment {
+    Adjustment::new(AdjustmentGroup::from_code(group).unwrap(), reason, Cents(cents))
 }
 
 fn clp(pcn: &str, status: &str, charge: i64, paid: i64, lines: Vec<LinePayment>) -> ClaimPayment {
