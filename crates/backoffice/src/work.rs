@@ -190,11 +190,12 @@ pub async fn submit(
 
 /// The kind of an acknowledgment file, from its first ST01.
 fn transaction_of(bytes: &[u8]) -> Option<String> {
-    let (doc, _) = x12_claims::x12::parse(bytes);
-    let ic = doc.interchanges.first()?;
-    let g = ic.groups.first()?;
-    let set = g.transactions.first()?;
-    Some(doc.segments[set.st].text(bytes, &ic.delimiters, 1))
+    // Read up to the first ST only: the file is parsed whole once, by its reader.
+    let bytes = x12_claims::x12::to_bytes(bytes);
+    x12_claims::x12::Tokenizer::new(&bytes)
+        .map_while(Result::ok)
+        .find(|s| s.id() == b"ST")
+        .map(|s| s.text(1).trim().to_string())
 }
 
 /// Refuses a file whose X12 cannot be read (syntax findings), naming each segment; returns the

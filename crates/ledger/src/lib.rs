@@ -37,16 +37,6 @@ pub enum Party {
     Patient,
 }
 
-impl Party {
-    /// The payer, if the party is one.
-    pub fn payer(self) -> Option<PayerId> {
-        match self {
-            Party::Payer(p) => Some(p),
-            Party::Patient => None,
-        }
-    }
-}
-
 /// What an entry records.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum EntryKind {
@@ -148,10 +138,5 @@ impl Balances {
     /// What one party owes (negative: a credit balance).
     pub fn of_party(&self, party: Party) -> Cents {
         self.by_party.iter().find(|(p, _)| *p == party).map(|(_, c)| *c).unwrap_or_default()
-    }
-
-    /// True when some payer still owes part of the claim: a patient statement must wait.
-    pub fn pending_with_insurance(&self) -> bool {
-        self.by_party.iter().any(|(p, c)| matches!(p, Party::Payer(_)) && *c > Cents::ZERO)
     }
 }

@@ -10,7 +10,7 @@ use ledger::lifecycle::ClaimState;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::sql::{V, audit, date, insert, insert_many, reserve};
+use crate::sql::{V, audit, date, id_list, insert, insert_many, reserve};
 use crate::{Actor, Context, Error, Result, Store};
 
 /// What `build_claims` did.
@@ -457,10 +457,9 @@ impl Store {
         )
         .await?;
         for chunk in billed.chunks(500) {
-            let ids: Vec<String> = chunk.iter().map(|i| i.to_string()).collect();
             sqlx::query(&format!(
                 "UPDATE encounter SET status = 'billed' WHERE id IN ({})",
-                ids.join(",")
+                id_list(chunk)
             ))
             .execute(&mut *tx)
             .await
@@ -883,10 +882,10 @@ async fn record_batch(
         })?;
         let mut events = Vec::with_capacity(batch.claims.len());
         for chunk in batch.claims.chunks(500) {
-            let ids: Vec<String> = chunk.iter().map(|c| c.claim_id.to_string()).collect();
+            let ids: Vec<i64> = chunk.iter().map(|c| c.claim_id).collect();
             sqlx::query(&format!(
                 "UPDATE claim SET state = 'submitted', state_at = $1, submitted_at = COALESCE(submitted_at, $2) WHERE id IN ({})",
-                ids.join(",")
+                id_list(&ids)
             ))
             .bind(now.as_str())
             .bind(batch.date.to_string())
@@ -1077,11 +1076,6 @@ impl Store {
             .map(|r| r.get(0))
             .ok_or_else(|| Error::NotFound(format!("claim {pcn:?}")))
     }
-}
-
-/// Integer IDs as an SQL list (they are numbers, never text from outside).
-pub(crate) fn id_list(ids: &[i64]) -> String {
-    ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",")
 }
 
 /// The states of claims, by ID.

@@ -21,7 +21,7 @@ use ledger::posting::{
 use ledger::{Entry, EntryKind, Party, PayerId};
 use sqlx::Row;
 
-use crate::sql::{V, audit, bind_all, in_json, insert_many, placeholders, reserve};
+use crate::sql::{V, audit, bind_all, id_list, in_json, insert_many, placeholders, reserve};
 use crate::{Actor, Context, Error, Result, Store};
 
 /// What posting a file did (the `remit post --json` contract).
@@ -77,10 +77,6 @@ fn set_key(r: &Remittance) -> String {
         r.date.map(|d| d.to_string()).unwrap_or_default(),
         r.payee.1
     )
-}
-
-fn in_list(ids: &[i64]) -> String {
-    ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",")
 }
 
 impl Store {
@@ -225,7 +221,7 @@ impl Store {
         for chunk in patients.chunks(500) {
             for row in sqlx::query(&format!(
                 "SELECT patient_id, rank, payer_id, effective_from, effective_to FROM coverage WHERE patient_id IN ({})",
-                in_list(chunk)
+                id_list(chunk)
             ))
             .fetch_all(&mut *tx)
             .await
@@ -513,12 +509,12 @@ impl Store {
                     .enumerate()
                     .map(|(i, (id, _))| format!("WHEN {id} THEN {}", placeholders(tx, i + 1, 1)))
                     .collect();
-                let ids: Vec<String> = state_of.iter().map(|(id, _)| id.to_string()).collect();
+                let ids: Vec<i64> = state_of.iter().map(|(id, _)| *id).collect();
                 set.push(format!("state = CASE id {} ELSE state END", whens.join(" ")));
                 values.push(V::T(now.clone()));
                 set.push(format!(
                     "state_at = CASE WHEN id IN ({}) THEN {} ELSE state_at END",
-                    ids.join(","),
+                    id_list(&ids),
                     placeholders(tx, values.len(), 1)
                 ));
             }
@@ -537,9 +533,9 @@ impl Store {
                     whens.join(" ")
                 ));
             }
-            let ids: Vec<String> = chunk.iter().map(|(id, _)| id.to_string()).collect();
+            let ids: Vec<i64> = chunk.iter().map(|(id, _)| *id).collect();
             let sql =
-                format!("UPDATE claim SET {} WHERE id IN ({})", set.join(", "), ids.join(","));
+                format!("UPDATE claim SET {} WHERE id IN ({})", set.join(", "), id_list(&ids));
             bind_all(sqlx::query(&sql), &values).execute(&mut *tx).await.ctx("moving claims")?;
         }
         let plb: Vec<Vec<V>> = r
@@ -764,12 +760,12 @@ async fn load_claims(
         }
     }
     let ids: HashMap<i64, String> = out.iter().map(|(k, c)| (c.id, k.clone())).collect();
-    let id_list: Vec<i64> = ids.keys().copied().collect();
-    for chunk in id_list.chunks(500) {
+    let claim_ids: Vec<i64> = ids.keys().copied().collect();
+    for chunk in claim_ids.chunks(500) {
         for row in sqlx::query(&format!(
             "SELECT claim_id, line_no, code, modifiers, revenue_code, charge_cents, service_date FROM claim_line \
              WHERE claim_id IN ({}) ORDER BY claim_id, line_no",
-            in_list(chunk)
+            id_list(chunk)
         ))
         .fetch_all(&mut *tx)
         .await

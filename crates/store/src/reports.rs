@@ -9,6 +9,7 @@ use code_sets::Date;
 use ledger::aging::{Buckets, LABELS};
 use sqlx::Row;
 
+use crate::sql::id_list;
 use crate::{Context, Result, Store};
 
 /// A/R aging (the `ar aging --json` contract).
@@ -275,7 +276,6 @@ impl Store {
         let mut pending: BTreeMap<i64, usize> = BTreeMap::new();
         let ids: Vec<i64> = acc.iter().filter(|(_, a)| a[4] > 0).map(|(id, _)| *id).collect();
         for chunk in ids.chunks(500) {
-            let list: Vec<String> = chunk.iter().map(|i| i.to_string()).collect();
             let rows = sqlx::query(&format!(
                 "SELECT c.id, c.pcn, c.service_from, p.id AS pid, p.first_name, p.last_name, p.account, \
                  COALESCE(g.id, p.id) AS gid, COALESCE(g.first_name, p.first_name) AS gfirst, COALESCE(g.last_name, p.last_name) AS glast, \
@@ -284,7 +284,7 @@ impl Store {
                  pr.state AS prstate, pr.zip AS przip \
                  FROM claim c JOIN patient p ON p.id = c.patient_id LEFT JOIN patient g ON g.id = p.guarantor_id \
                  JOIN practice pr ON pr.id = c.practice_id WHERE c.id IN ({}) ORDER BY c.id",
-                list.join(",")
+                id_list(chunk)
             ))
             .fetch_all(&self.pool)
             .await

@@ -358,3 +358,8 @@ pub(crate) async fn audit(
 pub(crate) fn date(row: &sqlx::any::AnyRow, col: &str) -> Option<code_sets::Date> {
     row.try_get::<Option<String>, _>(col).ok().flatten().and_then(|s| s.parse().ok())
 }
+
+/// Integer IDs as an SQL list (numbers the store made, never text from outside).
+pub(crate) fn id_list(ids: &[i64]) -> String {
+    ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",")
+}
