@@ -37,7 +37,8 @@ both!(the_billing_cycle, async |db| {
     assert!(seed(&s, &actor, today(), Size::default()).await.is_err(), "seeding twice is refused");
 
     // Build: self-pay visits are left unbilled; the rest become draft claims.
-    let built = s.build_claims(&actor, None, today(), &|_| String::new()).await.unwrap();
+    // A stand-in grouper: every stay groups to DRG 871 (the 837I reports it in HI DR).
+    let built = s.build_claims(&actor, None, today(), &|_| "871".to_string()).await.unwrap();
     assert!(built.claims > 40, "{built:?}");
     assert!(built.skipped.iter().all(|(_, why)| why.contains("no coverage")));
 
@@ -67,6 +68,12 @@ both!(the_billing_cycle, async |db| {
     let (claims, _) = x12_claims::read_837(&batch);
     assert_eq!(claims.len(), built.claims);
     assert!(claims.iter().any(|c| c.kind == claim_model::ClaimKind::Institutional));
+    for c in &claims {
+        let drg = if c.kind == claim_model::ClaimKind::Institutional { "871" } else { "" };
+        assert_eq!(c.drg, drg, "{}", c.patient_control_number);
+    }
+    let text = String::from_utf8_lossy(&batch);
+    assert!(text.contains("HI*DR"));
     // Nothing is left to submit; submitting again writes no file.
     let again =
         work::submit(&s, &actor, None, &tmp.path().join("again.837"), work::stamp(today(), "0901"))
@@ -144,6 +151,7 @@ both!(the_billing_cycle, async |db| {
 
     // Secondary claims for Medigap, crossovers for Medicare's forwarded claims.
     let second = s.build_secondary_claims(&actor, "2026-07-09".parse().unwrap()).await.unwrap();
+    let forwarded = s.claims_in(&[ClaimState::Forwarded], None).await.unwrap();
     let xo = payer::crossovers(&claims, &remits, "2026-07-10".parse().unwrap(), "XO");
     if !xo.is_empty() {
         let f = tmp.path().join("xo.835");
@@ -154,8 +162,8 @@ both!(the_billing_cycle, async |db| {
         .unwrap();
         let p = work::post_835(&s, &actor, &f, "2026-07-10".parse().unwrap()).await.unwrap();
         assert_eq!(p.claims_unmatched, 0, "{:?}", p.notes);
+        assert!(p.claims_closed > 0, "a crossover that pays the rest closes the claim");
     }
-    let forwarded = s.claims_in(&[ClaimState::Forwarded], None).await.unwrap();
     assert!(
         second.claims > 0 && !forwarded.is_empty() && !xo.is_empty(),
         "both ways to the secondary payer happen"
@@ -241,11 +249,36 @@ both!(the_billing_cycle, async |db| {
         "statements show what is owed, whether sent before or not"
     );
 
+    // Closed claims are exactly those whose account owes nothing; a patient paying a
+    // statement's balance closes the claim.
+    let closed = s.claims_in(&[ClaimState::Closed], None).await.unwrap();
+    assert!(!closed.is_empty(), "claims paid in full close");
+    for c in closed {
+        assert!(Balances::of(&s.journal(c.id).await.unwrap()).by_party.is_empty());
+    }
+    let mut owed_by_patient = None;
+    for c in s.claims_in(&[ClaimState::PatientBilled], None).await.unwrap() {
+        let b = Balances::of(&s.journal(c.id).await.unwrap());
+        if let [(Party::Patient, owed)] = b.by_party.as_slice() {
+            owed_by_patient = Some((c.id, owed.0));
+            break;
+        }
+    }
+    let (id, owed) = owed_by_patient.expect("a claim only the patient owes on");
+    let on: Date = "2026-08-05".parse().unwrap();
+    s.patient_payment(&actor, id, owed - 1, "RCPT-1", on).await.unwrap();
+    assert_eq!(s.claim(id).await.unwrap().state, ClaimState::PatientBilled, "a cent is owed");
+    s.patient_payment(&actor, id, 1, "RCPT-2", on).await.unwrap();
+    assert_eq!(s.claim(id).await.unwrap().state, ClaimState::Closed);
+    let history = s.claim_history(id).await.unwrap();
+    assert!(history.iter().any(|e| e.3 == "closed" && e.4.contains("settled")), "{history:?}");
+
     // Aging agrees with the journal, claim by claim.
     let all: Vec<i64> =
         s.claims_in(&ledger::lifecycle::ALL, None).await.unwrap().iter().map(|c| c.id).collect();
     let (total, patient) = total_balance(&s, &all).await;
-    let aging = s.aging("2026-07-31".parse().unwrap(), None).await.unwrap();
+    let aging = s.aging(on, None).await.unwrap();
+    assert_eq!(aging.total_cents, total);
     assert_eq!(aging.total_cents, aging.insurance_cents + aging.patient_cents);
     assert_eq!(aging.buckets.iter().map(|b| b.cents).sum::<i64>(), aging.total_cents);
     assert_eq!(aging.patient_cents, patient);
@@ -253,5 +286,4 @@ both!(the_billing_cycle, async |db| {
         store::testing::journal_day_agrees(&s).await.unwrap(),
         "the aging sums agree with the journal"
     );
-    let _ = total;
 });

@@ -326,6 +326,9 @@ pub struct Claim {
     pub discharge: Option<Date>,
     /// Patient discharge status (837I CL103).
     pub discharge_status: Text,
+    /// The MS-DRG the facility reports (837I HI DR), empty when none.
+    #[serde(default, skip_serializing_if = "Text::is_empty")]
+    pub drg: Text,
     /// Condition codes (837I HI BG).
     pub condition_codes: Vec<Text>,
     /// Occurrence codes and spans (837I HI BH/BI).

@@ -267,6 +267,18 @@ pub(crate) fn payer(ctx: &Ctx, c: PayerCommand) -> Result<Outcome> {
 /// `superbill patient …`
 #[derive(clap::Subcommand, Debug)]
 pub(crate) enum PatientCommand {
+    /// Post a payment the patient made on a claim's account (a credit balance when it is more
+    /// than the patient owes).
+    Pay {
+        /// Claim ID or patient control number.
+        claim: String,
+        /// The amount, in dollars and cents (`20.00`).
+        #[arg(long)]
+        amount: String,
+        /// Check or receipt number: the same payment is never posted twice.
+        #[arg(long, default_value = "")]
+        reference: String,
+    },
     /// Add a patient (and, with --payer, their primary coverage).
     Add {
         /// Practice (ID, name or prefix).
@@ -411,6 +423,12 @@ pub(crate) fn patient(ctx: &Ctx, c: PatientCommand) -> Result<Outcome> {
                     ..Default::default()
                 };
                 out!("coverage {} added", s.create_coverage(&actor(), &c).await?);
+            }
+            PatientCommand::Pay { claim, amount, reference } => {
+                let cents = positive_amount(&amount)?;
+                let id = claim_id(&s, &claim).await?;
+                s.patient_payment(&actor(), id, cents, &reference, ctx.today).await?;
+                out!("patient payment of {} posted on claim {claim}", money(cents));
             }
             PatientCommand::List { practice, json } => {
                 let p = s.practice(&practice).await?;
@@ -951,6 +969,30 @@ pub(crate) enum ArCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Credit balances: accounts where a payer or the patient paid more than it owed.
+    Credits {
+        /// Only this practice.
+        #[arg(long)]
+        practice: Option<String>,
+        /// JSON output: [ { account_id, pcn, practice_id, patient_id, patient, party, payer,
+        /// payer_id, cents } ].
+        #[arg(long)]
+        json: bool,
+    },
+    /// Refund a credit balance: a refund entry on the account (never an edit).
+    Refund {
+        /// Claim ID or patient control number (any claim of the account).
+        claim: String,
+        /// The amount, in dollars and cents (`12.50`).
+        #[arg(long)]
+        amount: String,
+        /// Who is refunded: `patient` or `payer`.
+        #[arg(long, default_value = "patient")]
+        to: String,
+        /// The payer refunded, by name, when several payers hold a credit on the account.
+        #[arg(long)]
+        payer: Option<String>,
+    },
     /// A/R aging by bucket and payer, aged from the date of service.
     Aging {
         /// As of this date [default: today].
@@ -971,6 +1013,10 @@ pub(crate) fn ar(ctx: &Ctx, c: ArCommand) -> Result<Outcome> {
         ArCommand::Aging { as_of, practice, json } => (as_of, practice, json),
         ArCommand::Report { as_of, days, practice, json } => {
             return ar_report(ctx, as_of, days, practice, json);
+        }
+        ArCommand::Credits { practice, json } => return ar_credits(ctx, practice, json),
+        ArCommand::Refund { claim, amount, to, payer } => {
+            return ar_refund(ctx, &claim, &amount, &to, payer.as_deref());
         }
     };
     runtime()?.block_on(async {
@@ -996,6 +1042,80 @@ pub(crate) fn ar(ctx: &Ctx, c: ArCommand) -> Result<Outcome> {
                 out!("  {:<30} {:>14}", p.payer, money(p.cents));
             }
         }
+        Ok(Outcome::Yes)
+    })
+}
+
+/// An `--amount` in dollars and cents, above zero, in cents.
+fn positive_amount(amount: &str) -> Result<i64> {
+    let cents: Cents = amount.parse().with_context(|| format!("--amount {amount:?}"))?;
+    if cents.0 <= 0 {
+        bail!("--amount {amount:?}: expected a positive amount such as 12.50");
+    }
+    Ok(cents.0)
+}
+
+fn ar_credits(ctx: &Ctx, practice: Option<String>, json: bool) -> Result<Outcome> {
+    runtime()?.block_on(async {
+        let s = open(ctx).await?;
+        let p = practice_id(&s, &practice).await?;
+        let list = s.credit_balances(p).await?;
+        if json {
+            print_json(&list);
+        } else if list.is_empty() {
+            out!("no credit balances");
+        } else {
+            for c in &list {
+                let who =
+                    if c.party == "patient" { "patient".to_string() } else { c.payer.clone() };
+                out!(
+                    "{:>6}  {:<17} {:<28} {:<24} {:>12}",
+                    c.account_id,
+                    c.pcn,
+                    c.patient,
+                    who,
+                    money(c.cents)
+                );
+            }
+        }
+        Ok(Outcome::Yes)
+    })
+}
+
+fn ar_refund(
+    ctx: &Ctx,
+    claim: &str,
+    amount: &str,
+    to: &str,
+    payer: Option<&str>,
+) -> Result<Outcome> {
+    let cents = Cents(positive_amount(amount)?);
+    runtime()?.block_on(async {
+        let s = open(ctx).await?;
+        let id = claim_id(&s, claim).await?;
+        let account = s.account_of(id).await?;
+        let party = match to {
+            "patient" => ledger::Party::Patient,
+            "payer" => {
+                let credits: Vec<_> = s
+                    .credit_balances(None)
+                    .await?
+                    .into_iter()
+                    .filter(|c| c.account_id == account && c.party == "payer")
+                    .filter(|c| payer.is_none_or(|p| c.payer.eq_ignore_ascii_case(p)))
+                    .collect();
+                match credits.as_slice() {
+                    [one] => ledger::Party::Payer(ledger::PayerId(one.payer_id.unwrap_or(0))),
+                    [] => bail!("claim {claim}: no payer holds a credit on this account"),
+                    _ => {
+                        bail!("claim {claim}: several payers hold a credit; name one with --payer")
+                    }
+                }
+            }
+            other => bail!("--to {other:?}: expected patient or payer"),
+        };
+        s.refund(&actor(), id, party, cents.0, ctx.today).await?;
+        out!("refunded {} to the {to} on claim {claim}", money(cents.0));
         Ok(Outcome::Yes)
     })
 }
@@ -1093,7 +1213,14 @@ pub(crate) enum QueueCommand {
     },
     /// Open denials, oldest appeal deadline first.
     Denials {
-        /// JSON output.
+        /// Group them by `reason` (group code and CARC), `category` or `payer`, the group with
+        /// the nearest deadline first.
+        #[arg(long, value_name = "KEY")]
+        by: Option<String>,
+        /// Only this practice.
+        #[arg(long)]
+        practice: Option<String>,
+        /// JSON output (with --by: [ { key, count, cents, earliest_deadline, denials } ]).
         #[arg(long)]
         json: bool,
     },
@@ -1128,13 +1255,32 @@ pub(crate) fn queue(ctx: &Ctx, c: QueueCommand) -> Result<Outcome> {
                 s.assign_denial(&actor(), denial, &user).await?;
                 out!("denial {denial} assigned to {user}");
             }
-            QueueCommand::Denials { json } => {
-                let list = s.denials(None).await?;
-                if json {
-                    print_json(&list);
-                } else {
-                    for d in list {
-                        out!("{:>6}  due {}  {:<17} {:<8} {:<22} {:>12}  {}", d.id, d.deadline, d.pcn, d.carc, d.category, money(d.cents), d.payer);
+            QueueCommand::Denials { by, practice, json } => {
+                let key = match by.as_deref() {
+                    None => None,
+                    Some("reason") => Some(store::reports::DenialKey::Reason),
+                    Some("category") => Some(store::reports::DenialKey::Category),
+                    Some("payer") => Some(store::reports::DenialKey::Payer),
+                    Some(other) => bail!("--by {other:?}: expected reason, category or payer"),
+                };
+                let p = practice_id(&s, &practice).await?;
+                let list = s.denials(p).await?;
+                let line = |d: &store::reports::DenialItem| {
+                    format!("{:>6}  due {}  {:<17} {:<8} {:<22} {:>12}  {}", d.id, d.deadline, d.pcn, d.carc, d.category, money(d.cents), d.payer)
+                };
+                match key {
+                    None if json => print_json(&list),
+                    None => list.iter().for_each(|d| out!("{}", line(d))),
+                    Some(k) => {
+                        let groups = store::reports::group_denials(list, k);
+                        if json {
+                            print_json(&groups);
+                        } else {
+                            for g in &groups {
+                                out!("{}  {} denials, {}, first deadline {}", g.key, g.count, money(g.cents), g.earliest_deadline);
+                                g.denials.iter().for_each(|d| out!("  {}", line(d)));
+                            }
+                        }
                     }
                 }
             }

@@ -116,6 +116,16 @@ fn cycle(env: &Env, db: &str) {
     assert!(k["days_in_ar"].as_f64().is_some());
     assert!(!k["payments_by_code"].as_array().unwrap().is_empty());
     let denials = env.json(&["queue", "denials", "--db", db, "--json"], 0);
+    let grouped = env.json(&["queue", "denials", "--by", "category", "--db", db, "--json"], 0);
+    let groups = grouped.as_array().unwrap();
+    assert!(!groups.is_empty());
+    for k in ["key", "count", "cents", "earliest_deadline", "denials"] {
+        assert!(groups[0].get(k).is_some(), "queue denials --by lacks {k}: {grouped}");
+    }
+    let in_groups: u64 = groups.iter().map(|g| g["count"].as_u64().unwrap()).sum();
+    assert_eq!(in_groups as usize, denials.as_array().unwrap().len());
+    let o = env.run(&["queue", "denials", "--by", "colour", "--db", db]);
+    assert_eq!(o.status.code(), Some(2));
     let first = &denials.as_array().unwrap()[0];
     let id = first["id"].as_i64().unwrap().to_string();
     env.ok(&["queue", "assign", &id, "--user", "biller", "--db", db]);
@@ -128,6 +138,36 @@ fn cycle(env: &Env, db: &str) {
     }
     let paid = env.json(&["claims", "list", "--state", "paid", "--db", db, "--json"], 0);
     let paid_id = paid[0]["id"].as_i64().unwrap().to_string();
+    // The patient overpays: a credit balance, listed, then refunded by an entry.
+    env.ok(&["patient", "pay", &paid_id, "--amount", "5000", "--reference", "CHK-9", "--db", db]);
+    let o = env.run(&[
+        "patient",
+        "pay",
+        &paid_id,
+        "--amount",
+        "5000",
+        "--reference",
+        "CHK-9",
+        "--db",
+        db,
+    ]);
+    assert_eq!(o.status.code(), Some(2), "the same check twice is refused");
+    let credits = env.json(&["ar", "credits", "--db", db, "--json"], 0);
+    let credit = credits
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["party"] == "patient")
+        .unwrap_or_else(|| panic!("no patient credit: {credits}"))
+        .clone();
+    let cents = credit["cents"].as_i64().unwrap();
+    assert!(cents > 0 && cents <= 500_000, "{credit}");
+    let o = env.run(&["ar", "refund", &paid_id, "--amount", "5000.01", "--db", db]);
+    assert_eq!(o.status.code(), Some(2), "more than the credit is refused");
+    let amount = format!("{}.{:02}", cents / 100, cents % 100);
+    env.ok(&["ar", "refund", &paid_id, "--amount", &amount, "--to", "patient", "--db", db]);
+    let credits = env.json(&["ar", "credits", "--db", db, "--json"], 0);
+    assert!(credits.as_array().unwrap().iter().all(|c| c["account_id"] != credit["account_id"]));
     let out = env.ok(&["claims", "correct", &paid_id, "--db", db]);
     assert!(out.contains("replacement of claim"), "{out}");
     let drafts = env.json(&["claims", "list", "--state", "draft", "--db", db, "--json"], 0);
@@ -165,10 +205,15 @@ fn cycle(env: &Env, db: &str) {
         String::from_utf8_lossy(&o.stderr)
     );
     let text = std::fs::read_to_string(&era).unwrap();
-    let foreign =
-        env.file("foreign.835", text.replace("CLP*NFM", "CLP*ZZZ").replace("*T", "*Q").as_bytes());
+    let foreign = env.file(
+        "foreign.835",
+        text.replace("CLP*NFM", "CLP*ZZZ")
+            .replace("CLP*RCH", "CLP*ZZY")
+            .replace("*T", "*Q")
+            .as_bytes(),
+    );
     let f = env.json(&["remit", "post", &foreign.display().to_string(), "--db", db, "--json"], 1);
-    assert_eq!(f["claims_matched"], 0);
+    assert_eq!(f["claims_matched"], 0, "{f}");
     assert!(f["claims_unmatched"].as_u64().unwrap() > 0);
     let q = env.json(&["queue", "suspense", "--db", db, "--json"], 0);
     assert!(q.as_array().unwrap().iter().any(|x| {

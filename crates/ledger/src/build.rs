@@ -354,6 +354,7 @@ pub fn claim_for(
         discharge: enc.discharge.filter(|_| institutional),
         discharge_status: enc.discharge_status.as_str().into(),
         condition_codes: Vec::new(),
+        drg: Text::default(),
         occurrences: Vec::new(),
         values: Vec::new(),
         lines,

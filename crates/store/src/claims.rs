@@ -383,13 +383,18 @@ impl Store {
                         "patient control number {prefix}{id} is longer than 17 characters"
                     ))
                 })?;
-            let Some(claim) = ledger::build::claim_for(enc, 1, &pcn, &[]) else {
+            let Some(mut claim) = ledger::build::claim_for(enc, 1, &pcn, &[]) else {
                 summary.skipped.push((enc.encounter_id, "no coverage in force on the date of service: bill the patient or add the coverage".into()));
                 continue;
             };
             let cov = &enc.coverages[0];
             let drg_code =
                 if enc.kind == ClaimKind::Institutional { drg(&claim) } else { String::new() };
+            // 998 and 999 say the claim did not group: the column keeps them for the coder,
+            // the 837 leaves the DRG to the payer.
+            if !matches!(drg_code.as_str(), "" | "998" | "999") {
+                claim.drg = drg_code.as_str().into();
+            }
             let body = serde_json::to_string(&claim)
                 .map_err(|e| Error::Invalid(format!("claim {pcn}: {e}")))?;
             let from = claim.from.unwrap_or(today);
@@ -1012,6 +1017,52 @@ pub(crate) async fn move_claim(
     Ok(from)
 }
 
+/// Closes the adjudicated claims of each account on which every party's balance is zero
+/// (nothing is owed by anyone, no credit is left), each move recorded as a transition; returns how many claims closed.
+/// `accounts` are the accounts a posting touched.
+pub(crate) async fn close_settled(
+    conn: &mut sqlx::AnyConnection,
+    actor: &Actor,
+    accounts: &[i64],
+) -> Result<u64> {
+    let closable: Vec<String> = ledger::lifecycle::ALL
+        .iter()
+        .filter(|s| s.can_move_to(ClaimState::Closed) && s.is_adjudicated())
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect();
+    let mut accounts = accounts.to_vec();
+    accounts.sort_unstable();
+    accounts.dedup();
+    let now = crate::now();
+    let mut closed = 0;
+    for chunk in accounts.chunks(1000) {
+        let settled = format!(
+            "SELECT claim_id FROM (SELECT claim_id, party, payer_id, SUM(amount_cents) AS owed FROM journal \
+             WHERE claim_id IN ({}) GROUP BY claim_id, party, payer_id) g \
+             GROUP BY claim_id HAVING SUM(CASE WHEN owed = 0 THEN 0 ELSE 1 END) = 0",
+            id_list(chunk)
+        );
+        let which = format!("account_id IN ({settled}) AND state IN ({})", closable.join(", "));
+        sqlx::query(&format!(
+            "INSERT INTO claim_event (claim_id, at, actor, from_state, to_state, reason) \
+             SELECT id, $1, $2, state, 'closed', 'the account is settled: nothing is owed' FROM claim WHERE {which}"
+        ))
+        .bind(now.as_str())
+        .bind(actor.0.as_str())
+        .execute(&mut *conn)
+        .await
+        .ctx("recording closed claims")?;
+        closed +=
+            sqlx::query(&format!("UPDATE claim SET state = 'closed', state_at = $1 WHERE {which}"))
+                .bind(now.as_str())
+                .execute(&mut *conn)
+                .await
+                .ctx("closing settled claims")?
+                .rows_affected();
+    }
+    Ok(closed)
+}
+
 /// A claim in a list.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct ClaimRow {
@@ -1075,6 +1126,17 @@ impl Store {
             .ctx("reading claims")?
             .map(|r| r.get(0))
             .ok_or_else(|| Error::NotFound(format!("claim {pcn:?}")))
+    }
+
+    /// The account a claim belongs to (the first payer's claim, which the journal is kept on).
+    pub async fn account_of(&self, claim_id: i64) -> Result<i64> {
+        sqlx::query("SELECT COALESCE(account_id, id) FROM claim WHERE id = $1")
+            .bind(claim_id)
+            .fetch_optional(&self.pool)
+            .await
+            .ctx("reading claims")?
+            .map(|r| r.get(0))
+            .ok_or_else(|| Error::NotFound(format!("claim {claim_id}")))
     }
 }
 

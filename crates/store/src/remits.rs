@@ -49,6 +49,8 @@ pub struct PostSummary {
     pub sets_already_posted: usize,
     /// Denials opened.
     pub denials: usize,
+    /// Claims closed because their account is settled (nothing owed by anyone).
+    pub claims_closed: u64,
     /// Why CLPs went to suspense, and what else the posting noticed.
     pub notes: Vec<String>,
 }
@@ -596,6 +598,8 @@ impl Store {
             &suspense_rows,
         )
         .await?;
+        let accounts: Vec<i64> = journal_rows.iter().map(|j| j.claim_id).collect();
+        s.claims_closed += crate::claims::close_settled(tx, actor, &accounts).await?;
         Ok(())
     }
 
@@ -622,6 +626,7 @@ impl Store {
     }
 
     /// Adds a refund to a party with a credit balance on a claim (an entry, never an edit).
+    /// Refused when the party's credit on the account is smaller than the refund.
     pub async fn refund(
         &self,
         actor: &Actor,
@@ -633,35 +638,108 @@ impl Store {
         if cents <= 0 {
             return Err(Error::Invalid("a refund is a positive amount".into()));
         }
-        let balance = ledger::Balances::of(&self.journal(claim_id).await?).of_party(party);
-        if balance.0 > -cents {
-            return Err(Error::Invalid(format!(
-                "claim {claim_id}: the party's credit is {}, less than the refund of {}",
-                Cents(-balance.0),
-                Cents(cents)
-            )));
-        }
-        let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
-        let r = sqlx::query(
-            "SELECT practice_id, patient_id, account_id, service_from FROM claim WHERE id = $1",
-        )
-        .bind(claim_id)
-        .fetch_one(&mut *tx)
+        let entry =
+            Manual { party, kind: EntryKind::Refund, amount: cents, reason: "refund".into() };
+        self.manual_entry(actor, claim_id, entry, today, |entries| {
+            let balance = ledger::Balances::of(entries).of_party(party);
+            if balance.0 > -cents {
+                return Err(Error::Invalid(format!(
+                    "claim {claim_id}: the credit is {}, less than the refund of {}",
+                    Cents(-balance.0.min(0)),
+                    Cents(cents)
+                )));
+            }
+            Ok(())
+        })
         .await
-        .ctx("reading the claim")?;
+    }
+
+    /// Posts a payment the patient made on an account (at the desk, by mail, online): an entry
+    /// that lowers what the patient owes; paying more leaves a credit balance. With a
+    /// `reference` (a check or receipt number), the same payment posted twice is refused.
+    pub async fn patient_payment(
+        &self,
+        actor: &Actor,
+        claim_id: i64,
+        cents: i64,
+        reference: &str,
+        today: Date,
+    ) -> Result<()> {
+        if cents <= 0 {
+            return Err(Error::Invalid("a payment is a positive amount".into()));
+        }
+        let reason = if reference.is_empty() {
+            "patient payment".to_string()
+        } else {
+            format!("patient payment {reference}")
+        };
+        let entry = Manual {
+            party: Party::Patient,
+            kind: EntryKind::Payment,
+            amount: -cents,
+            reason: reason.clone(),
+        };
+        self.manual_entry(actor, claim_id, entry, today, |entries| {
+            if !reference.is_empty() && entries.iter().any(|e| e.reason == reason) {
+                return Err(Error::Invalid(format!(
+                    "claim {claim_id}: payment {reference} is already posted on this account"
+                )));
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Appends one entry to an account's journal after `check` accepted the account's entries,
+    /// read in the same transaction (the account's row locked on PostgreSQL so that two
+    /// postings on one account run one after the other; SQLite has one writer and refuses a
+    /// stale read-then-write).
+    async fn manual_entry(
+        &self,
+        actor: &Actor,
+        claim_id: i64,
+        entry: Manual,
+        today: Date,
+        check: impl FnOnce(&[Entry]) -> Result<()>,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
+        let lock = match self.backend() {
+            crate::Backend::Postgres => " FOR UPDATE",
+            crate::Backend::Sqlite => "",
+        };
+        let r = sqlx::query(&format!(
+            "SELECT practice_id, patient_id, id, service_from FROM claim \
+             WHERE id = (SELECT account_id FROM claim WHERE id = $1){lock}"
+        ))
+        .bind(claim_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .ctx("reading the claim")?
+        .ok_or_else(|| Error::NotFound(format!("claim {claim_id}")))?;
+        let account: i64 = r.get(2);
+        let rows = sqlx::query(
+            "SELECT kind, party, payer_id, amount_cents, line_no, grp, reason, effective_date FROM journal \
+             WHERE claim_id = $1 ORDER BY id",
+        )
+        .bind(account)
+        .fetch_all(&mut *tx)
+        .await
+        .ctx("reading the journal")?;
+        check(&rows.iter().map(entry_of).collect::<Result<Vec<_>>>()?)?;
         let service: Date = r.get::<String, _>(3).parse().unwrap_or(today);
+        let what = entry.kind.as_str();
         crate::journal::append(
             &mut tx,
             &[crate::journal::Row {
                 practice_id: r.get(0),
-                claim_id: r.get(2),
+                claim_id: account,
                 line_no: None,
-                party,
+                party: entry.party,
                 patient_id: r.get(1),
-                kind: EntryKind::Refund,
-                amount: cents,
+                kind: entry.kind,
+                amount: entry.amount,
                 group: String::new(),
-                reason: "refund".into(),
+                reason: entry.reason,
                 posting_date: today,
                 effective_date: today,
                 service_date: service,
@@ -670,18 +748,27 @@ impl Store {
             }],
         )
         .await?;
+        crate::claims::close_settled(&mut tx, actor, &[account]).await?;
         audit(
             &mut tx,
             actor,
-            "refund",
+            what,
             "claim",
             Some(claim_id),
             Some(r.get(0)),
-            &Cents(cents).to_string(),
+            &Cents(entry.amount).to_string(),
         )
         .await?;
-        tx.commit().await.ctx("saving the refund")
+        tx.commit().await.ctx("saving the entry")
     }
+}
+
+/// An entry a user posts by hand.
+struct Manual {
+    party: Party,
+    kind: EntryKind,
+    amount: i64,
+    reason: String,
 }
 
 fn entry_of(r: &sqlx::any::AnyRow) -> Result<Entry> {

@@ -51,6 +51,89 @@ pub struct PayerAmount {
     pub cents: i64,
 }
 
+/// A credit balance: a party that paid more than it owed on an account (an overpayment to
+/// refund or to apply).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Credit {
+    /// The account (the first payer's claim).
+    pub account_id: i64,
+    /// The account's patient control number.
+    pub pcn: String,
+    /// Practice.
+    pub practice_id: i64,
+    /// Patient.
+    pub patient_id: i64,
+    /// The patient's name, `LAST, FIRST`.
+    pub patient: String,
+    /// `payer` or `patient`.
+    pub party: String,
+    /// The payer's name (empty for the patient).
+    pub payer: String,
+    /// The payer's ID (for a refund to it).
+    pub payer_id: Option<i64>,
+    /// The credit, a positive amount.
+    pub cents: i64,
+}
+
+/// Denials of one reason, category or payer.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct DenialGroup {
+    /// The reason (group-CARC), category or payer.
+    pub key: String,
+    /// Denials.
+    pub count: usize,
+    /// Amount denied.
+    pub cents: i64,
+    /// The nearest appeal deadline.
+    pub earliest_deadline: String,
+    /// The denials, oldest deadline first.
+    pub denials: Vec<DenialItem>,
+}
+
+/// What denials are grouped by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DenialKey {
+    /// Group code and CARC (`CO-197`).
+    Reason,
+    /// The category (eligibility, authorization, coding…).
+    Category,
+    /// The payer.
+    Payer,
+}
+
+/// Groups denials (already oldest deadline first), the group with the nearest deadline first.
+pub fn group_denials(items: Vec<DenialItem>, by: DenialKey) -> Vec<DenialGroup> {
+    let mut groups: Vec<DenialGroup> = Vec::new();
+    let mut index: BTreeMap<String, usize> = BTreeMap::new();
+    for d in items {
+        let key = match by {
+            DenialKey::Reason => d.carc.clone(),
+            DenialKey::Category => d.category.clone(),
+            DenialKey::Payer => d.payer.clone(),
+        };
+        let i = *index.entry(key.clone()).or_insert_with(|| {
+            groups.push(DenialGroup {
+                key,
+                count: 0,
+                cents: 0,
+                earliest_deadline: d.deadline.clone(),
+                denials: Vec::new(),
+            });
+            groups.len() - 1
+        });
+        let g = &mut groups[i];
+        g.count += 1;
+        g.cents += d.cents;
+        if d.deadline < g.earliest_deadline {
+            g.earliest_deadline = d.deadline.clone();
+        }
+        g.denials.push(d);
+    }
+    groups
+        .sort_by(|a, b| a.earliest_deadline.cmp(&b.earliest_deadline).then(b.cents.cmp(&a.cents)));
+    groups
+}
+
 /// A denial in the work queue.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct DenialItem {
@@ -167,6 +250,39 @@ impl Store {
                 cents: r.get(8),
                 deadline: r.get(9),
                 assigned_to: r.get(10),
+            })
+            .collect())
+    }
+
+    /// Credit balances: each account and party whose journal sums below zero (a payer or the
+    /// patient paid more than it owed), largest first.
+    pub async fn credit_balances(&self, practice: Option<i64>) -> Result<Vec<Credit>> {
+        let rows = sqlx::query(
+            "SELECT j.claim_id, c.pcn, c.practice_id, c.patient_id, p.last_name || ', ' || p.first_name, \
+                    j.party, COALESCE(y.name, ''), j.payer_id, -j.total \
+             FROM (SELECT claim_id, party, payer_id, CAST(SUM(amount_cents) AS BIGINT) AS total FROM journal \
+                   WHERE ($1 = 0 OR practice_id = $1) GROUP BY claim_id, party, payer_id \
+                   HAVING SUM(amount_cents) < 0) j \
+             JOIN claim c ON c.id = j.claim_id JOIN patient p ON p.id = c.patient_id \
+             LEFT JOIN payer y ON y.id = j.payer_id \
+             ORDER BY j.total, j.claim_id",
+        )
+        .bind(practice.unwrap_or(0))
+        .fetch_all(&self.pool)
+        .await
+        .ctx("reading credit balances")?;
+        Ok(rows
+            .iter()
+            .map(|r| Credit {
+                account_id: r.get(0),
+                pcn: r.get(1),
+                practice_id: r.get(2),
+                patient_id: r.get(3),
+                patient: r.get(4),
+                party: r.get(5),
+                payer: r.get(6),
+                payer_id: r.get(7),
+                cents: r.get(8),
             })
             .collect())
     }
@@ -636,5 +752,53 @@ impl Store {
             payments_by_code,
             by_patient,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn denial(
+        id: i64,
+        payer: &str,
+        carc: &str,
+        category: &str,
+        cents: i64,
+        deadline: &str,
+    ) -> DenialItem {
+        DenialItem {
+            id,
+            claim_id: id,
+            pcn: format!("P{id}"),
+            payer: payer.into(),
+            carc: carc.into(),
+            rarc: String::new(),
+            category: category.into(),
+            cents,
+            deadline: deadline.into(),
+            assigned_to: None,
+        }
+    }
+
+    #[test]
+    fn denials_group_with_the_nearest_deadline_first() {
+        let items = vec![
+            denial(1, "ACME", "CO-197", "authorization", 100, "2026-08-01"),
+            denial(2, "MEDICARE", "CO-16", "missing information", 250, "2026-08-15"),
+            denial(3, "ACME", "CO-16", "missing information", 50, "2026-09-01"),
+            denial(4, "MEDICARE", "CO-197", "authorization", 75, "2026-10-01"),
+        ];
+        let by_payer = group_denials(items.clone(), DenialKey::Payer);
+        let keys: Vec<_> = by_payer.iter().map(|g| (g.key.as_str(), g.count, g.cents)).collect();
+        assert_eq!(keys, [("ACME", 2, 150), ("MEDICARE", 2, 325)]);
+        assert_eq!(by_payer[1].earliest_deadline, "2026-08-15");
+        let by_reason = group_denials(items.clone(), DenialKey::Reason);
+        assert_eq!(by_reason[0].key, "CO-197");
+        assert_eq!(by_reason[0].denials.iter().map(|d| d.id).collect::<Vec<_>>(), [1, 4]);
+        let by_category = group_denials(items, DenialKey::Category);
+        assert_eq!(by_category.len(), 2);
+        assert_eq!(by_category.iter().map(|g| g.count).sum::<usize>(), 4);
+        assert!(group_denials(Vec::new(), DenialKey::Payer).is_empty());
     }
 }

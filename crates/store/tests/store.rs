@@ -269,6 +269,10 @@ both!(posting_pays_moves_patient_share_and_is_idempotent, async |db| {
     assert_eq!(denials.len(), 1);
     assert_eq!((denials[0].carc.as_str(), denials[0].category.as_str()), ("CO-97", "bundling"));
     assert_eq!(denials[0].deadline, "2026-11-12");
+    let groups =
+        store::reports::group_denials(denials.clone(), store::reports::DenialKey::Category);
+    assert_eq!(groups.len(), 1);
+    assert_eq!((groups[0].key.as_str(), groups[0].count, groups[0].cents), ("bundling", 1, 5000));
 
     // The same file again changes nothing.
     let before = s.count("journal").await.unwrap();
@@ -363,6 +367,34 @@ both!(posting_pays_moves_patient_share_and_is_idempotent, async |db| {
     assert_eq!(now.total_cents, now.insurance_cents + now.patient_cents);
     assert_eq!(now.buckets.iter().map(|b| b.cents).sum::<i64>(), now.total_cents);
     assert_eq!(now.buckets[1].label, "31-60");
+
+    // The patient pays by check; paying more than owed leaves a credit balance, which is
+    // listed and refunded by an entry.
+    assert!(s.credit_balances(None).await.unwrap().is_empty());
+    let on = d("2026-08-03");
+    s.patient_payment(&actor(), ac.id, 1500, "CHK-501", on).await.unwrap();
+    let dup = s.patient_payment(&actor(), ac.id, 1500, "CHK-501", on).await.unwrap_err();
+    assert!(dup.to_string().contains("already posted"), "{dup}");
+    let credits = s.credit_balances(None).await.unwrap();
+    assert_eq!(credits.len(), 1, "{credits:?}");
+    assert_eq!(
+        (credits[0].account_id, credits[0].party.as_str(), credits[0].cents),
+        (ac.id, "patient", 1500)
+    );
+    assert_eq!(credits[0].pcn, apcn);
+    assert!(s.credit_balances(Some(f.practice + 1000)).await.unwrap().is_empty());
+    let too_much = s.refund(&actor(), ac.id, Party::Patient, 1600, on).await.unwrap_err();
+    assert!(too_much.to_string().contains("less than the refund"), "{too_much}");
+    assert!(s.refund(&actor(), ac.id, Party::Patient, 0, on).await.is_err());
+    let entries = s.count("journal").await.unwrap();
+    s.refund(&actor(), ac.id, Party::Patient, 1500, on).await.unwrap();
+    assert_eq!(s.count("journal").await.unwrap(), entries + 1);
+    assert!(s.credit_balances(None).await.unwrap().is_empty());
+    let b = Balances::of(&s.journal(ac.id).await.unwrap());
+    assert_eq!((b.of_party(Party::Patient), b.refunds), (Cents::ZERO, Cents(1500)));
+    assert_eq!(b.total(), b.charges - b.payments - b.adjustments + b.refunds);
+    assert!(s.patient_payment(&actor(), 999_999, 100, "", on).await.is_err());
+
     assert!(
         store::testing::journal_day_agrees(&s).await.unwrap(),
         "the aging sums agree with the journal"

@@ -595,6 +595,7 @@ fn read_claims(
                     discharge: None,
                     discharge_status: Text::default(),
                     condition_codes: Vec::new(),
+                    drg: Text::default(),
                     occurrences: Vec::new(),
                     values: Vec::new(),
                     lines: Vec::new(),
@@ -693,6 +694,7 @@ fn read_claims(
                                     })
                                 }
                                 "BG" => c.condition_codes.push(code.clone()),
+                                "DR" => c.drg = code.clone(),
                                 "BH" | "BI" => {
                                     let span = part(3).unwrap_or_default();
                                     let (a, b) = span.split_once('-').unwrap_or((&span, &span));

@@ -425,6 +425,12 @@ fn claim(o: &mut Out<'_>, c: &Claim) {
             (DiagnosisKind::ExternalCause, 12),
             (DiagnosisKind::Other, 12),
         ] {
+            // The DRG's HI stands between the external causes and the other diagnoses.
+            if kind == DiagnosisKind::Other && !c.drg.is_empty() {
+                put_hi(o, std::slice::from_ref(&c.drg), |l, drg| {
+                    l.comp(&["DR", drg]);
+                });
+            }
             let of_kind: Vec<&claim_model::Diagnosis> =
                 c.diagnoses.iter().filter(|d| d.kind == kind).collect();
             put_hi_per(o, &of_kind, per, |l, d| dx_comp(l, d));
