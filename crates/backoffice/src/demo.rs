@@ -285,7 +285,6 @@ pub async fn seed(store: &Store, actor: &Actor, today: Date, size: Size) -> Resu
     for (login, name, role) in [
         ("admin", "Demo Admin", "admin"),
         ("coder", "Demo Coder", "coder"),
-        ("biller", "Demo Biller", "biller"),
         ("auditor", "Demo Auditor", "auditor"),
     ] {
         let u = store.create_user(org, login, name).await?;
@@ -294,10 +293,14 @@ pub async fn seed(store: &Store, actor: &Actor, today: Date, size: Size) -> Resu
         }
         seeded.users.push((login.into(), role.into()));
     }
-    // A biller who works for the clinic only (the tenant boundary the web app enforces).
-    let u = store.create_user(org, "clinic-biller", "Clinic Biller").await?;
-    store.grant_role(actor, u, clinic, "biller").await?;
-    seeded.users.push(("clinic-biller".into(), "biller".into()));
+    // A biller for each practice only (the tenant boundary the web app enforces).
+    for (login, name, practice) in
+        [("biller-a", "Clinic Biller", clinic), ("biller-b", "Hospital Biller", hospital)]
+    {
+        let u = store.create_user(org, login, name).await?;
+        store.grant_role(actor, u, practice, "biller").await?;
+        seeded.users.push((login.into(), "biller".into()));
+    }
 
     // Patients: most at the clinic, some at the hospital.
     let since = days_before(today, 800);

@@ -24,7 +24,7 @@ use store::{Actor, Store};
 
 use crate::{Ctx, Outcome};
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -32,7 +32,7 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .context("starting the runtime")
 }
 
-fn actor() -> Actor {
+pub(crate) fn actor() -> Actor {
     Actor(std::env::var("USER").unwrap_or_else(|_| "cli".into()))
 }
 
@@ -46,7 +46,7 @@ fn db_url(ctx: &Ctx) -> Result<String> {
     Ok(format!("sqlite://{}", ctx.data_dir.join("superbill.db").display()))
 }
 
-async fn open(ctx: &Ctx) -> Result<Store> {
+pub(crate) async fn open(ctx: &Ctx) -> Result<Store> {
     let url = db_url(ctx)?;
     let shown = url.split('@').next_back().unwrap_or(&url).to_string();
     Store::open(&url).await.with_context(|| format!("opening the database {shown}"))

@@ -396,22 +396,7 @@ pub(crate) fn print_info(info: &CodeInfo) {
 
 pub(crate) fn print_search(results: &[SearchResult], json: bool) {
     if json {
-        let v: Vec<Value> = results
-            .iter()
-            .map(|r| {
-                json!({
-                    "code": r.code,
-                    "system": r.system.id(),
-                    "title": r.title,
-                    "billable": r.billable,
-                    "score": (r.score * 1000.0).round() / 1000.0,
-                    "matched": r.matched,
-                    "release": r.release,
-                    "release_covers_date": r.release_covers_date,
-                })
-            })
-            .collect();
-        out!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        out!("{}", serde_json::to_string_pretty(results).unwrap_or_default());
         return;
     }
     if results.is_empty() {

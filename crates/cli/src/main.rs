@@ -21,6 +21,7 @@ mod data;
 mod demo;
 mod groupcmd;
 mod scrubcmd;
+mod serve;
 mod text;
 mod update;
 mod x12cmd;
@@ -97,6 +98,11 @@ enum Command {
     Queue(billing::QueueCommand),
     /// Patient statements (text, HTML and PDF) for every guarantor who owes.
     Statements(billing::StatementsArgs),
+    /// The web app: the JSON API and the screens (`--demo`: seed the demo billing service).
+    Serve(serve::ServeArgs),
+    /// Users of the web app: add, grant roles per practice, set passwords.
+    #[command(subcommand)]
+    User(serve::UserCommand),
 }
 
 /// The context every command gets.
@@ -161,6 +167,8 @@ fn run(cli: Cli) -> Result<Outcome> {
         Command::Ar(c) => billing::ar(&ctx, c),
         Command::Queue(c) => billing::queue(&ctx, c),
         Command::Statements(a) => billing::statements(&ctx, a),
+        Command::Serve(a) => serve::serve(&ctx, a),
+        Command::User(c) => serve::user(&ctx, c),
     }
 }
 

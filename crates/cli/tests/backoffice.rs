@@ -128,7 +128,7 @@ fn cycle(env: &Env, db: &str) {
     assert_eq!(o.status.code(), Some(2));
     let first = &denials.as_array().unwrap()[0];
     let id = first["id"].as_i64().unwrap().to_string();
-    env.ok(&["queue", "assign", &id, "--user", "biller", "--db", db]);
+    env.ok(&["queue", "assign", &id, "--user", "biller-a", "--db", db]);
     let claim = first["claim_id"].as_i64().unwrap().to_string();
     let shown = env.json(&["claims", "show", &claim, "--db", db, "--json"], 0);
     if shown["state"] == "denied" {

@@ -262,6 +262,25 @@ pub struct SearchResult {
     pub release_covers_date: bool,
 }
 
+/// The JSON form `codes search --json` prints and the web API answers: `code`, `system` (its
+/// ID), `title`, `billable`, `score` (to three decimals), `matched`, `release`,
+/// `release_covers_date`.
+impl serde::Serialize for SearchResult {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut m = s.serialize_struct("SearchResult", 8)?;
+        m.serialize_field("code", &self.code)?;
+        m.serialize_field("system", self.system.id())?;
+        m.serialize_field("title", &self.title)?;
+        m.serialize_field("billable", &self.billable)?;
+        m.serialize_field("score", &((self.score as f64 * 1000.0).round() / 1000.0))?;
+        m.serialize_field("matched", &self.matched)?;
+        m.serialize_field("release", &self.release)?;
+        m.serialize_field("release_covers_date", &self.release_covers_date)?;
+        m.end()
+    }
+}
+
 /// Parents, siblings and children of a code.
 #[derive(Clone, Debug)]
 pub struct BrowseAnswer {

@@ -1,7 +1,7 @@
 //! Claims: built from coded encounters, scrubbed, moved through the lifecycle (every transition
 //! checked by `ledger::lifecycle` and recorded with who, when and why), and submitted in batches.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use claim_model::{Address, Cents, Claim, ClaimKind, Poa};
 use code_sets::Date;
@@ -1025,40 +1025,73 @@ pub(crate) async fn close_settled(
     actor: &Actor,
     accounts: &[i64],
 ) -> Result<u64> {
-    let closable: Vec<String> = ledger::lifecycle::ALL
-        .iter()
-        .filter(|s| s.can_move_to(ClaimState::Closed) && s.is_adjudicated())
-        .map(|s| format!("'{}'", s.as_str()))
-        .collect();
     let mut accounts = accounts.to_vec();
     accounts.sort_unstable();
     accounts.dedup();
+    // Each account's balance per party, read with the account IDs spelled out so that both
+    // databases walk the journal's claim index (a subquery inside the UPDATE made SQLite scan
+    // every claim in a closable state for each chunk).
+    let mut open: HashSet<i64> = HashSet::new();
+    for chunk in accounts.chunks(1000) {
+        for r in sqlx::query(&format!(
+            "SELECT claim_id FROM journal WHERE claim_id IN ({}) GROUP BY claim_id, party, payer_id \
+             HAVING SUM(amount_cents) <> 0",
+            id_list(chunk)
+        ))
+        .fetch_all(&mut *conn)
+        .await
+        .ctx("reading account balances")?
+        {
+            open.insert(r.get(0));
+        }
+    }
+    let settled: Vec<i64> = accounts.into_iter().filter(|a| !open.contains(a)).collect();
     let now = crate::now();
     let mut closed = 0;
-    for chunk in accounts.chunks(1000) {
-        let settled = format!(
-            "SELECT claim_id FROM (SELECT claim_id, party, payer_id, SUM(amount_cents) AS owed FROM journal \
-             WHERE claim_id IN ({}) GROUP BY claim_id, party, payer_id) g \
-             GROUP BY claim_id HAVING SUM(CASE WHEN owed = 0 THEN 0 ELSE 1 END) = 0",
+    for chunk in settled.chunks(1000) {
+        let rows = sqlx::query(&format!(
+            "SELECT id, state FROM claim WHERE account_id IN ({})",
             id_list(chunk)
-        );
-        let which = format!("account_id IN ({settled}) AND state IN ({})", closable.join(", "));
-        sqlx::query(&format!(
-            "INSERT INTO claim_event (claim_id, at, actor, from_state, to_state, reason) \
-             SELECT id, $1, $2, state, 'closed', 'the account is settled: nothing is owed' FROM claim WHERE {which}"
+        ))
+        .fetch_all(&mut *conn)
+        .await
+        .ctx("reading settled claims")?;
+        let mut ids = Vec::new();
+        let mut events = Vec::new();
+        for r in &rows {
+            let Some(state) = ClaimState::parse(&r.get::<String, _>(1)) else { continue };
+            if state.is_adjudicated() && state.can_move_to(ClaimState::Closed) {
+                let id: i64 = r.get(0);
+                ids.push(id);
+                events.push(vec![
+                    V::I(id),
+                    V::T(now.clone()),
+                    V::T(actor.0.clone()),
+                    V::T(state.as_str().into()),
+                    V::T(ClaimState::Closed.as_str().into()),
+                    V::T("the account is settled: nothing is owed".into()),
+                ]);
+            }
+        }
+        if ids.is_empty() {
+            continue;
+        }
+        insert_many(
+            conn,
+            "claim_event",
+            &["claim_id", "at", "actor", "from_state", "to_state", "reason"],
+            &events,
+        )
+        .await?;
+        closed += sqlx::query(&format!(
+            "UPDATE claim SET state = 'closed', state_at = $1 WHERE id IN ({})",
+            id_list(&ids)
         ))
         .bind(now.as_str())
-        .bind(actor.0.as_str())
         .execute(&mut *conn)
         .await
-        .ctx("recording closed claims")?;
-        closed +=
-            sqlx::query(&format!("UPDATE claim SET state = 'closed', state_at = $1 WHERE {which}"))
-                .bind(now.as_str())
-                .execute(&mut *conn)
-                .await
-                .ctx("closing settled claims")?
-                .rows_affected();
+        .ctx("closing settled claims")?
+        .rows_affected();
     }
     Ok(closed)
 }

@@ -24,6 +24,7 @@ pub mod remits;
 pub mod reports;
 pub mod setup;
 mod sql;
+pub mod web;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -43,13 +43,22 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "back office",
-    portable: include_str!("../migrations/0001_back_office.sql"),
-    sqlite: include_str!("../migrations/0001_append_only.sqlite.sql"),
-    postgres: include_str!("../migrations/0001_append_only.postgres.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "back office",
+        portable: include_str!("../migrations/0001_back_office.sql"),
+        sqlite: include_str!("../migrations/0001_append_only.sqlite.sql"),
+        postgres: include_str!("../migrations/0001_append_only.postgres.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "web app",
+        portable: include_str!("../migrations/0002_web.sql"),
+        sqlite: "",
+        postgres: "",
+    },
+];
 
 /// Applies the migrations not yet applied, each in its own transaction (on PostgreSQL under an
 /// advisory lock, so two processes starting at once do not both migrate).

@@ -1,0 +1,130 @@
+//! superbill's web app: a JSON API (described by the OpenAPI document at `/api/openapi.json`,
+//! generated from the handlers) over the store and the engines, with sign-in, sessions, CSRF,
+//! roles per practice and an audit trail of every read and write of patient data.
+//!
+//! The router is a plain value ([`app`]) so that tests drive it without a socket; [`serve`]
+//! binds it to an address.
+
+pub mod api;
+pub mod auth;
+mod error;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::Response;
+
+pub use auth::Policy;
+pub use error::ApiError;
+
+/// What every request shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: store::Store,
+    /// The installed code sets, when any (code search).
+    pub library: Option<Arc<code_sets::Library>>,
+    /// Sign-in rules.
+    pub policy: Arc<Policy>,
+    /// What the app takes as today (the CLI's `--today`), else the calendar's date (UTC).
+    pub today: Option<code_sets::Date>,
+}
+
+impl AppState {
+    /// State over a store, with the code sets of a data directory when it has any.
+    pub fn new(store: store::Store, library: Option<code_sets::Library>, policy: Policy) -> Self {
+        AppState { store, library: library.map(Arc::new), policy: Arc::new(policy), today: None }
+    }
+
+    /// Today's date.
+    pub fn today(&self) -> code_sets::Date {
+        self.today.unwrap_or_else(|| {
+            let secs = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_secs() as i64;
+            code_sets::Date::from_day_number(secs / 86_400)
+                .unwrap_or_else(|| code_sets::Date::fiscal_year_start(2026))
+        })
+    }
+}
+
+/// The Content-Security-Policy of every response: nothing from elsewhere, no inline script.
+pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+/// The whole application: the API and its OpenAPI document, behind the security headers.
+pub fn app(state: AppState) -> Router {
+    let (api, doc) = api::routes().split_for_parts();
+    let doc = Arc::new(doc);
+    api.route(
+        "/api/openapi.json",
+        axum::routing::get(move || {
+            let doc = doc.clone();
+            async move { axum::Json(doc.as_ref().clone()) }
+        }),
+    )
+    .layer(axum::middleware::from_fn(security_headers))
+    .layer(axum::middleware::from_fn_with_state(state.clone(), client_address))
+    .with_state(state)
+}
+
+/// The OpenAPI document (what `/api/openapi.json` serves).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api::routes().split_for_parts().1
+}
+
+/// The client's address, kept in the request for the audit log ("unknown" without a socket).
+#[derive(Clone, Debug)]
+pub struct ClientAddress(pub String);
+
+async fn client_address(State(_): State<AppState>, mut req: Request, next: Next) -> Response {
+    let addr = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into());
+    req.extensions_mut().insert(ClientAddress(addr));
+    next.run(req).await
+}
+
+async fn security_headers(req: Request, next: Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if api {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}
+
+/// Whether a method changes state (and so needs the CSRF token).
+pub(crate) fn changes_state(m: &Method) -> bool {
+    !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Serves the app on `listen` until Ctrl-C, calling `ready` once connections are accepted.
+pub async fn serve(
+    state: AppState,
+    listen: SocketAddr,
+    ready: impl FnOnce(SocketAddr),
+) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("listening on {listen}: {e}"))?;
+    ready(listener.local_addr()?);
+    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}

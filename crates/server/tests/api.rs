@@ -1,0 +1,435 @@
+//! The API through the router, without a socket, on SQLite and on PostgreSQL: the sign-in
+//! contract, lockout, CSRF, session expiry, API tokens, isolation between practices, the audit
+//! log, code search, and the OpenAPI document against the routes.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use server::{AppState, Policy};
+use store::{Actor, Store};
+use test_support::{TestDb, both};
+use tower::ServiceExt;
+
+/// A signed-in client: the session cookie and CSRF token.
+#[derive(Clone, Default)]
+struct Client {
+    cookie: Option<String>,
+    csrf: Option<String>,
+    bearer: Option<String>,
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: Value,
+}
+
+async fn call(app: &Router, c: &Client, method: Method, uri: &str, body: Option<Value>) -> Answer {
+    let mut b = Request::builder().method(method).uri(uri);
+    if let Some(k) = &c.cookie {
+        b = b.header(header::COOKIE, k);
+    }
+    if let Some(t) = &c.csrf {
+        b = b.header("x-csrf-token", t);
+    }
+    if let Some(t) = &c.bearer {
+        b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    let req = match body {
+        Some(v) => b
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(v.to_string()))
+            .unwrap(),
+        None => b.body(Body::empty()).unwrap(),
+    };
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    Answer { status, headers, body }
+}
+
+async fn login(app: &Router, user: &str, password: &str) -> (Answer, Client) {
+    let a = call(
+        app,
+        &Client::default(),
+        Method::POST,
+        "/api/login",
+        Some(json!({"username": user, "password": password})),
+    )
+    .await;
+    let cookies: Vec<String> = a
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    let session = cookies
+        .iter()
+        .find(|c| c.starts_with("sb_session="))
+        .map(|c| c.split(';').next().unwrap().to_string());
+    let csrf = a.body["csrf"].as_str().map(String::from);
+    (a, Client { cookie: session, csrf, bearer: None })
+}
+
+const PW: &str = "superbill-demo";
+
+/// The demo billing service (small) with the demo users' passwords set.
+async fn demo_app(s: &Store, policy: Policy) -> (Router, Vec<i64>) {
+    let seeded = backoffice::demo::seed(
+        s,
+        &Actor::system("test"),
+        "2026-06-15".parse().unwrap(),
+        backoffice::demo::Size { patients: 40, days: 10, stays: 2 },
+    )
+    .await
+    .unwrap();
+    let hash = server::auth::hash_password(PW).unwrap();
+    for login in ["admin", "coder", "biller-a", "biller-b", "auditor"] {
+        let u = s.user_for_login(login).await.unwrap().unwrap();
+        s.set_password_hash(&Actor::system("test"), u.id, &hash).await.unwrap();
+    }
+    let mut state = AppState::new(s.clone(), None, policy);
+    state.today = Some("2026-06-15".parse().unwrap());
+    (server::app(state), seeded.practices)
+}
+
+/// Every patient a client can list, following the cursor.
+async fn all_patients(app: &Router, c: &Client) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut uri = "/api/patients?limit=7".to_string();
+    loop {
+        let a = call(app, c, Method::GET, &uri, None).await;
+        assert_eq!(a.status, StatusCode::OK, "{:?}", a.body);
+        out.extend(a.body.as_array().unwrap().iter().cloned());
+        match a.headers.get("x-next-cursor") {
+            Some(n) => uri = format!("/api/patients?limit=7&cursor={}", n.to_str().unwrap()),
+            None => break,
+        }
+        assert!(a.headers.get(header::LINK).is_some());
+    }
+    out
+}
+
+both!(sign_in_contract_and_lockout, async |db: &TestDb| {
+    let s = db.store().await;
+    let (app, _) = demo_app(&s, Policy::default()).await;
+    let (a, c) = login(&app, "biller-a", PW).await;
+    assert_eq!(a.status, StatusCode::OK, "{:?}", a.body);
+    let set: Vec<&str> =
+        a.headers.get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap()).collect();
+    let session = set.iter().find(|c| c.starts_with("sb_session=")).unwrap();
+    assert!(session.contains("HttpOnly") && session.contains("SameSite=Strict"), "{session}");
+    assert!(!session.contains("Secure"), "no TLS here");
+    assert!(a.headers.get(header::CONTENT_SECURITY_POLICY).is_some());
+    let me = call(&app, &c, Method::GET, "/api/me", None).await;
+    assert_eq!(me.body["username"], "biller-a");
+    assert_eq!(me.body["grants"].as_array().unwrap().len(), 1);
+
+    // Wrong password: 401; an unknown login answers the same.
+    let (a, _) = login(&app, "coder", "wrong").await;
+    assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+    let (b, _) = login(&app, "nobody", "wrong").await;
+    assert_eq!((b.status, &b.body["error"]), (StatusCode::UNAUTHORIZED, &a.body["error"]));
+    // Five failures in a row lock the account: even the right password is refused.
+    for _ in 0..4 {
+        login(&app, "coder", "wrong").await;
+    }
+    let (a, _) = login(&app, "coder", PW).await;
+    assert!(matches!(a.status.as_u16(), 423 | 429), "{}", a.status);
+    // A success resets the count: four failures then the right password sign in.
+    for _ in 0..4 {
+        login(&app, "auditor", "wrong").await;
+    }
+    assert_eq!(login(&app, "auditor", PW).await.0.status, StatusCode::OK);
+    assert_eq!(login(&app, "auditor", "wrong").await.0.status, StatusCode::UNAUTHORIZED);
+    // Nothing without a session.
+    let a = call(&app, &Client::default(), Method::GET, "/api/patients", None).await;
+    assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+    // The failures and sign-ins are audited, with no password in them.
+    let audit = s.audit_events(None, 0, 100).await.unwrap();
+    assert!(audit.iter().any(|e| e.action == "login failed"));
+    assert!(audit.iter().all(|e| !e.detail.contains("wrong") && !e.detail.contains(PW)));
+});
+
+both!(csrf_and_session_expiry, async |db: &TestDb| {
+    let s = db.store().await;
+    let (app, _) = demo_app(&s, Policy::default()).await;
+    let (_, c) = login(&app, "admin", PW).await;
+    // A state-changing request without the token, or with another, is refused.
+    let no_token = Client { csrf: None, ..c.clone() };
+    let a = call(&app, &no_token, Method::POST, "/api/logout", None).await;
+    assert_eq!((a.status, a.body["error"].as_str()), (StatusCode::FORBIDDEN, Some("csrf")));
+    let wrong = Client { csrf: Some("0".repeat(64)), ..c.clone() };
+    assert_eq!(
+        call(&app, &wrong, Method::POST, "/api/logout", None).await.status,
+        StatusCode::FORBIDDEN
+    );
+    // A sign-in posted from another site is refused.
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/api/login")
+        .header(header::HOST, "127.0.0.1:8080")
+        .header(header::ORIGIN, "https://evil.example")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(json!({"username": "admin", "password": PW}).to_string()))
+        .unwrap();
+    assert_eq!(app.clone().oneshot(req).await.unwrap().status(), StatusCode::FORBIDDEN);
+    // With the token: signed out, and the cookie no longer works.
+    assert_eq!(
+        call(&app, &c, Method::POST, "/api/logout", None).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(call(&app, &c, Method::GET, "/api/me", None).await.status, StatusCode::UNAUTHORIZED);
+
+    // A session unused for longer than the idle limit ends; so does one past its absolute end.
+    let (_, c) = login(&app, "admin", PW).await;
+    assert_eq!(call(&app, &c, Method::GET, "/api/me", None).await.status, StatusCode::OK);
+    store::testing::execute(
+        &db.url,
+        "UPDATE web_session SET last_seen = '2000-01-01T00:00:00.000Z'",
+    )
+    .await
+    .unwrap();
+    assert_eq!(call(&app, &c, Method::GET, "/api/me", None).await.status, StatusCode::UNAUTHORIZED);
+    let (_, c) = login(&app, "admin", PW).await;
+    store::testing::execute(
+        &db.url,
+        "UPDATE web_session SET expires_at = '2000-01-01T00:00:00.000Z'",
+    )
+    .await
+    .unwrap();
+    assert_eq!(call(&app, &c, Method::GET, "/api/me", None).await.status, StatusCode::UNAUTHORIZED);
+});
+
+both!(a_biller_sees_only_their_practice, async |db: &TestDb| {
+    let s = db.store().await;
+    let (app, practices) = demo_app(&s, Policy::default()).await;
+    let (a, b) = (practices[0], practices[1]);
+    let (_, ca) = login(&app, "biller-a", PW).await;
+    let (_, cb) = login(&app, "biller-b", PW).await;
+    let (_, admin) = login(&app, "admin", PW).await;
+    let seen_a = all_patients(&app, &ca).await;
+    let seen_b = all_patients(&app, &cb).await;
+    let seen_all = all_patients(&app, &admin).await;
+    assert!(!seen_a.is_empty() && !seen_b.is_empty());
+    assert!(seen_a.iter().all(|p| p["practice"] == a));
+    assert!(seen_b.iter().all(|p| p["practice"] == b));
+    assert_eq!(seen_all.len(), seen_a.len() + seen_b.len(), "paging loses and repeats nothing");
+    let mut ids: Vec<i64> = seen_all.iter().map(|p| p["id"].as_i64().unwrap()).collect();
+    ids.dedup();
+    assert_eq!(ids.len(), seen_all.len());
+    // Every record of practice B is 404 for biller-a (as for an ID that does not exist).
+    for p in &seen_b {
+        let id = p["id"].as_i64().unwrap();
+        let r = call(&app, &ca, Method::GET, &format!("/api/patients/{id}"), None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "patient {id}");
+        assert!(!r.body.to_string().contains(p["last_name"].as_str().unwrap()));
+    }
+    assert_eq!(
+        call(&app, &ca, Method::GET, "/api/patients/999999", None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let own = seen_a[0]["id"].as_i64().unwrap();
+    let r = call(&app, &ca, Method::GET, &format!("/api/patients/{own}"), None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body["coverages"].is_array() && r.body["claims"].is_array());
+    // Bad paging is a 400 that says what to do.
+    let r = call(&app, &ca, Method::GET, "/api/patients?limit=0", None).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body["message"].as_str().unwrap().contains("1 to 500"));
+    let r = call(&app, &ca, Method::GET, "/api/patients?cursor=abc", None).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+
+    // The audit log: billers and coders may not read it; admins and auditors may, newest
+    // first, with who, what, which record, when and from where.
+    assert_eq!(
+        call(&app, &ca, Method::GET, "/api/audit", None).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let (_, coder) = login(&app, "coder", PW).await;
+    assert_eq!(
+        call(&app, &coder, Method::GET, "/api/audit", None).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let (_, auditor) = login(&app, "auditor", PW).await;
+    let log = call(&app, &auditor, Method::GET, "/api/audit?limit=50", None).await;
+    assert_eq!(log.status, StatusCode::OK);
+    let events = log.body.as_array().unwrap();
+    let read = events
+        .iter()
+        .find(|e| e["action"] == "read" && e["record"] == format!("patient/{own}"))
+        .expect("biller-a's read of the patient is audited");
+    assert_eq!(read["user"], "biller-a");
+    assert!(read["at"].is_string() && read["address"].is_string());
+    let ids: Vec<i64> = events.iter().map(|e| e["id"].as_i64().unwrap()).collect();
+    assert!(ids.windows(2).all(|w| w[0] > w[1]), "newest first");
+    // Paging the audit log.
+    let first = call(&app, &auditor, Method::GET, "/api/audit?limit=3", None).await;
+    let next = first.headers.get("x-next-cursor").unwrap().to_str().unwrap().to_string();
+    let second =
+        call(&app, &auditor, Method::GET, &format!("/api/audit?limit=3&cursor={next}"), None).await;
+    assert!(second.body[0]["id"].as_i64().unwrap() < first.body[2]["id"].as_i64().unwrap() + 1);
+});
+
+both!(api_tokens_act_as_their_user, async |db: &TestDb| {
+    let s = db.store().await;
+    let (app, practices) = demo_app(&s, Policy::default()).await;
+    let (_, admin) = login(&app, "admin", PW).await;
+    let made = call(
+        &app,
+        &admin,
+        Method::POST,
+        "/api/tokens",
+        Some(json!({"username": "biller-a", "name": "nightly export"})),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{:?}", made.body);
+    let token = made.body["token"].as_str().unwrap().to_string();
+    let script = Client { bearer: Some(token.clone()), ..Default::default() };
+    let seen = all_patients(&app, &script).await;
+    assert!(!seen.is_empty() && seen.iter().all(|p| p["practice"] == practices[0]));
+    // The token is not kept: only its hash.
+    let n = s.count("api_token").await.unwrap();
+    assert_eq!(n, 1);
+    assert!(s.api_token_user(&token).await.unwrap().is_none());
+    // A wrong token is 401; a biller cannot make tokens.
+    let bad = Client { bearer: Some("f".repeat(64)), ..Default::default() };
+    assert_eq!(
+        call(&app, &bad, Method::GET, "/api/patients", None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let (_, ca) = login(&app, "biller-a", PW).await;
+    let r = call(
+        &app,
+        &ca,
+        Method::POST,
+        "/api/tokens",
+        Some(json!({"username": "biller-a", "name": "x"})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // A token is exempt from CSRF: an admin's script makes a token without one.
+    let made = call(
+        &app,
+        &admin,
+        Method::POST,
+        "/api/tokens",
+        Some(json!({"username": "admin", "name": "ops"})),
+    )
+    .await;
+    let ops =
+        Client { bearer: made.body["token"].as_str().map(String::from), ..Default::default() };
+    let r = call(
+        &app,
+        &ops,
+        Method::POST,
+        "/api/tokens",
+        Some(json!({"username": "coder", "name": "coding bot"})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let r = call(
+        &app,
+        &ops,
+        Method::POST,
+        "/api/tokens",
+        Some(json!({"username": "coder", "name": " "})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+});
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn code_search_answers_like_the_cli() {
+    let db = TestDb::sqlite().await;
+    let s = db.store().await;
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/sample");
+    let files: Vec<_> = std::fs::read_dir(repo)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "xml" || e == "txt"))
+        .collect();
+    let data = releases::DataDir::new(tmp.path());
+    data.import(&files, None).unwrap();
+    let lib = data.open(None).unwrap();
+    let date: code_sets::Date = "2026-06-15".parse().unwrap();
+    let expected = serde_json::to_value(lib.search("diabetes", None, false, 5, date)).unwrap();
+    let (_, _) = demo_app(&s, Policy::default()).await;
+    let mut state = AppState::new(s.clone(), Some(lib), Policy::default());
+    state.today = Some(date);
+    let app = server::app(state);
+    let (_, c) = login(&app, "coder", PW).await;
+    let a = call(&app, &c, Method::GET, "/api/codes/search?q=diabetes&limit=5", None).await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.body, expected);
+    assert!(!a.body.as_array().unwrap().is_empty());
+    for k in [
+        "code",
+        "system",
+        "title",
+        "billable",
+        "score",
+        "matched",
+        "release",
+        "release_covers_date",
+    ] {
+        assert!(a.body[0].get(k).is_some(), "{k}");
+    }
+    let a = call(&app, &c, Method::GET, "/api/codes/search?q=diabetes&system=klingon", None).await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    let a = call(&app, &c, Method::GET, "/api/codes/search?q=diabetes&date=June", None).await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    db.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openapi_document_matches_the_routes() {
+    let db = TestDb::sqlite().await;
+    let s = db.store().await;
+    let app = server::app(AppState::new(s, None, Policy::default()));
+    let doc = call(&app, &Client::default(), Method::GET, "/api/openapi.json", None).await;
+    assert_eq!(doc.status, StatusCode::OK);
+    assert!(doc.body["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = doc.body["paths"].as_object().unwrap();
+    let mut documented = Vec::new();
+    for (path, ops) in paths {
+        for method in ops.as_object().unwrap().keys() {
+            documented.push((method.to_uppercase(), path.clone()));
+        }
+    }
+    // Every documented operation is routed: without a session it is refused (401), or for the
+    // sign-in itself answered, never 404 or 405.
+    for (method, path) in &documented {
+        let uri = path.replace("{id}", "1");
+        let m = Method::from_bytes(method.as_bytes()).unwrap();
+        let body = (m == Method::POST).then(|| json!({}));
+        let a = call(&app, &Client::default(), m, &uri, body).await;
+        assert!(
+            !matches!(a.status, StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED),
+            "{method} {path} is documented but not routed ({})",
+            a.status
+        );
+    }
+    // And routes that are not documented do not exist: an unknown API path is 404.
+    let a = call(&app, &Client::default(), Method::GET, "/api/nothing-here", None).await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+    let expected = [
+        ("GET", "/api/audit"),
+        ("GET", "/api/codes/search"),
+        ("POST", "/api/login"),
+        ("POST", "/api/logout"),
+        ("GET", "/api/me"),
+        ("GET", "/api/patients"),
+        ("GET", "/api/patients/{id}"),
+        ("POST", "/api/tokens"),
+    ];
+    for (m, p) in expected {
+        assert!(documented.contains(&(m.to_string(), p.to_string())), "{m} {p} is not documented");
+    }
+    db.finish().await;
+}

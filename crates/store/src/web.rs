@@ -1,0 +1,558 @@
+//! What the web app keeps: users' sign-in state (failures in a row, lockout, second factor),
+//! sessions and API tokens (only their SHA-256), each user's practices and roles, pages of the
+//! records a user may see, and the audit log's events. The rules (how many failures lock, how long
+//! a session lives, who may see what) are the server's; this module stores and reads.
+
+use sqlx::Row;
+
+use crate::sql::{audit, id_list, insert};
+use crate::{Actor, Context, Error, Result, Store};
+
+/// A user as sign-in needs it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserAuth {
+    /// ID.
+    pub id: i64,
+    /// Organization.
+    pub org_id: i64,
+    /// Login.
+    pub login: String,
+    /// Display name.
+    pub name: String,
+    /// The password's PHC string (argon2id), empty when none is set.
+    pub password_hash: String,
+    /// Failed sign-ins in a row.
+    pub failed_logins: i64,
+    /// Locked until this time (RFC 3339), if locked.
+    pub locked_until: Option<String>,
+    /// Base32 TOTP secret, empty when the second factor is off.
+    pub totp_secret: String,
+    /// Disabled users cannot sign in.
+    pub disabled: bool,
+}
+
+/// A session as a request needs it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionRow {
+    /// The user.
+    pub user_id: i64,
+    /// The CSRF token state-changing requests must echo.
+    pub csrf: String,
+    /// When it was last used (RFC 3339).
+    pub last_seen: String,
+    /// When it ends whatever happens (RFC 3339).
+    pub expires_at: String,
+}
+
+/// A patient in a list.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PatientListItem {
+    /// ID.
+    pub id: i64,
+    /// Practice ID.
+    pub practice: i64,
+    /// The practice's account number.
+    pub account: String,
+    /// Last name.
+    pub last_name: String,
+    /// First name.
+    pub first_name: String,
+    /// Birth date.
+    pub birth_date: String,
+    /// Sex.
+    pub sex: String,
+}
+
+/// One coverage of a patient.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CoverageItem {
+    /// ID.
+    pub id: i64,
+    /// 1 primary, 2 secondary, 3 tertiary.
+    pub rank: i64,
+    /// The payer's name.
+    pub payer: String,
+    /// Member ID.
+    pub member_id: String,
+    /// First day.
+    pub effective_from: String,
+    /// Last day.
+    pub effective_to: String,
+}
+
+/// A patient with what the patient screen shows.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PatientDetail {
+    /// The patient.
+    #[serde(flatten)]
+    pub patient: PatientListItem,
+    /// Street address.
+    pub address: String,
+    /// City.
+    pub city: String,
+    /// State.
+    pub state: String,
+    /// ZIP code.
+    pub zip: String,
+    /// Coverages, primary first.
+    pub coverages: Vec<CoverageItem>,
+    /// The patient's claims: (id, pcn, state, total cents, service date).
+    pub claims: Vec<PatientClaim>,
+}
+
+/// A claim on the patient screen.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PatientClaim {
+    /// ID.
+    pub id: i64,
+    /// Patient control number.
+    pub pcn: String,
+    /// State.
+    pub state: String,
+    /// Total charge.
+    pub total_cents: i64,
+    /// First date of service.
+    pub service_from: String,
+}
+
+/// An audit event.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEvent {
+    /// ID (newest is largest).
+    pub id: i64,
+    /// When (RFC 3339).
+    pub at: String,
+    /// Who.
+    pub user: String,
+    /// What: `read`, `create`, `post`, `login`…
+    pub action: String,
+    /// Which record: `patient/12`, `claim/40`…
+    pub record: String,
+    /// The record's practice.
+    pub practice: Option<i64>,
+    /// From where (the client's address).
+    pub address: String,
+    /// Anything else (never patient data).
+    pub detail: String,
+}
+
+const USER_COLUMNS: &str =
+    "id, org_id, login, name, password_hash, failed_logins, locked_until, totp_secret, disabled";
+
+fn user_of(r: &sqlx::any::AnyRow) -> UserAuth {
+    UserAuth {
+        id: r.get(0),
+        org_id: r.get(1),
+        login: r.get(2),
+        name: r.get(3),
+        password_hash: r.get(4),
+        failed_logins: r.get(5),
+        locked_until: r.get(6),
+        totp_secret: r.get(7),
+        disabled: r.get::<i64, _>(8) != 0,
+    }
+}
+
+impl Store {
+    /// A user by login.
+    pub async fn user_for_login(&self, login: &str) -> Result<Option<UserAuth>> {
+        let r = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM app_user WHERE login = $1"))
+            .bind(login)
+            .fetch_optional(&self.pool)
+            .await
+            .ctx("reading users")?;
+        Ok(r.as_ref().map(user_of))
+    }
+
+    /// A user by ID.
+    pub async fn user_auth(&self, id: i64) -> Result<Option<UserAuth>> {
+        let r = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM app_user WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .ctx("reading users")?;
+        Ok(r.as_ref().map(user_of))
+    }
+
+    /// Sets a user's password hash (a PHC string the caller made).
+    pub async fn set_password_hash(&self, actor: &Actor, user_id: i64, hash: &str) -> Result<()> {
+        let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
+        let n = sqlx::query("UPDATE app_user SET password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await
+            .ctx("setting a password")?
+            .rows_affected();
+        if n == 0 {
+            return Err(Error::NotFound(format!("user {user_id}")));
+        }
+        audit(&mut tx, actor, "set password", "user", Some(user_id), None, "").await?;
+        tx.commit().await.ctx("saving the password")
+    }
+
+    /// Sets (or clears, with "") a user's TOTP secret.
+    pub async fn set_totp_secret(&self, actor: &Actor, user_id: i64, secret: &str) -> Result<()> {
+        let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
+        sqlx::query("UPDATE app_user SET totp_secret = $1 WHERE id = $2")
+            .bind(secret)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await
+            .ctx("setting the second factor")?;
+        let what = if secret.is_empty() { "second factor off" } else { "second factor on" };
+        audit(&mut tx, actor, what, "user", Some(user_id), None, "").await?;
+        tx.commit().await.ctx("saving the second factor")
+    }
+
+    /// Counts a failed sign-in; from the `lock_after`-th in a row the user is locked until
+    /// `until`. Returns the failures in a row. One statement, so concurrent failures all count.
+    pub async fn record_login_failure(
+        &self,
+        user: &UserAuth,
+        lock_after: i64,
+        until: &str,
+        address: &str,
+    ) -> Result<i64> {
+        let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
+        sqlx::query(
+            "UPDATE app_user SET failed_logins = failed_logins + 1, \
+             locked_until = CASE WHEN failed_logins + 1 >= $1 THEN $2 ELSE locked_until END WHERE id = $3",
+        )
+        .bind(lock_after)
+        .bind(until)
+        .bind(user.id)
+        .execute(&mut *tx)
+        .await
+        .ctx("counting a failed sign-in")?;
+        let n: i64 = sqlx::query("SELECT failed_logins FROM app_user WHERE id = $1")
+            .bind(user.id)
+            .fetch_one(&mut *tx)
+            .await
+            .ctx("reading users")?
+            .get(0);
+        audit_at(
+            &mut tx,
+            &Actor(user.login.clone()),
+            "login failed",
+            "user",
+            Some(user.id),
+            None,
+            address,
+            "",
+        )
+        .await?;
+        tx.commit().await.ctx("counting a failed sign-in")?;
+        Ok(n)
+    }
+
+    /// A successful sign-in: the failures are forgotten and the session stored.
+    pub async fn start_session(
+        &self,
+        user: &UserAuth,
+        token_sha256: &str,
+        csrf: &str,
+        now: &str,
+        expires_at: &str,
+        address: &str,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
+        sqlx::query("UPDATE app_user SET failed_logins = 0, locked_until = NULL WHERE id = $1")
+            .bind(user.id)
+            .execute(&mut *tx)
+            .await
+            .ctx("resetting failed sign-ins")?;
+        sqlx::query(
+            "INSERT INTO web_session (token_sha256, user_id, csrf, created_at, last_seen, expires_at, address) \
+             VALUES ($1, $2, $3, $4, $4, $5, $6)",
+        )
+        .bind(token_sha256)
+        .bind(user.id)
+        .bind(csrf)
+        .bind(now)
+        .bind(expires_at)
+        .bind(address)
+        .execute(&mut *tx)
+        .await
+        .ctx("storing the session")?;
+        audit_at(
+            &mut tx,
+            &Actor(user.login.clone()),
+            "login",
+            "user",
+            Some(user.id),
+            None,
+            address,
+            "",
+        )
+        .await?;
+        tx.commit().await.ctx("storing the session")
+    }
+
+    /// A session by the SHA-256 of its secret.
+    pub async fn session(&self, token_sha256: &str) -> Result<Option<SessionRow>> {
+        let r = sqlx::query(
+            "SELECT user_id, csrf, last_seen, expires_at FROM web_session WHERE token_sha256 = $1",
+        )
+        .bind(token_sha256)
+        .fetch_optional(&self.pool)
+        .await
+        .ctx("reading sessions")?;
+        Ok(r.map(|r| SessionRow {
+            user_id: r.get(0),
+            csrf: r.get(1),
+            last_seen: r.get(2),
+            expires_at: r.get(3),
+        }))
+    }
+
+    /// Records that a session was used now.
+    pub async fn touch_session(&self, token_sha256: &str, now: &str) -> Result<()> {
+        sqlx::query("UPDATE web_session SET last_seen = $1 WHERE token_sha256 = $2")
+            .bind(now)
+            .bind(token_sha256)
+            .execute(&self.pool)
+            .await
+            .ctx("updating a session")?;
+        Ok(())
+    }
+
+    /// Ends a session.
+    pub async fn end_session(&self, token_sha256: &str) -> Result<()> {
+        sqlx::query("DELETE FROM web_session WHERE token_sha256 = $1")
+            .bind(token_sha256)
+            .execute(&self.pool)
+            .await
+            .ctx("ending a session")?;
+        Ok(())
+    }
+
+    /// Stores an API token (its SHA-256) for a user.
+    pub async fn create_api_token(
+        &self,
+        actor: &Actor,
+        created_by: i64,
+        user_id: i64,
+        name: &str,
+        token_sha256: &str,
+    ) -> Result<i64> {
+        let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
+        let id = insert(
+            &mut tx,
+            "api_token",
+            &[
+                ("token_sha256", token_sha256.into()),
+                ("user_id", user_id.into()),
+                ("name", name.into()),
+                ("created_by", created_by.into()),
+                ("created_at", crate::now().into()),
+            ],
+        )
+        .await?;
+        audit(&mut tx, actor, "create", "api_token", Some(id), None, name).await?;
+        tx.commit().await.ctx("storing the token")?;
+        Ok(id)
+    }
+
+    /// The user of a live API token.
+    pub async fn api_token_user(&self, token_sha256: &str) -> Result<Option<i64>> {
+        let r = sqlx::query(
+            "SELECT user_id FROM api_token WHERE token_sha256 = $1 AND revoked_at IS NULL",
+        )
+        .bind(token_sha256)
+        .fetch_optional(&self.pool)
+        .await
+        .ctx("reading tokens")?;
+        Ok(r.map(|r| r.get(0)))
+    }
+
+    /// A page of the patients of `practices`, by ID after `after`.
+    pub async fn patients_page(
+        &self,
+        practices: &[i64],
+        after: i64,
+        limit: i64,
+        search: &str,
+    ) -> Result<Vec<PatientListItem>> {
+        if practices.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = sqlx::query(&format!(
+            "SELECT id, practice_id, account, last_name, first_name, birth_date, sex FROM patient \
+             WHERE practice_id IN ({}) AND id > $1 AND ($2 = '' OR lower(last_name) LIKE $3 OR account = $2) \
+             ORDER BY id LIMIT $4",
+            id_list(practices)
+        ))
+        .bind(after)
+        .bind(search)
+        .bind(format!("{}%", search.to_lowercase()))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .ctx("listing patients")?;
+        Ok(rows.iter().map(patient_of).collect())
+    }
+
+    /// A patient with coverages and claims, if it exists.
+    pub async fn patient_detail(&self, id: i64) -> Result<Option<PatientDetail>> {
+        let Some(r) = sqlx::query(
+            "SELECT id, practice_id, account, last_name, first_name, birth_date, sex, address, city, state, zip \
+             FROM patient WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .ctx("reading the patient")?
+        else {
+            return Ok(None);
+        };
+        let coverages = sqlx::query(
+            "SELECT c.id, c.rank, y.name, c.member_id, c.effective_from, c.effective_to \
+             FROM coverage c JOIN payer y ON y.id = c.payer_id WHERE c.patient_id = $1 ORDER BY c.rank, c.id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await
+        .ctx("reading coverages")?
+        .iter()
+        .map(|c| CoverageItem {
+            id: c.get(0),
+            rank: c.get(1),
+            payer: c.get(2),
+            member_id: c.get(3),
+            effective_from: c.get(4),
+            effective_to: c.get(5),
+        })
+        .collect();
+        let claims = sqlx::query(
+            "SELECT id, pcn, state, total_cents, service_from FROM claim WHERE patient_id = $1 ORDER BY id DESC",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await
+        .ctx("reading claims")?
+        .iter()
+        .map(|c| PatientClaim {
+            id: c.get(0),
+            pcn: c.get(1),
+            state: c.get(2),
+            total_cents: c.get(3),
+            service_from: c.get(4),
+        })
+        .collect();
+        Ok(Some(PatientDetail {
+            patient: patient_of(&r),
+            address: r.get(7),
+            city: r.get(8),
+            state: r.get(9),
+            zip: r.get(10),
+            coverages,
+            claims,
+        }))
+    }
+
+    /// Writes an audit event for a request (who, what, which record, from where).
+    pub async fn audit_request(
+        &self,
+        actor: &Actor,
+        action: &str,
+        entity: &str,
+        id: Option<i64>,
+        practice: Option<i64>,
+        address: &str,
+    ) -> Result<()> {
+        let mut c = self.pool.acquire().await.ctx("connecting")?;
+        audit_at(&mut c, actor, action, entity, id, practice, address, "").await
+    }
+
+    /// Audit events, newest first, before the event `before` (0: from the newest), of the
+    /// given practices (and the events of no practice) or of all when `practices` is None.
+    pub async fn audit_events(
+        &self,
+        practices: Option<&[i64]>,
+        before: i64,
+        limit: i64,
+    ) -> Result<Vec<AuditEvent>> {
+        let scope = match practices {
+            None => String::new(),
+            Some([]) => " AND practice_id IS NULL".to_string(),
+            Some(p) => format!(" AND (practice_id IS NULL OR practice_id IN ({}))", id_list(p)),
+        };
+        let rows = sqlx::query(&format!(
+            "SELECT id, at, actor, action, entity, entity_id, practice_id, address, detail FROM audit_log \
+             WHERE ($1 = 0 OR id < $1){scope} ORDER BY id DESC LIMIT $2"
+        ))
+        .bind(before)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .ctx("reading the audit log")?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let entity: String = r.get(4);
+                let record = match r.get::<Option<i64>, _>(5) {
+                    Some(id) => format!("{entity}/{id}"),
+                    None => entity,
+                };
+                AuditEvent {
+                    id: r.get(0),
+                    at: r.get(1),
+                    user: r.get(2),
+                    action: r.get(3),
+                    record,
+                    practice: r.get(6),
+                    address: r.get(7),
+                    detail: r.get(8),
+                }
+            })
+            .collect())
+    }
+}
+
+fn patient_of(r: &sqlx::any::AnyRow) -> PatientListItem {
+    PatientListItem {
+        id: r.get(0),
+        practice: r.get(1),
+        account: r.get(2),
+        last_name: r.get(3),
+        first_name: r.get(4),
+        birth_date: r.get(5),
+        sex: r.get(6),
+    }
+}
+
+/// An audit event with the client's address.
+#[allow(clippy::too_many_arguments)]
+async fn audit_at(
+    conn: &mut sqlx::AnyConnection,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    id: Option<i64>,
+    practice: Option<i64>,
+    address: &str,
+    detail: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor, action, entity, entity_id, practice_id, detail, address) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(crate::now())
+    .bind(actor.0.as_str())
+    .bind(action)
+    .bind(entity)
+    .bind(id)
+    .bind(practice)
+    .bind(detail)
+    .bind(address)
+    .execute(conn)
+    .await
+    .ctx("writing the audit log")?;
+    Ok(())
+}
