@@ -68,9 +68,25 @@ pub fn app(state: AppState) -> Router {
             async move { axum::Json(doc.as_ref().clone()) }
         }),
     )
+    .route("/", axum::routing::get(|| asset("text/html; charset=utf-8", INDEX_HTML)))
+    .route("/assets/app.js", axum::routing::get(|| asset("text/javascript; charset=utf-8", APP_JS)))
+    .route("/assets/app.css", axum::routing::get(|| asset("text/css; charset=utf-8", APP_CSS)))
     .layer(axum::middleware::from_fn(security_headers))
     .layer(axum::middleware::from_fn_with_state(state.clone(), client_address))
     .with_state(state)
+}
+
+// The screens, compiled into the binary: nothing is loaded from anywhere else.
+const INDEX_HTML: &str = include_str!("../assets/index.html");
+const APP_JS: &str = include_str!("../assets/app.js");
+const APP_CSS: &str = include_str!("../assets/app.css");
+
+async fn asset(content_type: &'static str, body: &'static str) -> Response {
+    let mut res = Response::new(axum::body::Body::from(body));
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    res
 }
 
 /// The OpenAPI document (what `/api/openapi.json` serves).

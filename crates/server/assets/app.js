@@ -1,0 +1,321 @@
+// superbill's screens: plain JavaScript over the JSON API, shipped inside the binary.
+// Text from the server is only ever set as text (never as HTML), so no record can inject markup;
+// the Content-Security-Policy forbids inline script and anything from another origin.
+"use strict";
+
+const state = { me: null, csrf: null, retry: null };
+
+// ---- DOM helpers ---------------------------------------------------------------------------
+
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+    else if (k === "class") e.className = v;
+    else e.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return e;
+}
+
+function show(...nodes) {
+  const main = document.getElementById("main");
+  main.replaceChildren(...nodes);
+}
+
+function money(cents) {
+  const sign = cents < 0 ? "−" : "";
+  const c = Math.abs(cents);
+  return sign + "$" + Math.floor(c / 100).toLocaleString("en-US") + "." + String(c % 100).padStart(2, "0");
+}
+
+function cookie(name) {
+  const m = document.cookie.split("; ").find((c) => c.startsWith(name + "="));
+  return m ? m.slice(name.length + 1) : null;
+}
+
+// ---- The API ---------------------------------------------------------------------------------
+
+class ApiError extends Error {
+  constructor(status, body) {
+    super((body && body.message) || "HTTP " + status);
+    this.status = status;
+    this.body = body;
+  }
+}
+
+async function api(method, path, body, signal) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const csrf = state.csrf || cookie("sb_csrf");
+  if (method !== "GET" && csrf) headers["X-CSRF-Token"] = csrf;
+  const res = await fetch(path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: "same-origin",
+    signal,
+  });
+  let data = null;
+  const text = await res.text();
+  if (text) {
+    try { data = JSON.parse(text); } catch { data = null; }
+  }
+  if (res.status === 401 && path !== "/api/login") {
+    // The session ended: sign in again over the current screen, which keeps what was typed,
+    // then run the request again.
+    await signIn("Your session ended. Sign in again to continue where you were.");
+    return api(method, path, body, signal);
+  }
+  if (!res.ok) throw new ApiError(res.status, data);
+  return { data, headers: res.headers };
+}
+
+// ---- Sign-in ---------------------------------------------------------------------------------
+
+function signIn(why) {
+  const overlay = document.getElementById("login");
+  const form = document.getElementById("login-form");
+  document.getElementById("login-why").textContent = why || "";
+  document.getElementById("login-error").textContent = "";
+  overlay.hidden = false;
+  form.elements.username.focus();
+  return new Promise((resolve) => { state.retry = resolve; });
+}
+
+async function onLogin(ev) {
+  ev.preventDefault();
+  const form = ev.target;
+  const err = document.getElementById("login-error");
+  err.textContent = "";
+  const body = { username: form.elements.username.value, password: form.elements.password.value };
+  if (!document.getElementById("totp-row").hidden) body.totp = form.elements.totp.value;
+  try {
+    const { data } = await api("POST", "/api/login", body);
+    form.elements.password.value = "";
+    form.elements.totp.value = "";
+    document.getElementById("totp-row").hidden = true;
+    signedIn(data);
+    document.getElementById("login").hidden = true;
+    const resolve = state.retry;
+    state.retry = null;
+    if (resolve) resolve();
+  } catch (e) {
+    if (e.body && e.body.error === "totp_required") {
+      document.getElementById("totp-row").hidden = false;
+      form.elements.totp.focus();
+    }
+    err.textContent = e.message;
+  }
+}
+
+function signedIn(me) {
+  state.me = me;
+  state.csrf = me.csrf;
+  const roles = new Set(me.grants.map((g) => g.role));
+  document.getElementById("who").textContent = me.username;
+  for (const a of document.querySelectorAll("#nav a[data-needs]")) {
+    a.hidden = !a.dataset.needs.split(" ").some((r) => roles.has(r));
+  }
+  document.getElementById("bar").hidden = false;
+}
+
+async function signOut() {
+  try { await api("POST", "/api/logout"); } catch { /* the session may already be gone */ }
+  state.me = null;
+  state.csrf = null;
+  document.getElementById("bar").hidden = true;
+  show();
+  await signIn("");
+  route();
+}
+
+// ---- Screens ---------------------------------------------------------------------------------
+
+function failed(e) {
+  return el("p", { class: "error", role: "alert" }, e.message || String(e));
+}
+
+async function patientsScreen(query) {
+  const q = el("input", { class: "search", type: "search", name: "q", placeholder: "Last name or account number", "aria-label": "Find a patient", value: query || "" });
+  const tbody = el("tbody");
+  const more = el("button", { type: "button", class: "plain", hidden: true }, "More");
+  const status = el("p", { class: "muted" });
+  let cursor = null;
+  async function load(reset) {
+    if (reset) { tbody.replaceChildren(); cursor = null; }
+    const params = new URLSearchParams({ limit: "50" });
+    if (q.value.trim()) params.set("q", q.value.trim());
+    if (cursor) params.set("cursor", cursor);
+    try {
+      const { data, headers } = await api("GET", "/api/patients?" + params);
+      for (const p of data) {
+        const open = () => { location.hash = "#/patients/" + p.id; };
+        tbody.append(el("tr", { class: "row", tabindex: "0", "data-id": p.id, onclick: open, onkeydown: (e) => { if (e.key === "Enter") open(); } },
+          el("td", {}, p.last_name + ", " + p.first_name),
+          el("td", {}, p.account),
+          el("td", {}, p.birth_date),
+          el("td", {}, p.sex),
+          el("td", {}, "practice " + p.practice)));
+      }
+      cursor = headers.get("X-Next-Cursor");
+      more.hidden = !cursor;
+      status.textContent = tbody.children.length ? "" : "No patient matches.";
+    } catch (e) {
+      status.replaceChildren(failed(e));
+    }
+  }
+  let timer = null;
+  q.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(() => load(true), 150); });
+  more.addEventListener("click", () => load(false));
+  show(
+    el("h1", {}, "Patients"),
+    el("div", { class: "toolbar" }, q),
+    el("table", { id: "patients" }, el("thead", {}, el("tr", {}, el("th", {}, "Name"), el("th", {}, "Account"), el("th", {}, "Born"), el("th", {}, "Sex"), el("th", {}, "Practice"))), tbody),
+    status,
+    more,
+  );
+  q.focus();
+  await load(true);
+}
+
+async function patientScreen(id) {
+  show(el("p", { class: "muted" }, "Loading…"));
+  try {
+    const { data: p } = await api("GET", "/api/patients/" + encodeURIComponent(id));
+    show(
+      el("p", {}, el("a", { href: "#/patients" }, "← Patients")),
+      el("h1", {}, p.last_name + ", " + p.first_name),
+      el("div", { class: "grid" },
+        el("div", { class: "card" },
+          el("h2", {}, "Demographics"),
+          el("p", {}, "Account ", el("strong", {}, p.account), " · practice " + p.practice),
+          el("p", {}, "Born " + p.birth_date + " · sex " + p.sex),
+          el("p", {}, [p.address, p.city, p.state, p.zip].filter(Boolean).join(", "))),
+        el("div", { class: "card" },
+          el("h2", {}, "Coverages"),
+          p.coverages.length
+            ? el("table", {}, el("tbody", {}, p.coverages.map((c) => el("tr", {},
+                el("td", {}, ["", "Primary", "Secondary", "Tertiary"][c.rank] || c.rank),
+                el("td", {}, c.payer), el("td", {}, c.member_id),
+                el("td", {}, c.effective_from + " – " + c.effective_to)))))
+            : el("p", { class: "muted" }, "Self-pay: no coverage on file."))),
+      el("h2", {}, "Claims"),
+      p.claims.length
+        ? el("table", { id: "claims" }, el("thead", {}, el("tr", {}, el("th", {}, "Claim"), el("th", {}, "Service"), el("th", {}, "State"), el("th", { class: "num" }, "Charges"))),
+            el("tbody", {}, p.claims.map((c) => el("tr", {}, el("td", { class: "code" }, c.pcn), el("td", {}, c.service_from), el("td", {}, el("span", { class: "tag" }, c.state.replace(/_/g, " "))), el("td", { class: "num" }, money(c.total_cents))))))
+        : el("p", { class: "muted" }, "No claims yet."),
+    );
+  } catch (e) {
+    show(el("p", {}, el("a", { href: "#/patients" }, "← Patients")), failed(e.status === 404 ? new Error("No such patient, or not one of your practices.") : e));
+  }
+}
+
+async function codesScreen() {
+  const q = el("input", { class: "search", type: "search", placeholder: "Words, a code or an abbreviation: type 2 diabetes, CHF, E11.9…", "aria-label": "Search codes", autocomplete: "off" });
+  const system = el("select", { "aria-label": "System" },
+    el("option", { value: "" }, "All systems"), el("option", { value: "icd10cm" }, "ICD-10-CM"),
+    el("option", { value: "icd10pcs" }, "ICD-10-PCS"), el("option", { value: "hcpcs" }, "HCPCS"));
+  const billable = el("input", { type: "checkbox" });
+  const list = el("tbody");
+  const status = el("p", { class: "muted" }, "Results appear as you type.");
+  let inflight = null;
+  let seq = 0;
+  async function search() {
+    const text = q.value.trim();
+    if (inflight) inflight.abort();
+    if (!text) { list.replaceChildren(); status.textContent = "Results appear as you type."; return; }
+    const mine = ++seq;
+    inflight = new AbortController();
+    const params = new URLSearchParams({ q: text, limit: "25" });
+    if (system.value) params.set("system", system.value);
+    if (billable.checked) params.set("billable", "true");
+    try {
+      const { data } = await api("GET", "/api/codes/search?" + params, undefined, inflight.signal);
+      if (mine !== seq) return;
+      list.replaceChildren(...data.map((r) => el("tr", { class: "row", tabindex: "0" },
+        el("td", { class: "code" }, r.code),
+        el("td", {}, r.title, el("div", { class: "muted" }, r.matched)),
+        el("td", {}, el("span", { class: r.billable ? "tag ok" : "tag" }, r.billable ? "billable" : "header")),
+        el("td", { class: "muted" }, r.system))));
+      status.textContent = data.length ? "" : "No code matches.";
+    } catch (e) {
+      if (e.name !== "AbortError") status.replaceChildren(failed(e));
+    }
+  }
+  for (const x of [q, system, billable]) x.addEventListener("input", search);
+  show(
+    el("h1", {}, "Code search"),
+    el("div", { class: "toolbar" }, q, system, el("label", {}, el("span", {}, "Billable only"), billable)),
+    el("table", { id: "codes" }, list),
+    status,
+  );
+  q.focus();
+}
+
+async function auditScreen() {
+  const tbody = el("tbody");
+  const more = el("button", { type: "button", class: "plain", hidden: true }, "Older events");
+  let cursor = null;
+  async function load() {
+    const params = new URLSearchParams({ limit: "100" });
+    if (cursor) params.set("cursor", cursor);
+    const { data, headers } = await api("GET", "/api/audit?" + params);
+    for (const e of data) {
+      tbody.append(el("tr", {}, el("td", {}, e.at.replace("T", " ").slice(0, 19)), el("td", {}, e.user), el("td", {}, e.action), el("td", { class: "code" }, e.record), el("td", {}, e.practice ?? ""), el("td", { class: "muted" }, e.address)));
+    }
+    cursor = headers.get("X-Next-Cursor");
+    more.hidden = !cursor;
+  }
+  more.addEventListener("click", () => load().catch((e) => more.replaceWith(failed(e))));
+  show(
+    el("h1", {}, "Audit log"),
+    el("p", { class: "muted" }, "Every read and change of patient data, sign-ins and failures; newest first."),
+    el("table", { id: "audit" }, el("thead", {}, el("tr", {}, el("th", {}, "When (UTC)"), el("th", {}, "Who"), el("th", {}, "What"), el("th", {}, "Record"), el("th", {}, "Practice"), el("th", {}, "From"))), tbody),
+    more,
+  );
+  try { await load(); } catch (e) { show(el("h1", {}, "Audit log"), failed(e)); }
+}
+
+// ---- Routing and keys ------------------------------------------------------------------------
+
+function route() {
+  if (!state.me) return;
+  const hash = location.hash || "#/patients";
+  const parts = hash.slice(2).split("/");
+  for (const a of document.querySelectorAll("#nav a")) {
+    a.classList.toggle("active", hash.startsWith(a.getAttribute("href")));
+  }
+  if (parts[0] === "patients" && parts[1]) return patientScreen(parts[1]);
+  if (parts[0] === "codes") return codesScreen();
+  if (parts[0] === "audit") return auditScreen();
+  return patientsScreen("");
+}
+
+function onKey(ev) {
+  // Alt+letter moves between screens (the letters are the nav's data-key); "/" focuses search.
+  if (ev.altKey && !ev.ctrlKey && !ev.metaKey) {
+    const a = document.querySelector(`#nav a[data-key="${ev.key}"]:not([hidden])`);
+    if (a) { ev.preventDefault(); location.hash = a.getAttribute("href"); }
+  } else if (ev.key === "/" && !/^(INPUT|SELECT|TEXTAREA)$/.test(document.activeElement.tagName)) {
+    const s = document.querySelector("main input[type=search]");
+    if (s) { ev.preventDefault(); s.focus(); }
+  }
+}
+
+async function start() {
+  document.getElementById("login-form").addEventListener("submit", onLogin);
+  document.getElementById("logout").addEventListener("click", signOut);
+  window.addEventListener("hashchange", route);
+  document.addEventListener("keydown", onKey);
+  const res = await fetch("/api/me", { credentials: "same-origin" });
+  if (res.ok) signedIn(await res.json());
+  else await signIn("");
+  route();
+}
+
+document.addEventListener("DOMContentLoaded", start);

@@ -1,0 +1,124 @@
+// The screens in a real browser: sign in, find patients (only one's own practice), open one,
+// search codes as you type, read the audit log, sign out; a session that ends keeps the screen.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startServer } from "../server.mjs";
+import { launch, shot } from "../browser.mjs";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function signIn(page, user, password = "superbill-demo") {
+  await page.goto(server.url + "/");
+  await page.locator("#login-form input[name=username]").fill(user);
+  await page.locator("#login-form input[name=password]").fill(password);
+  await page.locator("#login-form button[type=submit]").click();
+}
+
+test("a biller signs in and sees only their practice's patients", async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  // Script errors only: the answers the test provokes (401 before sign-in, 404) are expected.
+  page.on("console", (m) => { if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) errors.push(m.text()); });
+  await signIn(page, "biller-a");
+  await page.locator("#patients tbody tr").first().waitFor();
+  assert.equal(await page.locator("#who").textContent(), "biller-a");
+  const practices = await page.locator("#patients tbody tr td:nth-child(5)").allTextContents();
+  assert.ok(practices.length > 0);
+  assert.ok(practices.every((p) => p === "practice 1"), practices.join(","));
+  // The audit log is not offered to a biller.
+  assert.equal(await page.locator('#nav a[href="#/audit"]').isHidden(), true);
+  await shot(page, "patients-biller-a");
+
+  // Find a patient by last name as you type, open the record with the keyboard.
+  const first = (await page.locator("#patients tbody tr td:first-child").first().textContent()).split(",")[0];
+  await page.locator("main input[type=search]").fill(first.slice(0, 4));
+  await page.waitForFunction((n) => [...document.querySelectorAll("#patients tbody tr td:first-child")].every((td) => td.textContent.startsWith(n)), first.slice(0, 4));
+  await page.locator("#patients tbody tr").first().focus();
+  await page.keyboard.press("Enter");
+  await page.locator("h1", { hasText: first }).waitFor();
+  await page.locator("text=Coverages").waitFor();
+  await shot(page, "patient-detail");
+
+  // A record of the other practice is not found.
+  const other = await page.evaluate(async () => {
+    const r = await fetch("/api/patients/200");
+    return r.status;
+  });
+  assert.equal(other, 404);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("code search answers while typing", async () => {
+  const page = await browser.newPage();
+  await signIn(page, "coder");
+  await page.locator("#patients").waitFor();
+  await page.keyboard.press("Alt+c");
+  await page.locator("h1", { hasText: "Code search" }).waitFor();
+  await page.keyboard.type("diab", { delay: 40 });
+  await page.locator("#codes tr").first().waitFor();
+  const codes = await page.locator("#codes td.code").allTextContents();
+  assert.ok(codes.length > 0, "results while typing");
+  await page.keyboard.type("etes type 2", { delay: 20 });
+  await page.locator("#codes td.code", { hasText: "E11" }).first().waitFor();
+  await shot(page, "code-search");
+  await page.close();
+});
+
+test("an auditor reads the audit log, newest first", async () => {
+  const page = await browser.newPage();
+  await signIn(page, "auditor");
+  await page.locator("#patients").waitFor();
+  await page.locator('#nav a[href="#/audit"]').click();
+  await page.locator("#audit tbody tr").first().waitFor();
+  const actions = await page.locator("#audit tbody tr td:nth-child(3)").allTextContents();
+  assert.ok(actions.includes("login"), actions.join(","));
+  assert.ok(actions.includes("read"), "the biller's read of a patient is there");
+  await shot(page, "audit-log");
+  await page.close();
+});
+
+test("a session that ends asks to sign in again over the screen, keeping what was typed", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, "coder");
+  await page.locator("#patients").waitFor();
+  await page.locator("main input[type=search]").fill("Zz");
+  await page.locator("text=No patient matches.").waitFor();
+  // The session ends (signed out elsewhere): the next request asks to sign in again.
+  await context.clearCookies();
+  await page.locator("main input[type=search]").fill("Zzz");
+  await page.locator("#login:not([hidden])").waitFor();
+  assert.match(await page.locator("#login-why").textContent(), /session ended/);
+  await page.locator("#login-form input[name=username]").fill("coder");
+  await page.locator("#login-form input[name=password]").fill("superbill-demo");
+  await page.locator("#login-form button[type=submit]").click();
+  await page.locator("#login").waitFor({ state: "hidden" });
+  assert.equal(await page.locator("main input[type=search]").inputValue(), "Zzz");
+  await shot(page, "session-resumed");
+  await context.close();
+});
+
+test("a wrong password says so; five in a row lock the account", async () => {
+  const page = await browser.newPage();
+  for (let i = 0; i < 5; i++) {
+    await signIn(page, "biller-b", "not the password");
+    await page.locator("#login-error:not(:empty)").waitFor();
+  }
+  await signIn(page, "biller-b");
+  await page.locator("#login-error", { hasText: "locked" }).waitFor();
+  await shot(page, "locked");
+  await page.close();
+});
