@@ -61,6 +61,29 @@ test("a biller signs in and sees only their practice's patients", async () => {
   await page.close();
 });
 
+test("a biller works the claim queues and reads a denied claim's history", async () => {
+  const page = await browser.newPage();
+  await signIn(page, "biller-a");
+  await page.locator("#patients").waitFor();
+  await page.keyboard.press("Alt+l");
+  await page.locator("h1", { hasText: "Claims" }).waitFor();
+  await page.locator('a[href="#/claims/queue/denied"]').click();
+  await page.locator("#claims-queue tbody tr").first().waitFor();
+  const states = await page.locator("#claims-queue tbody tr td:nth-child(5)").allTextContents();
+  assert.ok(states.every((s) => s === "denied"), states.join(","));
+  await shot(page, "claims-denied");
+  await page.locator("#claims-queue tbody tr").first().click();
+  await page.locator("#history").waitFor();
+  const history = await page.locator("#history td:nth-child(3)").allTextContents();
+  assert.ok(history.some((h) => h.endsWith("→ denied")), history.join(","));
+  await page.locator("#lines tbody tr").first().waitFor();
+  await shot(page, "claim-detail");
+  // The ready queue is the hospital's, which biller-a does not see.
+  await page.goto(server.url + "/#/claims/queue/ready");
+  await page.locator("text=Nothing in this queue.").waitFor();
+  await page.close();
+});
+
 test("code search answers while typing", async () => {
   const page = await browser.newPage();
   await signIn(page, "coder");

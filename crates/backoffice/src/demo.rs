@@ -447,3 +447,66 @@ pub async fn seed(store: &Store, actor: &Actor, today: Date, size: Size) -> Resu
     store.create_encounters(actor, &stays).await?;
     Ok(seeded)
 }
+
+/// What [`play`] did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Played {
+    /// Claims built.
+    pub claims: usize,
+    /// Claims submitted (the first practice's).
+    pub submitted: usize,
+    /// Claims the 835 matched.
+    pub posted: usize,
+    /// Claims built for secondary payers.
+    pub secondary: usize,
+    /// The files written: the batch and the payer's answers.
+    pub files: Vec<String>,
+}
+
+/// Plays the demo's billing up to today, so that every screen has work in it: builds and
+/// scrubs every coded encounter's claim, submits the first practice's claims in one batch, has
+/// the test payer answer it ([`crate::payer`]: 999, 277CA, an 835 paid on `today` that pays,
+/// adjusts, denies and forwards) and imports and posts the answers, then builds the secondary
+/// claims; the other practices' claims stay ready to submit. Files are written into `dir`.
+pub async fn play(
+    store: &Store,
+    actor: &Actor,
+    cx: &scrub::Context<'_>,
+    first_practice: i64,
+    today: Date,
+    dir: &std::path::Path,
+) -> Result<Played> {
+    use crate::{payer, work};
+    std::fs::create_dir_all(dir)?;
+    let mut played = Played::default();
+    let built = store.build_claims(actor, None, today, &|_| String::new()).await?;
+    played.claims = built.claims;
+    work::scrub_claims(store, actor, None, cx, &scrub::Scrubber::default()).await?;
+    let batch = dir.join("demo-batch.837");
+    let sub = work::submit(store, actor, Some(first_practice), &batch, work::stamp(today, "0800"))
+        .await?;
+    played.submitted = sub.claims;
+    if sub.claims == 0 {
+        return Ok(played);
+    }
+    let bytes = std::fs::read(&batch)?;
+    played.files.push(batch.display().to_string());
+    let answers = [
+        ("demo-batch.999", payer::answer_999(&bytes, today)),
+        ("demo-batch.277", payer::answer_277ca(&bytes, today)),
+    ];
+    for (name, answer) in answers {
+        if let Some(a) = answer {
+            let f = dir.join(name);
+            std::fs::write(&f, a)?;
+            work::import_ack(store, actor, &f).await?;
+            played.files.push(f.display().to_string());
+        }
+    }
+    let era = dir.join("demo-batch.835");
+    std::fs::write(&era, payer::answer_835(&bytes, today, 9001)?)?;
+    played.posted = work::post_835(store, actor, &era, today).await?.claims_matched;
+    played.files.push(era.display().to_string());
+    played.secondary = store.build_secondary_claims(actor, today).await?.claims;
+    Ok(played)
+}

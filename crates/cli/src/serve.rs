@@ -75,6 +75,22 @@ async fn demo(ctx: &Ctx, s: &Store) -> Result<()> {
             seeded.visits,
             seeded.stays
         );
+        // A month of billing already done, so that every queue has work in it.
+        let lib = dir.open_for_lookup(None).context("opening the installed code sets")?;
+        let cx = scrub::Context::new(&lib, ctx.today);
+        let played = backoffice::demo::play(
+            s,
+            &actor(),
+            &cx,
+            seeded.practices[0],
+            ctx.today,
+            &ctx.data_dir.join("demo-files"),
+        )
+        .await?;
+        eprintln!(
+            "demo billing played: {} claims built, {} submitted and answered by the test payer ({} posted), {} secondary claims",
+            played.claims, played.submitted, played.posted, played.secondary
+        );
     }
     let hash = server::auth::hash_password(DEMO_PASSWORD)?;
     let mut users = Vec::new();

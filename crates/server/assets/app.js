@@ -215,6 +215,82 @@ async function patientScreen(id) {
   }
 }
 
+const QUEUES = [
+  ["ready", "Ready to submit"],
+  ["scrubbed", "Held by edits"],
+  ["rejected", "Rejected"],
+  ["denied", "Denied"],
+  ["no_response", "No response (30 days)"],
+  ["paid,partially_paid,patient_billed,secondary_billed,forwarded", "Adjudicated"],
+];
+
+async function claimsScreen(queue) {
+  queue = queue || "ready";
+  const tabs = el("nav", { class: "toolbar", "aria-label": "Claim queues" }, QUEUES.map(([q, label]) =>
+    el("a", { href: "#/claims/queue/" + q, class: q === queue ? "tag ok" : "tag" }, label)));
+  const tbody = el("tbody");
+  const status = el("p", { class: "muted" });
+  const more = el("button", { type: "button", class: "plain", hidden: true }, "More");
+  let cursor = null;
+  async function load() {
+    const params = new URLSearchParams({ queue, limit: "50" });
+    if (cursor) params.set("cursor", cursor);
+    try {
+      const { data, headers } = await api("GET", "/api/claims?" + params);
+      for (const c of data) {
+        const open = () => { location.hash = "#/claims/" + c.id; };
+        tbody.append(el("tr", { class: "row", tabindex: "0", "data-id": c.id, onclick: open, onkeydown: (e) => { if (e.key === "Enter") open(); } },
+          el("td", { class: "code" }, c.pcn), el("td", {}, c.patient), el("td", {}, c.payer + (c.rank > 1 ? " (" + ["", "", "secondary", "tertiary"][c.rank] + ")" : "")),
+          el("td", {}, c.service_from), el("td", {}, el("span", { class: "tag" }, c.state.replace(/_/g, " "))),
+          el("td", { class: "num" }, c.findings || ""), el("td", { class: "num" }, money(c.total_cents))));
+      }
+      cursor = headers.get("X-Next-Cursor");
+      more.hidden = !cursor;
+      status.textContent = tbody.children.length ? "" : "Nothing in this queue.";
+    } catch (e) {
+      status.replaceChildren(failed(e));
+    }
+  }
+  more.addEventListener("click", load);
+  show(
+    el("h1", {}, "Claims"),
+    tabs,
+    el("table", { id: "claims-queue" }, el("thead", {}, el("tr", {}, el("th", {}, "Claim"), el("th", {}, "Patient"), el("th", {}, "Payer"), el("th", {}, "Service"), el("th", {}, "State"), el("th", { class: "num" }, "Findings"), el("th", { class: "num" }, "Charges"))), tbody),
+    status,
+    more,
+  );
+  await load();
+}
+
+async function claimScreen(id) {
+  show(el("p", { class: "muted" }, "Loading…"));
+  try {
+    const { data: c } = await api("GET", "/api/claims/" + encodeURIComponent(id));
+    const lines = (c.claim.lines || []);
+    const findings = c.findings_list || [];
+    show(
+      el("p", {}, el("a", { href: "#/claims" }, "← Claims")),
+      el("h1", {}, "Claim " + c.pcn),
+      el("p", {}, el("span", { class: "tag" }, c.state.replace(/_/g, " ")), " ", c.patient, " · ", c.payer, " · ", c.kind, " · ", money(c.total_cents),
+        c.payer_claim_number ? " · payer's number " + c.payer_claim_number : "", c.drg ? " · MS-DRG " + c.drg : ""),
+      el("h2", {}, "Findings"),
+      findings.length
+        ? el("table", { id: "findings" }, el("thead", {}, el("tr", {}, el("th", {}, "Rule"), el("th", {}, "Severity"), el("th", {}, "Line"), el("th", {}, "What is wrong"), el("th", {}, "How to fix it"))),
+            el("tbody", {}, findings.map((f) => el("tr", {}, el("td", { class: "code" }, f.rule), el("td", {}, f.severity || ""), el("td", {}, f.line ?? "claim"), el("td", {}, f.message), el("td", {}, f.fix || "")))))
+        : el("p", { class: "muted" }, "The scrubber found nothing."),
+      el("h2", {}, "Lines"),
+      el("table", { id: "lines" }, el("thead", {}, el("tr", {}, el("th", {}, "#"), el("th", {}, "Code"), el("th", {}, "Modifiers"), el("th", {}, "Revenue"), el("th", { class: "num" }, "Units"), el("th", { class: "num" }, "Charge"))),
+        el("tbody", {}, lines.map((l, i) => el("tr", {}, el("td", {}, i + 1), el("td", { class: "code" }, l.procedure || ""), el("td", {}, (l.modifiers || []).join(" ")), el("td", {}, l.revenue_code || ""), el("td", { class: "num" }, l.units ?? ""), el("td", { class: "num" }, money(l.charge || 0)))))),
+      el("h2", {}, "Diagnoses"),
+      el("p", {}, (c.claim.diagnoses || []).map((d) => d.code).join(", ") || "none"),
+      el("h2", {}, "History"),
+      el("table", { id: "history" }, el("tbody", {}, c.history.map((e) => el("tr", {}, el("td", {}, e.at.replace("T", " ").slice(0, 19)), el("td", {}, e.user), el("td", {}, e.from + " → " + e.to), el("td", { class: "muted" }, e.reason))))),
+    );
+  } catch (e) {
+    show(el("p", {}, el("a", { href: "#/claims" }, "← Claims")), failed(e.status === 404 ? new Error("No such claim, or not one of your practices.") : e));
+  }
+}
+
 async function codesScreen() {
   const q = el("input", { class: "search", type: "search", placeholder: "Words, a code or an abbreviation: type 2 diabetes, CHF, E11.9…", "aria-label": "Search codes", autocomplete: "off" });
   const system = el("select", { "aria-label": "System" },
@@ -291,6 +367,9 @@ function route() {
     a.classList.toggle("active", hash.startsWith(a.getAttribute("href")));
   }
   if (parts[0] === "patients" && parts[1]) return patientScreen(parts[1]);
+  if (parts[0] === "claims" && parts[1] === "queue") return claimsScreen(parts[2]);
+  if (parts[0] === "claims" && parts[1]) return claimScreen(parts[1]);
+  if (parts[0] === "claims") return claimsScreen("ready");
   if (parts[0] === "codes") return codesScreen();
   if (parts[0] === "audit") return auditScreen();
   return patientsScreen("");

@@ -46,6 +46,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_patients))
         .routes(routes!(get_patient))
         .routes(routes!(search_codes))
+        .routes(routes!(list_claims))
+        .routes(routes!(get_claim))
         .routes(routes!(list_audit))
         .routes(routes!(create_token))
 }
@@ -401,6 +403,114 @@ async fn get_patient(
         )
         .await?;
     Ok(Json(p))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Claims.
+
+/// A claim queue.
+#[derive(Deserialize, IntoParams)]
+pub struct ClaimQuery {
+    /// `ready`, `scrubbed` (held by findings), `draft`, `rejected`, `denied`, `no_response`
+    /// (submitted or accepted with no answer for `days`), `paid`, `partially_paid`,
+    /// `patient_billed`, `closed`… or several separated by commas. Default: `ready`.
+    pub queue: Option<String>,
+    /// For `no_response`: days without an answer (default 30).
+    pub days: Option<i64>,
+    /// At most this many (1–500, default 50).
+    pub limit: Option<i64>,
+    /// The `X-Next-Cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+const STATES: [&str; 16] = [
+    "draft",
+    "scrubbed",
+    "ready",
+    "submitted",
+    "accepted",
+    "rejected",
+    "paid",
+    "partially_paid",
+    "denied",
+    "reversed",
+    "forwarded",
+    "appealed",
+    "secondary_billed",
+    "patient_billed",
+    "closed",
+    "voided",
+];
+
+/// The claims of the caller's practices in a queue, newest first.
+#[utoipa::path(get, path = "/api/claims", tag = "claims", params(ClaimQuery),
+    responses(
+        (status = 200, description = "A page of claims; the next cursor is in X-Next-Cursor", body = Vec<store::web::ClaimListItem>),
+        (status = 400, body = ErrorBody),
+    ))]
+async fn list_claims(
+    State(st): State<AppState>,
+    c: Caller,
+    Query(q): Query<ClaimQuery>,
+) -> Result<Response, ApiError> {
+    let limit = page_limit(q.limit)?;
+    let before = page_cursor(&q.cursor)?;
+    let queue = q.queue.unwrap_or_else(|| "ready".into());
+    let mut states: Vec<&str> = Vec::new();
+    let mut older_than = None;
+    for name in queue.split(',').map(str::trim) {
+        match name {
+            "no_response" => {
+                let days = q.days.unwrap_or(30);
+                if !(0..=3650).contains(&days) {
+                    return Err(ApiError::BadRequest(format!("days {days}: use 0 to 3650")));
+                }
+                let then = SystemTime::now() - Duration::from_secs(days as u64 * 86_400);
+                older_than = Some(auth::timestamp(then));
+                states.extend(["submitted", "accepted"]);
+            }
+            s if STATES.contains(&s) => states.push(s),
+            other => {
+                return Err(ApiError::BadRequest(format!(
+                    "queue {other:?}: use no_response or a state ({})",
+                    STATES.join(", ")
+                )));
+            }
+        }
+    }
+    let mut items = st
+        .store
+        .claims_page(&c.practices(), &states, older_than.as_deref(), before, limit + 1)
+        .await?;
+    let next = (items.len() as i64 > limit).then(|| {
+        items.truncate(limit as usize);
+        items.last().map(|x| x.id).unwrap_or(0)
+    });
+    st.store.audit_request(&c.actor(), "list", "claim", None, None, &c.address).await?;
+    Ok(paged(items, next, "/api/claims", limit))
+}
+
+/// A claim with its findings (rule, message, fix hint, line), the claim itself and its history;
+/// 404 outside the caller's practices.
+#[utoipa::path(get, path = "/api/claims/{id}", tag = "claims",
+    params(("id" = i64, Path, description = "Claim ID")),
+    responses(
+        (status = 200, body = store::web::ClaimDetail),
+        (status = 404, description = "No claim the caller may see has this ID", body = ErrorBody),
+    ))]
+async fn get_claim(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<store::web::ClaimDetail>, ApiError> {
+    let d = st.store.claim_detail(id).await?.ok_or(ApiError::NotFound)?;
+    if !c.sees(d.item.practice) {
+        return Err(ApiError::NotFound);
+    }
+    st.store
+        .audit_request(&c.actor(), "read", "claim", Some(id), Some(d.item.practice), &c.address)
+        .await?;
+    Ok(Json(d))
 }
 
 // ---------------------------------------------------------------------------------------------

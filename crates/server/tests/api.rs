@@ -97,6 +97,130 @@ async fn demo_app(s: &Store, policy: Policy) -> (Router, Vec<i64>) {
     (server::app(state), seeded.practices)
 }
 
+/// The demo with a month of billing played (claims in every queue).
+async fn played_app(s: &Store) -> (Router, Vec<i64>, backoffice::demo::Played) {
+    let (app, practices) = demo_app(s, Policy::default()).await;
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = test_support::sample_library(&tmp.path().join("data"));
+    let today = "2026-06-15".parse().unwrap();
+    let cx = scrub::Context::new(&lib, today);
+    let played =
+        backoffice::demo::play(s, &Actor::system("test"), &cx, practices[0], today, tmp.path())
+            .await
+            .unwrap();
+    (app, practices, played)
+}
+
+/// Every claim a client can list in a queue, following the cursor.
+async fn all_claims(app: &Router, c: &Client, queue: &str) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut uri = format!("/api/claims?queue={queue}&limit=9");
+    loop {
+        let a = call(app, c, Method::GET, &uri, None).await;
+        assert_eq!(a.status, StatusCode::OK, "{:?}", a.body);
+        out.extend(a.body.as_array().unwrap().iter().cloned());
+        match a.headers.get("x-next-cursor") {
+            Some(n) => {
+                uri = format!("/api/claims?queue={queue}&limit=9&cursor={}", n.to_str().unwrap())
+            }
+            None => break,
+        }
+    }
+    out
+}
+
+const EVERY_STATE: &str = "draft,scrubbed,ready,submitted,accepted,rejected,paid,partially_paid,denied,reversed,forwarded,appealed,secondary_billed,patient_billed,closed,voided";
+
+both!(claim_queues_are_per_practice, async |db: &TestDb| {
+    let s = db.store().await;
+    let (app, practices, played) = played_app(&s).await;
+    assert!(played.submitted > 0 && played.posted > 0, "{played:?}");
+    let (a, b) = (practices[0], practices[1]);
+    let (_, ca) = login(&app, "biller-a", PW).await;
+    let (_, cb) = login(&app, "biller-b", PW).await;
+    let (_, admin) = login(&app, "admin", PW).await;
+    // The hospital's claims wait in the ready queue; the clinic's were answered.
+    let ready_b = all_claims(&app, &cb, "ready").await;
+    assert!(!ready_b.is_empty());
+    assert!(ready_b.iter().all(|c| c["practice"] == b && c["state"] == "ready"));
+    assert!(all_claims(&app, &ca, "ready").await.iter().all(|c| c["practice"] == a));
+    let denied = all_claims(&app, &ca, "denied").await;
+    assert!(!denied.is_empty(), "the test payer denies some");
+    assert!(all_claims(&app, &cb, "denied").await.is_empty());
+    // Each biller sees exactly their practice's claims; the admin sees both.
+    let every_a = all_claims(&app, &ca, EVERY_STATE).await;
+    let every_b = all_claims(&app, &cb, EVERY_STATE).await;
+    let every = all_claims(&app, &admin, EVERY_STATE).await;
+    assert_eq!(every.len(), every_a.len() + every_b.len());
+    assert_eq!(every.len() as i64, s.count("claim").await.unwrap());
+    let ids: Vec<i64> = every.iter().map(|c| c["id"].as_i64().unwrap()).collect();
+    assert!(ids.windows(2).all(|w| w[0] > w[1]), "newest first, no repeats");
+    // A claim of B is 404 for biller-a; one of A shows findings, lines and history.
+    for c in &every_b {
+        let id = c["id"].as_i64().unwrap();
+        let r = call(&app, &ca, Method::GET, &format!("/api/claims/{id}"), None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "claim {id}");
+    }
+    let id = denied[0]["id"].as_i64().unwrap();
+    let d = call(&app, &ca, Method::GET, &format!("/api/claims/{id}"), None).await;
+    assert_eq!(d.status, StatusCode::OK);
+    assert_eq!(d.body["state"], "denied");
+    assert!(d.body["claim"]["lines"].as_array().is_some_and(|l| !l.is_empty()));
+    let history: Vec<&str> =
+        d.body["history"].as_array().unwrap().iter().map(|e| e["to"].as_str().unwrap()).collect();
+    assert!(history.contains(&"submitted") && history.last() == Some(&"denied"), "{history:?}");
+    assert!(d.body["findings_list"].is_array());
+    // Bad queue names say what to use.
+    let r = call(&app, &ca, Method::GET, "/api/claims?queue=lost", None).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body["message"].as_str().unwrap().contains("no_response"));
+    // No response: nothing is older than 30 days here; everything submitted is "older" than -0.
+    assert!(all_claims(&app, &ca, "no_response").await.is_empty());
+});
+
+both!(every_record_endpoint_hides_other_practices, async |db: &TestDb| {
+    let s = db.store().await;
+    let (app, practices, _) = played_app(&s).await;
+    let (_, ca) = login(&app, "biller-a", PW).await;
+    let (_, admin) = login(&app, "admin", PW).await;
+    let b_patients: Vec<i64> = all_patients(&app, &admin)
+        .await
+        .iter()
+        .filter(|p| p["practice"] == practices[1])
+        .map(|p| p["id"].as_i64().unwrap())
+        .collect();
+    let b_claims: Vec<i64> = all_claims(&app, &admin, EVERY_STATE)
+        .await
+        .iter()
+        .filter(|c| c["practice"] == practices[1])
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect();
+    // Each documented path with a record ID, and the records of practice B it names. A new
+    // endpoint with an ID must be added here, or this test fails.
+    let doc = call(&app, &Client::default(), Method::GET, "/api/openapi.json", None).await;
+    for (path, ops) in doc.body["paths"].as_object().unwrap() {
+        if !path.contains('{') {
+            continue;
+        }
+        let ids = match path.as_str() {
+            "/api/patients/{id}" => &b_patients,
+            "/api/claims/{id}" => &b_claims,
+            other => panic!("{other}: say which records of practice B it must hide"),
+        };
+        assert!(!ids.is_empty());
+        for method in ops.as_object().unwrap().keys() {
+            for id in ids {
+                let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+                let r = call(&app, &ca, m, &path.replace("{id}", &id.to_string()), None).await;
+                assert_eq!(r.status, StatusCode::NOT_FOUND, "{method} {path} {id}");
+            }
+        }
+    }
+    // Lists never carry B's records either.
+    assert!(all_patients(&app, &ca).await.iter().all(|p| p["practice"] == practices[0]));
+    assert!(all_claims(&app, &ca, EVERY_STATE).await.iter().all(|c| c["practice"] == practices[0]));
+});
+
 /// Every patient a client can list, following the cursor.
 async fn all_patients(app: &Router, c: &Client) -> Vec<Value> {
     let mut out = Vec::new();
@@ -420,6 +544,8 @@ async fn the_openapi_document_matches_the_routes() {
     assert_eq!(a.status, StatusCode::NOT_FOUND);
     let expected = [
         ("GET", "/api/audit"),
+        ("GET", "/api/claims"),
+        ("GET", "/api/claims/{id}"),
         ("GET", "/api/codes/search"),
         ("POST", "/api/login"),
         ("POST", "/api/logout"),

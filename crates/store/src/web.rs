@@ -141,6 +141,98 @@ pub struct AuditEvent {
     pub detail: String,
 }
 
+/// A claim in a work queue.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClaimListItem {
+    /// ID.
+    pub id: i64,
+    /// Patient control number (CLM01).
+    pub pcn: String,
+    /// Practice ID.
+    pub practice: i64,
+    /// Patient ID.
+    pub patient_id: i64,
+    /// The patient's name, `LAST, FIRST`.
+    pub patient: String,
+    /// The payer's name.
+    pub payer: String,
+    /// 1 primary, 2 secondary, 3 tertiary.
+    pub rank: i64,
+    /// Lifecycle state.
+    pub state: String,
+    /// Since when (RFC 3339).
+    pub state_at: String,
+    /// `professional` or `institutional`.
+    pub kind: String,
+    /// Total charge.
+    pub total_cents: i64,
+    /// First date of service.
+    pub service_from: String,
+    /// Scrubber findings stored with the claim.
+    pub findings: i64,
+}
+
+/// A lifecycle transition.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClaimEvent {
+    /// When (RFC 3339).
+    pub at: String,
+    /// Who.
+    pub user: String,
+    /// From state.
+    pub from: String,
+    /// To state.
+    pub to: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// A claim with its findings, lines and history.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClaimDetail {
+    /// The claim in the queue's form.
+    #[serde(flatten)]
+    pub item: ClaimListItem,
+    /// The claim (its JSON form, `docs/claim-json.md`).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub claim: serde_json::Value,
+    /// The scrubber's findings (rule, severity, category, message, fix, line…).
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
+    pub findings_list: serde_json::Value,
+    /// The payer's claim number, once known.
+    pub payer_claim_number: String,
+    /// The MS-DRG of an inpatient claim.
+    pub drg: String,
+    /// Every transition, oldest first.
+    pub history: Vec<ClaimEvent>,
+}
+
+const CLAIM_ITEM: &str = "c.id, c.pcn, c.practice_id, c.patient_id, p.last_name || ', ' || p.first_name, y.name, c.rank, \
+c.state, c.state_at, c.kind, c.total_cents, c.service_from, c.findings";
+
+fn claim_item_of(r: &sqlx::any::AnyRow) -> ClaimListItem {
+    let findings: String = r.get(12);
+    ClaimListItem {
+        id: r.get(0),
+        pcn: r.get(1),
+        practice: r.get(2),
+        patient_id: r.get(3),
+        patient: r.get(4),
+        payer: r.get(5),
+        rank: r.get(6),
+        state: r.get(7),
+        state_at: r.get(8),
+        kind: r.get(9),
+        total_cents: r.get(10),
+        service_from: r.get(11),
+        findings: serde_json::from_str::<Vec<serde_json::Value>>(&findings)
+            .map_or(0, |v| v.len() as i64),
+    }
+}
+
 const USER_COLUMNS: &str =
     "id, org_id, login, name, password_hash, failed_logins, locked_until, totp_secret, disabled";
 
@@ -453,6 +545,77 @@ impl Store {
             zip: r.get(10),
             coverages,
             claims,
+        }))
+    }
+
+    /// A page of the claims of `practices` in one of `states` (newest first: IDs below
+    /// `before`, 0 for the first page); with `older_than`, only those in their state since
+    /// before that time (claims with no answer).
+    pub async fn claims_page(
+        &self,
+        practices: &[i64],
+        states: &[&str],
+        older_than: Option<&str>,
+        before: i64,
+        limit: i64,
+    ) -> Result<Vec<ClaimListItem>> {
+        if practices.is_empty() || states.is_empty() {
+            return Ok(Vec::new());
+        }
+        let states: Vec<String> = states
+            .iter()
+            .filter(|s| s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
+            .map(|s| format!("'{s}'"))
+            .collect();
+        let rows = sqlx::query(&format!(
+            "SELECT {CLAIM_ITEM} FROM claim c JOIN patient p ON p.id = c.patient_id JOIN payer y ON y.id = c.payer_id \
+             WHERE c.practice_id IN ({}) AND c.state IN ({}) AND ($1 = 0 OR c.id < $1) AND ($2 = '' OR c.state_at < $2) \
+             ORDER BY c.id DESC LIMIT $3",
+            id_list(practices),
+            states.join(", ")
+        ))
+        .bind(before)
+        .bind(older_than.unwrap_or(""))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .ctx("listing claims")?;
+        Ok(rows.iter().map(claim_item_of).collect())
+    }
+
+    /// A claim with findings and history, if it exists.
+    pub async fn claim_detail(&self, id: i64) -> Result<Option<ClaimDetail>> {
+        let Some(r) = sqlx::query(&format!(
+            "SELECT {CLAIM_ITEM}, c.body, c.payer_claim_number, c.drg FROM claim c \
+             JOIN patient p ON p.id = c.patient_id JOIN payer y ON y.id = c.payer_id WHERE c.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .ctx("reading the claim")?
+        else {
+            return Ok(None);
+        };
+        let history = sqlx::query(
+            "SELECT at, actor, from_state, to_state, reason FROM claim_event WHERE claim_id = $1 ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await
+        .ctx("reading the claim's history")?
+        .iter()
+        .map(|e| ClaimEvent { at: e.get(0), user: e.get(1), from: e.get(2), to: e.get(3), reason: e.get(4) })
+        .collect();
+        let body: String = r.get(13);
+        let findings: String = r.get(12);
+        Ok(Some(ClaimDetail {
+            item: claim_item_of(&r),
+            claim: serde_json::from_str(&body).unwrap_or(serde_json::Value::Null),
+            findings_list: serde_json::from_str(&findings)
+                .unwrap_or(serde_json::Value::Array(Vec::new())),
+            payer_claim_number: r.get(14),
+            drg: r.get(15),
+            history,
         }))
     }
 
