@@ -754,9 +754,13 @@ pub(crate) fn claims(ctx: &Ctx, c: ClaimsCommand) -> Result<Outcome> {
                 let second = s.build_secondary_claims(&actor(), ctx.today).await?;
                 if json {
                     print_json(&json!({ "claims": built.claims, "total_cents": built.total_cents, "secondary_claims": second.claims,
+                        "self_pay_claims": built.self_pay, "self_pay_cents": built.self_pay_cents,
                         "skipped": built.skipped.iter().map(|(e, why)| json!({"encounter": e, "reason": why})).collect::<Vec<_>>() }));
                 } else {
                     out!("{} claims built ({}), {} for secondary payers", built.claims, money(built.total_cents), second.claims);
+                    if built.self_pay > 0 {
+                        out!("{} self-pay claims billed to the patient ({})", built.self_pay, money(built.self_pay_cents));
+                    }
                     let mut by_reason: std::collections::BTreeMap<&str, Vec<i64>> = Default::default();
                     for (e, why) in &built.skipped {
                         by_reason.entry(why.as_str()).or_default().push(*e);

@@ -10,16 +10,20 @@ use ledger::lifecycle::ClaimState;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::sql::{V, audit, date, id_list, insert, insert_many, reserve};
+use crate::sql::{V, audit, date, id_list, insert, insert_many, new_ids, reserve};
 use crate::{Actor, Context, Error, Result, Store};
 
 /// What `build_claims` did.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct BuildSummary {
-    /// Claims created.
+    /// Claims created for payers.
     pub claims: usize,
     /// Their total charge.
     pub total_cents: i64,
+    /// Self-pay claims (no coverage on the date of service): billed to the patient.
+    pub self_pay: usize,
+    /// Their total charge.
+    pub self_pay_cents: i64,
     /// Encounters left unbilled, with the reason.
     pub skipped: Vec<(i64, String)>,
 }
@@ -367,6 +371,12 @@ impl Store {
         let prefixes = self.prefixes(&mut tx).await?;
         let mut summary = BuildSummary::default();
         let first_id = reserve(&mut tx, "claim", encounters.len() as i64).await?;
+        // Self-pay encounters (no coverage in force) get a one-day self-pay coverage each,
+        // inserted together.
+        let self_pay_count = encounters.iter().filter(|(e, _, _)| e.coverages.is_empty()).count();
+        let mut self_pay_ids = new_ids(&mut tx, "coverage", self_pay_count).await?.into_iter();
+        let mut self_pay_rows: Vec<Vec<V>> = Vec::with_capacity(self_pay_count);
+        let mut self_pay_payers: HashMap<i64, i64> = HashMap::new();
         let now = crate::now();
         let (mut claim_rows, mut line_rows, mut journal_rows, mut event_rows, mut billed) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -383,8 +393,59 @@ impl Store {
                         "patient control number {prefix}{id} is longer than 17 characters"
                     ))
                 })?;
+            // No coverage in force on the date of service: the patient pays. The claim goes to
+            // the org's self-pay payer (filing indicator 09) through a one-day self-pay coverage,
+            // its charges are owed by the patient, and it waits for the next statement.
+            let self_pay_enc;
+            let (enc, self_pay) = if enc.coverages.is_empty() {
+                let payer_id = match self_pay_payers.get(&org_id) {
+                    Some(p) => *p,
+                    None => {
+                        let p = self_pay_payer(&mut tx, org_id).await?;
+                        self_pay_payers.insert(org_id, p);
+                        p
+                    }
+                };
+                let on = enc
+                    .charges
+                    .iter()
+                    .map(|c| c.date)
+                    .min()
+                    .or(enc.admission)
+                    .unwrap_or(today)
+                    .to_string();
+                let coverage_id = self_pay_ids
+                    .next()
+                    .ok_or_else(|| Error::Invalid("self-pay coverage IDs ran out".into()))?;
+                self_pay_rows.push(vec![
+                    V::I(coverage_id),
+                    V::I(*patient_id),
+                    V::I(payer_id),
+                    V::I(1),
+                    V::T("SELF".into()),
+                    V::T(on.clone()),
+                    V::T(on),
+                ]);
+                let mut e = enc.clone();
+                e.coverages = vec![CoverageFacts {
+                    id: coverage_id,
+                    payer_id,
+                    rank: 1,
+                    payer: (SELF_PAY_NAME.into(), SELF_PAY_CODE.into()),
+                    filing_indicator: "09".into(),
+                    member_id: "SELF".into(),
+                    group_number: String::new(),
+                    relationship: "18".into(),
+                    subscriber: None,
+                    msp_type: String::new(),
+                }];
+                self_pay_enc = e;
+                (&self_pay_enc, true)
+            } else {
+                (enc, false)
+            };
             let Some(mut claim) = ledger::build::claim_for(enc, 1, &pcn, &[]) else {
-                summary.skipped.push((enc.encounter_id, "no coverage in force on the date of service: bill the patient or add the coverage".into()));
+                summary.skipped.push((enc.encounter_id, "no primary coverage in force on the date of service (only a secondary): add the primary coverage".into()));
                 continue;
             };
             let cov = &enc.coverages[0];
@@ -399,8 +460,13 @@ impl Store {
                 .map_err(|e| Error::Invalid(format!("claim {pcn}: {e}")))?;
             let from = claim.from.unwrap_or(today);
             let to = claim.to.unwrap_or(from);
-            summary.claims += 1;
-            summary.total_cents += claim.total_charge.0;
+            if self_pay {
+                summary.self_pay += 1;
+                summary.self_pay_cents += claim.total_charge.0;
+            } else {
+                summary.claims += 1;
+                summary.total_cents += claim.total_charge.0;
+            }
             claim_rows.push(NewClaimRow {
                 id,
                 org_id,
@@ -420,6 +486,7 @@ impl Store {
                 service_to: to.to_string(),
                 drg: drg_code,
                 body,
+                state: if self_pay { "patient_billed" } else { "draft" },
             });
             line_rows.extend(line_values(id, &claim, from));
             for (i, l) in claim.lines.iter().enumerate() {
@@ -428,7 +495,11 @@ impl Store {
                     practice_id: *practice_id,
                     claim_id: id,
                     line_no: Some(i as i64),
-                    party: ledger::Party::Payer(ledger::PayerId(cov.payer_id)),
+                    party: if self_pay {
+                        ledger::Party::Patient
+                    } else {
+                        ledger::Party::Payer(ledger::PayerId(cov.payer_id))
+                    },
                     patient_id: *patient_id,
                     kind: ledger::EntryKind::Charge,
                     amount: l.charge.0,
@@ -446,11 +517,33 @@ impl Store {
                 V::T(now.clone()),
                 V::T(actor.0.clone()),
                 V::T(String::new()),
-                V::T("draft".into()),
-                V::T("built from encounter".into()),
+                V::T(if self_pay { "patient_billed" } else { "draft" }.into()),
+                V::T(
+                    if self_pay {
+                        "built from encounter: self-pay, the patient is billed"
+                    } else {
+                        "built from encounter"
+                    }
+                    .into(),
+                ),
             ]);
             billed.push(enc.encounter_id);
         }
+        insert_many(
+            &mut tx,
+            "coverage",
+            &[
+                "id",
+                "patient_id",
+                "payer_id",
+                "rank",
+                "member_id",
+                "effective_from",
+                "effective_to",
+            ],
+            &self_pay_rows,
+        )
+        .await?;
         insert_claims(&mut tx, claim_rows, &now).await?;
         insert_many(&mut tx, "claim_line", LINE_COLUMNS, &line_rows).await?;
         crate::journal::append(&mut tx, &journal_rows).await?;
@@ -599,6 +692,7 @@ impl Store {
                 service_to: claim.to.unwrap_or(from).to_string(),
                 drg: String::new(),
                 body,
+                state: "draft",
             };
             insert_claims(&mut tx, vec![row], &now).await?;
             insert_many(&mut tx, "claim_line", LINE_COLUMNS, &line_values(id, &claim, from))
@@ -1017,6 +1111,34 @@ pub(crate) async fn move_claim(
     Ok(from)
 }
 
+/// The self-pay payer's name and code (one per organization, made when first needed).
+pub const SELF_PAY_NAME: &str = "Self-pay (patient)";
+/// The self-pay payer's code.
+pub const SELF_PAY_CODE: &str = "SELFPAY";
+
+async fn self_pay_payer(conn: &mut sqlx::AnyConnection, org_id: i64) -> Result<i64> {
+    if let Some(r) = sqlx::query("SELECT id FROM payer WHERE org_id = $1 AND payer_code = $2")
+        .bind(org_id)
+        .bind(SELF_PAY_CODE)
+        .fetch_optional(&mut *conn)
+        .await
+        .ctx("reading payers")?
+    {
+        return Ok(r.get(0));
+    }
+    insert(
+        conn,
+        "payer",
+        &[
+            ("org_id", org_id.into()),
+            ("name", SELF_PAY_NAME.into()),
+            ("payer_code", SELF_PAY_CODE.into()),
+            ("filing_indicator", "09".into()),
+        ],
+    )
+    .await
+}
+
 /// Closes the adjudicated claims of each account on which every party's balance is zero
 /// (nothing is owed by anyone, no credit is left), each move recorded as a transition; returns how many claims closed.
 /// `accounts` are the accounts a posting touched.
@@ -1261,6 +1383,7 @@ impl Store {
             service_to: r.get("service_to"),
             drg: r.get("drg"),
             body,
+            state: "draft",
         };
         insert_claims(&mut tx, vec![row], &now).await?;
         sqlx::query(
@@ -1364,6 +1487,8 @@ struct NewClaimRow {
     service_to: String,
     drg: String,
     body: String,
+    /// `draft`, or `patient_billed` for a self-pay claim.
+    state: &'static str,
 }
 
 const CLAIM_COLUMNS: &[&str] = &[
@@ -1413,7 +1538,7 @@ async fn insert_claims(
                 V::T(c.pcn),
                 V::T(c.frequency.into()),
                 V::NI(c.replaces_id),
-                V::T("draft".into()),
+                V::T(c.state.into()),
                 V::I(c.total_cents),
                 V::T(c.service_from),
                 V::T(c.service_to),

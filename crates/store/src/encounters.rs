@@ -292,9 +292,27 @@ impl Store {
             .ok_or_else(|| Error::NotFound(format!("encounter {id}")))?;
         let status: String = row.get(0);
         if status == "billed" {
-            return Err(Error::Invalid(format!(
+            drop(tx);
+            let why = format!(
                 "encounter {id} is already billed: correct its claim (frequency 7) instead of recoding it"
-            )));
+            );
+            // The refused change waits in the suspense queue, so the correction is not forgotten.
+            let practice: i64 = row.get(1);
+            let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
+            sqlx::query(
+                "INSERT INTO suspense (org_id, kind, reason, amount_cents, created_at) \
+                 SELECT org_id, 'edited_after_billing', $1, 0, $2 FROM practice WHERE id = $3",
+            )
+            .bind(why.as_str())
+            .bind(crate::now())
+            .bind(practice)
+            .execute(&mut *tx)
+            .await
+            .ctx("queueing the refused change")?;
+            audit(&mut tx, actor, "refused recoding", "encounter", Some(id), Some(practice), "")
+                .await?;
+            tx.commit().await.ctx("queueing the refused change")?;
+            return Err(Error::Invalid(why));
         }
         for t in ["encounter_diagnosis", "encounter_procedure"] {
             sqlx::query(&format!("DELETE FROM {t} WHERE encounter_id = $1"))

@@ -113,7 +113,7 @@ both!(schema_opens_twice, async |db| {
     let s = db.store().await;
     let again = db.store().await;
     assert_eq!(s.count("practice").await.unwrap(), 0);
-    assert_eq!(again.count("schema_version").await.unwrap(), 1);
+    assert_eq!(again.count("schema_version").await.unwrap(), 2, "each migration applied once");
 });
 
 both!(claims_are_built_once_from_coded_encounters, async |db| {
@@ -134,8 +134,17 @@ both!(claims_are_built_once_from_coded_encounters, async |db| {
     let sum = s.build_claims(&actor(), Some(f.practice), d("2026-06-30"), &no_drg).await.unwrap();
     assert_eq!(sum.claims, 2);
     assert_eq!(sum.total_cents, 15000 + 5000 + 22000);
-    assert_eq!(sum.skipped.len(), 1, "the uninsured patient's visit is not billed to a payer");
-    assert!(sum.skipped[0].1.contains("no coverage"));
+    assert!(sum.skipped.is_empty(), "{:?}", sum.skipped);
+    // The uninsured patient's visit is billed to the patient: a self-pay claim, owed by the
+    // patient, waiting for the statement (never submitted to a payer).
+    assert_eq!((sum.self_pay, sum.self_pay_cents), (1, 15000));
+    let self_pay = s.claims_in(&[ClaimState::PatientBilled], None).await.unwrap();
+    assert_eq!(self_pay.len(), 1);
+    assert_eq!(self_pay[0].claim.subscriber.filing_indicator, "09");
+    let b = Balances::of(&s.journal(self_pay[0].id).await.unwrap());
+    assert_eq!(b.by_party, vec![(Party::Patient, Cents(15000))]);
+    let statements = s.statement_data(d("2026-06-30"), None).await.unwrap();
+    assert!(statements.iter().any(|st| st.claims.iter().any(|c| c.claim_id == self_pay[0].id)));
     let drafts = s.claims_in(&[ClaimState::Draft], None).await.unwrap();
     assert_eq!(drafts.len(), 2);
     for c in &drafts {
@@ -154,6 +163,14 @@ both!(claims_are_built_once_from_coded_encounters, async |db| {
     // Building again finds nothing new.
     let again = s.build_claims(&actor(), None, d("2026-06-30"), &no_drg).await.unwrap();
     assert_eq!(again.claims, 0);
+    // Recoding a billed encounter is refused, with what to do, and queued.
+    let dx = [("J06.9".to_string(), String::new())];
+    let err = s.code_encounter(&actor(), ids[0], &dx, &[]).await.unwrap_err();
+    assert!(err.to_string().contains("correct its claim (frequency 7)"), "{err}");
+    let queued = s.suspense().await.unwrap();
+    assert!(
+        queued.iter().any(|q| q.1 == "edited_after_billing" && q.2.contains(&ids[0].to_string()))
+    );
     // An unpriced code is refused whole.
     let bad =
         s.create_encounters(&actor(), &[visit(&f, f.patients[1], "2026-06-05", &["99215"])]).await;
