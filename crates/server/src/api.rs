@@ -336,6 +336,16 @@ fn page_cursor(cursor: &Option<String>) -> Result<i64, ApiError> {
     }
 }
 
+/// Cuts a page fetched with one row more than `limit` back to `limit` rows and returns the next
+/// page's cursor (the last row's key), if there is a next page.
+fn cut_page<T>(items: &mut Vec<T>, limit: i64, key: impl Fn(&T) -> i64) -> Option<i64> {
+    if items.len() as i64 <= limit {
+        return None;
+    }
+    items.truncate(limit as usize);
+    items.last().map(key)
+}
+
 /// A page as a JSON array, the next cursor in `X-Next-Cursor` and a `Link: <…>; rel="next"`.
 fn paged<T: Serialize>(items: Vec<T>, next: Option<i64>, path: &str, limit: i64) -> Response {
     let mut res = Json(items).into_response();
@@ -368,10 +378,7 @@ async fn list_patients(
     let after = page_cursor(&q.cursor)?;
     let search = q.q.unwrap_or_default();
     let mut items = st.store.patients_page(&c.practices(), after, limit + 1, search.trim()).await?;
-    let next = (items.len() as i64 > limit).then(|| {
-        items.truncate(limit as usize);
-        items.last().map(|p| p.id).unwrap_or(after)
-    });
+    let next = cut_page(&mut items, limit, |x| x.id);
     st.store.audit_request(&c.actor(), "list", "patient", None, None, &c.address).await?;
     Ok(paged(items, next, "/api/patients", limit))
 }
@@ -482,10 +489,7 @@ async fn list_claims(
         .store
         .claims_page(&c.practices(), &states, older_than.as_deref(), before, limit + 1)
         .await?;
-    let next = (items.len() as i64 > limit).then(|| {
-        items.truncate(limit as usize);
-        items.last().map(|x| x.id).unwrap_or(0)
-    });
+    let next = cut_page(&mut items, limit, |x| x.id);
     st.store.audit_request(&c.actor(), "list", "claim", None, None, &c.address).await?;
     Ok(paged(items, next, "/api/claims", limit))
 }
@@ -617,10 +621,7 @@ async fn list_audit(
     let limit = q.limit.map_or(Ok(100), |l| page_limit(Some(l)))?;
     let before = page_cursor(&q.cursor)?;
     let mut items = st.store.audit_events(Some(&practices), before, limit + 1).await?;
-    let next = (items.len() as i64 > limit).then(|| {
-        items.truncate(limit as usize);
-        items.last().map(|e| e.id).unwrap_or(0)
-    });
+    let next = cut_page(&mut items, limit, |x| x.id);
     st.store.audit_request(&c.actor(), "read", "audit_log", None, None, &c.address).await?;
     Ok(paged(items, next, "/api/audit", limit))
 }

@@ -86,13 +86,7 @@ pub fn same_token(a: &str, b: &str) -> bool {
 
 /// A time as the store keeps it (RFC 3339 UTC, milliseconds), so that times compare as text.
 pub fn timestamp(t: SystemTime) -> String {
-    let d = t.duration_since(UNIX_EPOCH).unwrap_or_default();
-    let secs = d.as_secs() as i64;
-    let date = code_sets::Date::from_day_number(secs.div_euclid(86_400))
-        .map(|d| d.to_string())
-        .unwrap_or_default();
-    let s = secs.rem_euclid(86_400);
-    format!("{date}T{:02}:{:02}:{:02}.{:03}Z", s / 3600, s / 60 % 60, s % 60, d.subsec_millis())
+    store::timestamp(t)
 }
 
 /// The TOTP code (six digits, 30-second steps, HMAC-SHA1) of a base32 secret at a time.

@@ -141,7 +141,13 @@ impl Store {
 
 /// Now, as RFC 3339 UTC text (for `created_at` and the lifecycle's records).
 pub(crate) fn now() -> String {
-    let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    timestamp(std::time::SystemTime::now())
+}
+
+/// A time as the store writes it: RFC 3339 UTC with milliseconds
+/// (`2026-06-15T08:30:00.000Z`), so that times compare as text.
+pub fn timestamp(t: std::time::SystemTime) -> String {
+    let d = t.duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     let secs = d.as_secs() as i64;
     let date = code_sets::Date::from_day_number(secs.div_euclid(86_400))
         .map(|d| d.to_string())

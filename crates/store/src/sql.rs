@@ -347,8 +347,24 @@ pub(crate) async fn audit(
     practice: Option<i64>,
     detail: &str,
 ) -> Result<()> {
+    audit_from(conn, actor, action, entity, id, practice, detail, "").await
+}
+
+/// An audit event with the client's address (the web app's requests).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn audit_from(
+    conn: &mut sqlx::AnyConnection,
+    actor: &crate::Actor,
+    action: &str,
+    entity: &str,
+    id: Option<i64>,
+    practice: Option<i64>,
+    detail: &str,
+    address: &str,
+) -> Result<()> {
     sqlx::query(
-        "INSERT INTO audit_log (at, actor, action, entity, entity_id, practice_id, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO audit_log (at, actor, action, entity, entity_id, practice_id, detail, address) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(crate::now())
     .bind(actor.0.as_str())
@@ -357,6 +373,7 @@ pub(crate) async fn audit(
     .bind(id)
     .bind(practice)
     .bind(detail)
+    .bind(address)
     .execute(conn)
     .await
     .ctx("writing the audit log")?;

@@ -5,7 +5,7 @@
 
 use sqlx::Row;
 
-use crate::sql::{audit, id_list, insert};
+use crate::sql::{audit, audit_from, id_list, insert};
 use crate::{Actor, Context, Error, Result, Store};
 
 /// A user as sign-in needs it.
@@ -328,15 +328,15 @@ impl Store {
             .await
             .ctx("reading users")?
             .get(0);
-        audit_at(
+        audit_from(
             &mut tx,
             &Actor(user.login.clone()),
             "login failed",
             "user",
             Some(user.id),
             None,
-            address,
             "",
+            address,
         )
         .await?;
         tx.commit().await.ctx("counting a failed sign-in")?;
@@ -372,15 +372,15 @@ impl Store {
         .execute(&mut *tx)
         .await
         .ctx("storing the session")?;
-        audit_at(
+        audit_from(
             &mut tx,
             &Actor(user.login.clone()),
             "login",
             "user",
             Some(user.id),
             None,
-            address,
             "",
+            address,
         )
         .await?;
         tx.commit().await.ctx("storing the session")
@@ -630,7 +630,7 @@ impl Store {
         address: &str,
     ) -> Result<()> {
         let mut c = self.pool.acquire().await.ctx("connecting")?;
-        audit_at(&mut c, actor, action, entity, id, practice, address, "").await
+        audit_from(&mut c, actor, action, entity, id, practice, "", address).await
     }
 
     /// Audit events, newest first, before the event `before` (0: from the newest), of the
@@ -688,34 +688,4 @@ fn patient_of(r: &sqlx::any::AnyRow) -> PatientListItem {
         birth_date: r.get(5),
         sex: r.get(6),
     }
-}
-
-/// An audit event with the client's address.
-#[allow(clippy::too_many_arguments)]
-async fn audit_at(
-    conn: &mut sqlx::AnyConnection,
-    actor: &Actor,
-    action: &str,
-    entity: &str,
-    id: Option<i64>,
-    practice: Option<i64>,
-    address: &str,
-    detail: &str,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO audit_log (at, actor, action, entity, entity_id, practice_id, detail, address) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(crate::now())
-    .bind(actor.0.as_str())
-    .bind(action)
-    .bind(entity)
-    .bind(id)
-    .bind(practice)
-    .bind(detail)
-    .bind(address)
-    .execute(conn)
-    .await
-    .ctx("writing the audit log")?;
-    Ok(())
 }
