@@ -58,6 +58,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 3,
+        name: "claim bodies compressed",
+        portable: "",
+        sqlite: "",
+        postgres: include_str!("../migrations/0003_claim_body.postgres.sql"),
+    },
 ];
 
 /// Applies the migrations not yet applied, each in its own transaction (on PostgreSQL under an
