@@ -378,8 +378,8 @@ impl Store {
         let mut self_pay_rows: Vec<Vec<V>> = Vec::with_capacity(self_pay_count);
         let mut self_pay_payers: HashMap<i64, i64> = HashMap::new();
         let now = crate::now();
-        let (mut claim_rows, mut line_rows, mut journal_rows, mut event_rows, mut billed) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut claim_rows, mut line_rows, mut journal_rows) =
+            (Vec::new(), Vec::new(), Vec::new());
         for (n, (enc, practice_id, patient_id)) in encounters.iter().enumerate() {
             let id = first_id + n as i64;
             if enc.charges.is_empty() {
@@ -512,22 +512,6 @@ impl Store {
                     remit_claim_id: None,
                 });
             }
-            event_rows.push(vec![
-                V::I(id),
-                V::T(now.clone()),
-                V::T(actor.0.clone()),
-                V::T(String::new()),
-                V::T(if self_pay { "patient_billed" } else { "draft" }.into()),
-                V::T(
-                    if self_pay {
-                        "built from encounter: self-pay, the patient is billed"
-                    } else {
-                        "built from encounter"
-                    }
-                    .into(),
-                ),
-            ]);
-            billed.push(enc.encounter_id);
         }
         insert_many(
             &mut tx,
@@ -547,22 +531,31 @@ impl Store {
         insert_claims(&mut tx, claim_rows, &now).await?;
         insert_many(&mut tx, "claim_line", LINE_COLUMNS, &line_rows).await?;
         crate::journal::append(&mut tx, &journal_rows).await?;
-        insert_many(
-            &mut tx,
-            "claim_event",
-            &["claim_id", "at", "actor", "from_state", "to_state", "reason"],
-            &event_rows,
+        // The claims of this build are the IDs reserved above: their creation events and their
+        // encounters' new status are written from them in one statement each.
+        let last_id = first_id + encounters.len() as i64 - 1;
+        sqlx::query(
+            "INSERT INTO claim_event (claim_id, at, actor, from_state, to_state, reason) \
+             SELECT id, $1, $2, '', state, CASE WHEN state = 'patient_billed' \
+             THEN 'built from encounter: self-pay, the patient is billed' ELSE 'built from encounter' END \
+             FROM claim WHERE id BETWEEN $3 AND $4",
         )
-        .await?;
-        for chunk in billed.chunks(500) {
-            sqlx::query(&format!(
-                "UPDATE encounter SET status = 'billed' WHERE id IN ({})",
-                id_list(chunk)
-            ))
-            .execute(&mut *tx)
-            .await
-            .ctx("marking encounters billed")?;
-        }
+        .bind(now.as_str())
+        .bind(actor.0.as_str())
+        .bind(first_id)
+        .bind(last_id)
+        .execute(&mut *tx)
+        .await
+        .ctx("recording the claims built")?;
+        sqlx::query(
+            "UPDATE encounter SET status = 'billed' \
+             WHERE id IN (SELECT encounter_id FROM claim WHERE id BETWEEN $1 AND $2)",
+        )
+        .bind(first_id)
+        .bind(last_id)
+        .execute(&mut *tx)
+        .await
+        .ctx("marking encounters billed")?;
         audit(
             &mut tx,
             actor,
