@@ -3,7 +3,7 @@
 // the Content-Security-Policy forbids inline script and anything from another origin.
 "use strict";
 
-const state = { me: null, csrf: null, retry: null };
+const state = { me: null, csrf: null, retry: null, signing: null };
 
 // ---- DOM helpers ---------------------------------------------------------------------------
 
@@ -78,13 +78,18 @@ async function api(method, path, body, signal) {
 // ---- Sign-in ---------------------------------------------------------------------------------
 
 function signIn(why) {
+  // Requests that meet an ended session at the same time all wait for the same sign-in.
+  if (state.signing) return state.signing;
   const overlay = document.getElementById("login");
   const form = document.getElementById("login-form");
   document.getElementById("login-why").textContent = why || "";
   document.getElementById("login-error").textContent = "";
   overlay.hidden = false;
   form.elements.username.focus();
-  return new Promise((resolve) => { state.retry = resolve; });
+  state.signing = new Promise((resolve) => {
+    state.retry = () => { state.signing = null; resolve(); };
+  });
+  return state.signing;
 }
 
 async function onLogin(ev) {

@@ -13,7 +13,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, Request};
 use axum::http::{HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -60,19 +60,25 @@ connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; 
 /// The whole application: the API and its OpenAPI document, behind the security headers.
 pub fn app(state: AppState) -> Router {
     let (api, doc) = api::routes().split_for_parts();
-    let doc = Arc::new(doc);
+    // Serialized once: the document does not change while the server runs.
+    let doc: Arc<str> = serde_json::to_string(&doc).unwrap_or_default().into();
     api.route(
         "/api/openapi.json",
         axum::routing::get(move || {
             let doc = doc.clone();
-            async move { axum::Json(doc.as_ref().clone()) }
+            async move {
+                (
+                    [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+                    doc.to_string(),
+                )
+            }
         }),
     )
     .route("/", axum::routing::get(|| asset("text/html; charset=utf-8", INDEX_HTML)))
     .route("/assets/app.js", axum::routing::get(|| asset("text/javascript; charset=utf-8", APP_JS)))
     .route("/assets/app.css", axum::routing::get(|| asset("text/css; charset=utf-8", APP_CSS)))
     .layer(axum::middleware::from_fn(security_headers))
-    .layer(axum::middleware::from_fn_with_state(state.clone(), client_address))
+    .layer(axum::middleware::from_fn(client_address))
     .with_state(state)
 }
 
@@ -98,7 +104,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 #[derive(Clone, Debug)]
 pub struct ClientAddress(pub String);
 
-async fn client_address(State(_): State<AppState>, mut req: Request, next: Next) -> Response {
+async fn client_address(mut req: Request, next: Next) -> Response {
     let addr = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
