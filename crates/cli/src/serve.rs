@@ -29,6 +29,13 @@ pub(crate) struct ServeArgs {
 }
 
 pub(crate) fn serve(ctx: &Ctx, a: ServeArgs) -> Result<Outcome> {
+    // Requests are logged to standard error as method, route template, status and time (the
+    // server never logs a value of a record).
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(tracing_subscriber::filter::LevelFilter::INFO)
+        .with_target(false)
+        .try_init();
     runtime()?.block_on(async {
         let s = open(ctx).await?;
         if a.demo {

@@ -78,6 +78,7 @@ pub fn app(state: AppState) -> Router {
     .route("/assets/app.js", axum::routing::get(|| asset("text/javascript; charset=utf-8", APP_JS)))
     .route("/assets/app.css", axum::routing::get(|| asset("text/css; charset=utf-8", APP_CSS)))
     .layer(axum::middleware::from_fn(security_headers))
+    .layer(axum::middleware::from_fn(log_request))
     .layer(axum::middleware::from_fn(client_address))
     .with_state(state)
 }
@@ -112,6 +113,26 @@ async fn client_address(mut req: Request, next: Next) -> Response {
         .unwrap_or_else(|| "unknown".into());
     req.extensions_mut().insert(ClientAddress(addr));
     next.run(req).await
+}
+
+/// Logs each request as its method, route template (`/api/patients/{id}`, never the ID or the
+/// query string, which can carry a name), status and time: nothing of a patient reaches the log.
+async fn log_request(req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "(no route)".into());
+    let start = std::time::Instant::now();
+    let res = next.run(req).await;
+    tracing::info!(
+        target: "superbill::request",
+        "{method} {route} {} {} ms",
+        res.status().as_u16(),
+        start.elapsed().as_millis()
+    );
+    res
 }
 
 async fn security_headers(req: Request, next: Next) -> Response {
