@@ -2,100 +2,17 @@
 //! contract, lockout, CSRF, session expiry, API tokens, isolation between practices, the audit
 //! log, code search, and the OpenAPI document against the routes.
 
+mod common;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use http_body_util::BodyExt;
+use common::*;
 use serde_json::{Value, json};
 use server::{AppState, Policy};
 use store::{Actor, Store};
 use test_support::{TestDb, both};
 use tower::ServiceExt;
-
-/// A signed-in client: the session cookie and CSRF token.
-#[derive(Clone, Default)]
-struct Client {
-    cookie: Option<String>,
-    csrf: Option<String>,
-    bearer: Option<String>,
-}
-
-struct Answer {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: Value,
-}
-
-async fn call(app: &Router, c: &Client, method: Method, uri: &str, body: Option<Value>) -> Answer {
-    let mut b = Request::builder().method(method).uri(uri);
-    if let Some(k) = &c.cookie {
-        b = b.header(header::COOKIE, k);
-    }
-    if let Some(t) = &c.csrf {
-        b = b.header("x-csrf-token", t);
-    }
-    if let Some(t) = &c.bearer {
-        b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
-    }
-    let req = match body {
-        Some(v) => b
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(v.to_string()))
-            .unwrap(),
-        None => b.body(Body::empty()).unwrap(),
-    };
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let headers = res.headers().clone();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    Answer { status, headers, body }
-}
-
-async fn login(app: &Router, user: &str, password: &str) -> (Answer, Client) {
-    let a = call(
-        app,
-        &Client::default(),
-        Method::POST,
-        "/api/login",
-        Some(json!({"username": user, "password": password})),
-    )
-    .await;
-    let cookies: Vec<String> = a
-        .headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .map(|v| v.to_str().unwrap().to_string())
-        .collect();
-    let session = cookies
-        .iter()
-        .find(|c| c.starts_with("sb_session="))
-        .map(|c| c.split(';').next().unwrap().to_string());
-    let csrf = a.body["csrf"].as_str().map(String::from);
-    (a, Client { cookie: session, csrf, bearer: None })
-}
-
-const PW: &str = "superbill-demo";
-
-/// The demo billing service (small) with the demo users' passwords set.
-async fn demo_app(s: &Store, policy: Policy) -> (Router, Vec<i64>) {
-    let seeded = backoffice::demo::seed(
-        s,
-        &Actor::system("test"),
-        "2026-06-15".parse().unwrap(),
-        backoffice::demo::Size { patients: 40, days: 10, stays: 2 },
-    )
-    .await
-    .unwrap();
-    let hash = server::auth::hash_password(PW).unwrap();
-    for login in ["admin", "coder", "biller-a", "biller-b", "auditor"] {
-        let u = s.user_for_login(login).await.unwrap().unwrap();
-        s.set_password_hash(&Actor::system("test"), u.id, &hash).await.unwrap();
-    }
-    let mut state = AppState::new(s.clone(), None, policy);
-    state.today = Some("2026-06-15".parse().unwrap());
-    (server::app(state), seeded.practices)
-}
 
 /// The demo with a month of billing played (claims in every queue).
 async fn played_app(s: &Store) -> (Router, Vec<i64>, backoffice::demo::Played) {
@@ -220,23 +137,6 @@ both!(every_record_endpoint_hides_other_practices, async |db: &TestDb| {
     assert!(all_patients(&app, &ca).await.iter().all(|p| p["practice"] == practices[0]));
     assert!(all_claims(&app, &ca, EVERY_STATE).await.iter().all(|c| c["practice"] == practices[0]));
 });
-
-/// Every patient a client can list, following the cursor.
-async fn all_patients(app: &Router, c: &Client) -> Vec<Value> {
-    let mut out = Vec::new();
-    let mut uri = "/api/patients?limit=7".to_string();
-    loop {
-        let a = call(app, c, Method::GET, &uri, None).await;
-        assert_eq!(a.status, StatusCode::OK, "{:?}", a.body);
-        out.extend(a.body.as_array().unwrap().iter().cloned());
-        match a.headers.get("x-next-cursor") {
-            Some(n) => uri = format!("/api/patients?limit=7&cursor={}", n.to_str().unwrap()),
-            None => break,
-        }
-        assert!(a.headers.get(header::LINK).is_some());
-    }
-    out
-}
 
 both!(sign_in_contract_and_lockout, async |db: &TestDb| {
     let s = db.store().await;
@@ -557,56 +457,5 @@ async fn the_openapi_document_matches_the_routes() {
     for (m, p) in expected {
         assert!(documented.contains(&(m.to_string(), p.to_string())), "{m} {p} is not documented");
     }
-    db.finish().await;
-}
-
-/// A log sink for the test below.
-#[derive(Clone, Default)]
-struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-#[tokio::test(flavor = "current_thread")]
-async fn nothing_of_a_patient_reaches_the_log() {
-    let log = Captured::default();
-    let sink = log.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || sink.clone())
-        .with_max_level(tracing_subscriber::filter::LevelFilter::TRACE)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-    let db = TestDb::sqlite().await;
-    let s = db.store().await;
-    let (app, _) = demo_app(&s, Policy::default()).await;
-    let (_, c) = login(&app, "biller-a", PW).await;
-    let first = all_patients(&app, &c).await[0].clone();
-    let (id, last, given, born) = (
-        first["id"].as_i64().unwrap(),
-        first["last_name"].as_str().unwrap().to_string(),
-        first["first_name"].as_str().unwrap().to_string(),
-        first["birth_date"].as_str().unwrap().to_string(),
-    );
-    let r = call(&app, &c, Method::GET, &format!("/api/patients?q={last}"), None).await;
-    assert_eq!(r.status, StatusCode::OK);
-    let r = call(&app, &c, Method::GET, &format!("/api/patients/{id}"), None).await;
-    assert_eq!(r.body["last_name"], last.as_str());
-    call(&app, &c, Method::GET, "/api/patients/99999999", None).await;
-    login(&app, "biller-a", "Secret-Guess-123").await;
-    call(&app, &c, Method::GET, "/api/patients?limit=oops", None).await;
-    let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
-    assert!(text.contains("GET /api/patients/{id} 200"), "requests are logged: {text}");
-    assert!(text.contains("POST /api/login 401"), "{text}");
-    for secret in [last.as_str(), given.as_str(), born.as_str(), "Secret-Guess-123", "99999999"] {
-        assert!(!text.contains(secret), "{secret:?} reached the log:\n{text}");
-    }
-    assert!(!text.contains(&format!("/api/patients/{id}")), "{text}");
     db.finish().await;
 }
