@@ -144,6 +144,15 @@ pub(crate) enum UserCommand {
         /// Login.
         login: String,
     },
+    /// Turn the second factor on (prints the secret and the otpauth:// address to give an
+    /// authenticator app) or off with --off.
+    Totp {
+        /// Login.
+        login: String,
+        /// Turn it off.
+        #[arg(long)]
+        off: bool,
+    },
 }
 
 pub(crate) fn user(ctx: &Ctx, c: UserCommand) -> Result<Outcome> {
@@ -180,6 +189,21 @@ pub(crate) fn user(ctx: &Ctx, c: UserCommand) -> Result<Outcome> {
                 }
                 s.set_password_hash(&actor(), u.id, &server::auth::hash_password(pw)?).await?;
                 println!("password of {login} set");
+            }
+            UserCommand::Totp { login, off } => {
+                let u = s
+                    .user_for_login(&login)
+                    .await?
+                    .with_context(|| format!("no user {login:?}"))?;
+                if off {
+                    s.set_totp_secret(&actor(), u.id, "").await?;
+                    println!("second factor of {login} off");
+                } else {
+                    let secret = server::auth::new_totp_secret();
+                    s.set_totp_secret(&actor(), u.id, &secret).await?;
+                    println!("second factor of {login} on; secret {secret}");
+                    println!("otpauth://totp/superbill:{login}?secret={secret}&issuer=superbill");
+                }
             }
         }
         Ok(Outcome::Yes)

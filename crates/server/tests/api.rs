@@ -459,3 +459,28 @@ async fn the_openapi_document_matches_the_routes() {
     }
     db.finish().await;
 }
+
+both!(a_second_factor_is_asked_for_and_checked, async |db: &TestDb| {
+    let s = db.store().await;
+    let (app, _) = demo_app(&s, Policy::default()).await;
+    let u = s.user_for_login("coder").await.unwrap().unwrap();
+    let secret = server::auth::new_totp_secret();
+    s.set_totp_secret(&Actor::system("test"), u.id, &secret).await.unwrap();
+    // The right password alone asks for the code; a wrong code is refused; the right one signs in.
+    let (a, _) = login(&app, "coder", PW).await;
+    assert_eq!(
+        (a.status, a.body["error"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("totp_required"))
+    );
+    let with = |code: &str| json!({"username": "coder", "password": PW, "totp": code});
+    let now = std::time::SystemTime::now();
+    let good = server::auth::totp(&secret, now).unwrap();
+    let bad = if good == "000000" { "111111" } else { "000000" };
+    let r = call(&app, &Client::default(), Method::POST, "/api/login", Some(with(bad))).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let r = call(&app, &Client::default(), Method::POST, "/api/login", Some(with(&good))).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    // Off again: the password alone signs in.
+    s.set_totp_secret(&Actor::system("test"), u.id, "").await.unwrap();
+    assert_eq!(login(&app, "coder", PW).await.0.status, StatusCode::OK);
+});
