@@ -6,6 +6,7 @@
 //! ```sh
 //! cargo bench -p backoffice --bench scale                      # 100k claims, aging over 1M
 //! cargo bench -p backoffice --bench scale -- --claims 20000 --aging 200000 --only sqlite
+//! cargo bench -p backoffice --bench scale -- --only postgres --keep  # keep the database to inspect
 //! ```
 //! PostgreSQL: the server named by `SUPERBILL_TEST_PG` (default
 //! `postgres://postgres@127.0.0.1:5432/postgres`), in a new database dropped afterwards.
@@ -100,7 +101,11 @@ async fn run(
     ));
     assert!(total > 0);
     s.close().await;
-    db.finish().await;
+    if std::env::args().any(|a| a == "--keep") {
+        out.push(("database kept (--keep)".into(), db.url.clone()));
+    } else {
+        db.finish().await;
+    }
     out
 }
 

@@ -18,6 +18,7 @@
 
 pub mod acks;
 pub mod claims;
+pub mod coding;
 pub mod encounters;
 mod journal;
 pub mod remits;
@@ -131,6 +132,21 @@ impl Store {
     /// Which database this is.
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// After a bulk write (a build, a scrub, a batch, a posting, an import of many patients or
+    /// encounters), brings PostgreSQL's planner statistics of the tables it wrote up to date, so
+    /// that the next statement reads them through their indexes. Without it, a server whose
+    /// autovacuum has not yet visited (or is off) plans `claim_id IN (…)` over a freshly loaded
+    /// journal as a scan of the whole table: 90 ms per chunk instead of 3 ms. Below `BULK` rows,
+    /// and on SQLite (whose planner takes the index without statistics), nothing is done. The
+    /// data is already committed: a failure here only leaves the statistics as they were.
+    pub(crate) async fn refresh_statistics(&self, rows: usize, tables: &[&str]) {
+        const BULK: usize = 5_000;
+        if self.backend != Backend::Postgres || rows < BULK {
+            return;
+        }
+        let _ = sqlx::query(&format!("ANALYZE {}", tables.join(", "))).execute(&self.pool).await;
     }
 
     /// Closes the connections.

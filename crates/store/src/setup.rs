@@ -470,6 +470,7 @@ impl Store {
         let detail = if ids.len() == 1 { String::new() } else { format!("{} patients", ids.len()) };
         audit(&mut tx, actor, "create", "patient", ids.first().copied(), practice, &detail).await?;
         tx.commit().await.ctx("saving patients")?;
+        self.refresh_statistics(ids.len(), &["patient", "coverage"]).await;
         Ok(ids)
     }
 
