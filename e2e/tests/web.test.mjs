@@ -145,3 +145,36 @@ test("a wrong password says so; five in a row lock the account", async () => {
   await shot(page, "locked");
   await page.close();
 });
+
+test("a coder codes an encounter from its documentation", async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await signIn(page, "coder");
+  await page.locator("#who", { hasText: "coder" }).waitFor();
+  await page.keyboard.press("Alt+o");
+  await page.locator("#worklist tbody tr").first().waitFor();
+  const before = await page.locator("#worklist tbody tr").count();
+  await page.locator("#worklist tbody tr").first().click();
+  await page.locator("#note", { hasText: "diabetes" }).waitFor();
+  // Results while typing; Enter adds the first one as the principal diagnosis.
+  await page.locator("#coding-search").fill("diabetes");
+  await page.locator("#coding-results tr").first().waitFor();
+  await page.locator("#coding-search").press("Enter");
+  await page.locator("#diagnoses li").first().waitFor();
+  await page.locator("#coding-search").fill("hypertension");
+  await page.locator("#coding-results tr").first().waitFor();
+  await page.locator("#coding-search").press("Enter");
+  await page.locator("#diagnoses li").nth(1).waitFor();
+  // The check ran: the scrubber's answer on the claim this coding makes is shown.
+  await page.locator("#coding-findings").getByText(/scrubber|Rule/).first().waitFor();
+  await shot(page, "coding-screen");
+  await page.locator("#save-coding").click();
+  await page.locator("#coding-saved", { hasText: "Saved" }).waitFor();
+  assert.equal(await page.locator("#encounter-status").textContent(), "coded");
+  await page.goto(server.url + "/#/coding/list/open");
+  await page.locator("#worklist tbody tr").first().waitFor();
+  assert.equal(await page.locator("#worklist tbody tr").count(), before - 1);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

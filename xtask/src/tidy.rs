@@ -34,7 +34,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "server",
         ],
     ),
-    ("server", &["code-sets", "store"]),
+    ("server", &["code-sets", "store", "backoffice", "scrub"]),
     ("x12", &[]),
     ("claim-model", &["code-sets"]),
     ("x12-claims", &["x12", "claim-model", "code-sets"]),
@@ -42,7 +42,21 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("ledger", &["claim-model", "code-sets"]),
     ("store", &["claim-model", "code-sets", "ledger"]),
     ("test-support", &["store", "claim-model", "code-sets", "releases"]),
-    ("backoffice", &["claim-model", "code-sets", "ledger", "store", "scrub", "x12-claims"]),
+    (
+        "backoffice",
+        &[
+            "claim-model",
+            "code-sets",
+            "ledger",
+            "store",
+            "scrub",
+            "x12-claims",
+            "drg",
+            "mce",
+            "ncci",
+            "releases",
+        ],
+    ),
     ("xtask", &[]),
 ];
 

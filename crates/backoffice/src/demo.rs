@@ -42,6 +42,8 @@ pub struct Seeded {
     pub visits: usize,
     /// Coded inpatient stays.
     pub stays: usize,
+    /// Encounters waiting for a coder (documentation and charges, no codes yet).
+    pub to_code: usize,
     /// Demo users (login, role).
     pub users: Vec<(String, String)>,
 }
@@ -156,6 +158,63 @@ const STAYS: &[&[&str]] = &[
     &["J44.1", "J18.9"],
     &["N39.0", "E11.9", "I10"],
 ];
+
+/// The coders' worklist: visits documented and charged today but not yet coded (the note, then
+/// the procedure codes charged). Synthetic text.
+const TO_CODE: &[(&str, &[&str])] = &[
+    (
+        "Follow-up visit. Type 2 diabetes mellitus without complications, on metformin; A1c due. \
+         Essential hypertension, controlled on lisinopril. Comprehensive metabolic panel drawn by venipuncture.",
+        &["99214", "80053", "36415"],
+    ),
+    (
+        "Established patient with dysuria and urinary frequency for three days, no fever. \
+         Urinalysis by dipstick positive for nitrites. Assessment: urinary tract infection, site not specified.",
+        &["99213", "81003"],
+    ),
+    (
+        "Chest pain, unspecified, intermittent for two weeks, not exertional. ECG with interpretation: \
+         normal sinus rhythm. Plan: stress test if it recurs.",
+        &["99214", "93000"],
+    ),
+    (
+        "Cough and fever for four days; crackles right lower lobe. Chest X-ray two views: right lower \
+         lobe infiltrate. Assessment: pneumonia, unspecified organism.",
+        &["99214", "71046"],
+    ),
+    (
+        "Low back pain for one week after lifting, no radiation, no red flags. Assessment: low back \
+         pain, unspecified. Plan: activity as tolerated, NSAID.",
+        &["99213"],
+    ),
+    (
+        "Persistent atrial fibrillation on anticoagulation, rate controlled; hypertension. ECG with \
+         interpretation: atrial fibrillation, ventricular rate 78.",
+        &["99214", "93000"],
+    ),
+];
+
+/// The worklist's stays: a discharge summary each (synthetic).
+const STAYS_TO_CODE: &[&str] = &[
+    "Discharge summary. Admitted through the emergency department with fever, cough and hypoxia. \
+     Chest X-ray: left lower lobe pneumonia. Treated with IV ceftriaxone and azithromycin. History of \
+     type 2 diabetes and essential hypertension, both present on admission. Discharged home, stable.",
+    "Discharge summary. Admitted with acute on chronic diastolic heart failure; IV furosemide. \
+     Chronic atrial fibrillation and chronic kidney disease stage 3, both present on admission. \
+     Discharged home on day 4.",
+];
+
+fn stay_charges(admit: Date, los: i64) -> Vec<NewCharge> {
+    [("0450", 1), ("0120", los), ("0250", 1), ("0300", 1), ("0324", 1)]
+        .iter()
+        .map(|(rev, units)| NewCharge {
+            revenue_code: (*rev).into(),
+            units: units * 1000,
+            date: Some(admit),
+            ..Default::default()
+        })
+        .collect()
+}
 
 fn days_before(today: Date, n: i64) -> Date {
     Date::from_day_number(today.day_number() - n).unwrap_or(today)
@@ -407,44 +466,55 @@ pub async fn seed(store: &Store, actor: &Actor, today: Date, size: Size) -> Resu
             type_of_bill: "0111".into(),
             rendering_id: Some(hospitalists[i % hospitalists.len()]),
             diagnoses: dx.iter().map(|c| ((*c).to_string(), "Y".to_string())).collect(),
-            charges: vec![
-                NewCharge {
-                    revenue_code: "0450".into(),
-                    units: 1000,
-                    date: Some(admit),
-                    ..Default::default()
-                },
-                NewCharge {
-                    revenue_code: "0120".into(),
-                    units: los * 1000,
-                    date: Some(admit),
-                    ..Default::default()
-                },
-                NewCharge {
-                    revenue_code: "0250".into(),
-                    units: 1000,
-                    date: Some(admit),
-                    ..Default::default()
-                },
-                NewCharge {
-                    revenue_code: "0300".into(),
-                    units: 1000,
-                    date: Some(admit),
-                    ..Default::default()
-                },
-                NewCharge {
-                    revenue_code: "0324".into(),
-                    units: 1000,
-                    date: Some(admit),
-                    ..Default::default()
-                },
-            ],
+            charges: stay_charges(admit, los),
             coded: true,
             ..Default::default()
         });
     }
     seeded.stays = stays.len();
     store.create_encounters(actor, &stays).await?;
+
+    // The coders' worklist: documented and charged, not yet coded.
+    let mut to_code = Vec::new();
+    for (i, (note, procs)) in TO_CODE.iter().enumerate() {
+        let Some(p) = clinic_patients.get(i * 3) else { break };
+        to_code.push(NewEncounter {
+            practice_id: clinic,
+            patient_id: *p,
+            kind: "professional".into(),
+            service_date: Some(today),
+            rendering_id: Some(doctors[i % doctors.len()]),
+            location_id: Some(office),
+            charges: procs
+                .iter()
+                .map(|c| NewCharge { code: (*c).into(), units: 1000, ..Default::default() })
+                .collect(),
+            note: (*note).into(),
+            ..Default::default()
+        });
+    }
+    for (i, note) in STAYS_TO_CODE.iter().enumerate() {
+        let Some(p) = hospital_patients.get(hospital_patients.len().saturating_sub(1 + i)) else {
+            break;
+        };
+        let los = 3 + i as i64;
+        let admit = days_before(today, los);
+        to_code.push(NewEncounter {
+            practice_id: hospital,
+            patient_id: *p,
+            kind: "inpatient".into(),
+            admission: Some(admit),
+            discharge: Some(today),
+            discharge_status: "01".into(),
+            type_of_bill: "0111".into(),
+            rendering_id: Some(hospitalists[i % hospitalists.len()]),
+            charges: stay_charges(admit, los),
+            note: (*note).into(),
+            ..Default::default()
+        });
+    }
+    seeded.to_code = to_code.len();
+    store.create_encounters(actor, &to_code).await?;
     Ok(seeded)
 }
 

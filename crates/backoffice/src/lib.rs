@@ -12,6 +12,7 @@
 //! - [`statements`]: patient statements as HTML, PDF and plain text.
 
 pub mod demo;
+pub mod engines;
 pub mod payer;
 pub mod statements;
 pub mod work;

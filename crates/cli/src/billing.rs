@@ -705,51 +705,13 @@ async fn practice_id(s: &Store, p: &Option<String>) -> Result<Option<i64>> {
     })
 }
 
-/// The MS-DRG of an inpatient claim, from the installed definitions in force on recent
-/// discharges (empty when none is installed or the claim cannot be grouped).
-struct DrgGrouper {
-    versions: Vec<drg::Definitions>,
-    ipps: Vec<drg::IppsTables>,
-    mce: Option<mce::Tables>,
-}
-
-impl DrgGrouper {
-    fn open(ctx: &Ctx) -> Result<DrgGrouper> {
-        let dir = releases::DataDir::new(&ctx.data_dir);
-        let dates: Vec<Date> = (0..=3)
-            .filter_map(|q| Date::from_day_number(ctx.today.day_number() - 120 * q))
-            .collect();
-        let versions = dir.open_msdrg_for(&dates, &[]).context("reading the MS-DRG definitions")?;
-        let (ipps, mce) = if versions.is_empty() {
-            (Vec::new(), None)
-        } else {
-            (
-                dir.open_ipps().context("reading the IPPS tables")?,
-                dir.open_mce().context("reading the MCE lists")?,
-            )
-        };
-        Ok(DrgGrouper { versions, ipps, mce })
-    }
-
-    fn drg(&self, claim: &claim_model::Claim) -> String {
-        if self.versions.is_empty() {
-            return String::new();
-        }
-        let g = drg::Grouper { versions: &self.versions, ipps: &self.ipps, mce: self.mce.as_ref() };
-        drg::GroupClaim::from_claim(claim)
-            .and_then(|c| g.group(&c))
-            .map(|r| format!("{:03}", r.final_drg))
-            .unwrap_or_default()
-    }
-}
-
 pub(crate) fn claims(ctx: &Ctx, c: ClaimsCommand) -> Result<Outcome> {
     runtime()?.block_on(async {
         let s = open(ctx).await?;
         match c {
             ClaimsCommand::Build { practice, json } => {
                 let p = practice_id(&s, &practice).await?;
-                let grouper = DrgGrouper::open(ctx)?;
+                let grouper = backoffice::engines::Engines::grouping(&ctx.data_dir, ctx.today)?;
                 let built = s.build_claims(&actor(), p, ctx.today, &|claim| grouper.drg(claim)).await?;
                 let second = s.build_secondary_claims(&actor(), ctx.today).await?;
                 if json {
@@ -775,8 +737,8 @@ pub(crate) fn claims(ctx: &Ctx, c: ClaimsCommand) -> Result<Outcome> {
             }
             ClaimsCommand::Scrub { practice, json } => {
                 let p = practice_id(&s, &practice).await?;
-                let tables = crate::scrubcmd::EditTables::open(ctx)?;
-                let cx = tables.context(ctx.today);
+                let tables = backoffice::engines::Engines::editing(&ctx.data_dir)?;
+                let cx = tables.scrub_context(ctx.today);
                 let sum = backoffice::work::scrub_claims(&s, &actor(), p, &cx, &scrub::Scrubber::default()).await?;
                 if json {
                     print_json(&sum);

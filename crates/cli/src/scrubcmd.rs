@@ -155,44 +155,6 @@ pub(crate) fn json_claims(path: &Path) -> Result<Vec<Claim>> {
         .collect()
 }
 
-/// The code-set releases and edit tables the scrubber judges claims by, opened from the data
-/// directory.
-pub(crate) struct EditTables {
-    library: code_sets::Library,
-    mce: Option<mce::Tables>,
-    ncci: Option<ncci::Tables>,
-}
-
-impl EditTables {
-    /// Opens the installed releases and tables (none installed: the scrubber says so on each
-    /// claim; a damaged data directory is an error, not a scrub against no releases).
-    pub(crate) fn open(ctx: &crate::Ctx) -> Result<EditTables> {
-        let dir = releases::DataDir::new(&ctx.data_dir);
-        let library = dir
-            .open_for_lookup(None)
-            .with_context(|| format!("reading the releases in {}", ctx.data_dir.display()))?;
-        let mce = dir
-            .open_mce()
-            .with_context(|| format!("reading the MCE lists in {}", ctx.data_dir.display()))?;
-        let ncci = dir
-            .open_ncci()
-            .with_context(|| format!("reading the NCCI tables in {}", ctx.data_dir.display()))?;
-        Ok(EditTables { library, mce, ncci })
-    }
-
-    /// The scrubber's context as of `today`.
-    pub(crate) fn context(&self, today: code_sets::Date) -> scrub::Context<'_> {
-        let mut cx = scrub::Context::new(&self.library, today);
-        if let Some(t) = self.mce.as_ref() {
-            cx = cx.with_mce(t);
-        }
-        if let Some(t) = self.ncci.as_ref() {
-            cx = cx.with_ncci(t);
-        }
-        cx
-    }
-}
-
 pub(crate) fn run(ctx: &crate::Ctx, args: ScrubArgs) -> Result<Outcome> {
     // Every input is checked before anything is printed (usage errors exit 2 with no output).
     let kinds: Vec<bool> = args.files.iter().map(|f| is_json(f)).collect::<Result<_>>()?;
@@ -214,8 +176,8 @@ pub(crate) fn run(ctx: &crate::Ctx, args: ScrubArgs) -> Result<Outcome> {
             Some(rules)
         }
     };
-    let tables = EditTables::open(ctx)?;
-    let mut cx = tables.context(ctx.today);
+    let tables = backoffice::engines::Engines::editing(&ctx.data_dir)?;
+    let mut cx = tables.scrub_context(ctx.today);
     if let Some(r) = payer_rules.as_ref() {
         cx = cx.with_payer_rules(r);
     }

@@ -41,16 +41,18 @@ pub(crate) fn serve(ctx: &Ctx, a: ServeArgs) -> Result<Outcome> {
         if a.demo {
             demo(ctx, &s).await?;
         }
-        let dir = releases::DataDir::new(&ctx.data_dir);
-        let library = dir.open(None).ok().filter(|l| !l.releases().is_empty());
-        if library.is_none() {
+        let engines = backoffice::engines::Engines::open(&ctx.data_dir, ctx.today)?;
+        if engines.library.releases().is_empty() {
             eprintln!("no code sets installed in {}: code search answers nothing (run `superbill data import`)", ctx.data_dir.display());
+        }
+        if engines.msdrg.is_empty() {
+            eprintln!("no MS-DRG definitions installed in {}: the coding screen shows no DRG", ctx.data_dir.display());
         }
         let policy = server::Policy {
             idle: std::time::Duration::from_secs(a.idle_minutes.max(1) * 60),
             ..Default::default()
         };
-        let mut state = server::AppState::new(s, library, policy);
+        let mut state = server::AppState::new(s, Some(engines), policy);
         if ctx.today_fixed {
             state.today = Some(ctx.today);
         }

@@ -362,6 +362,191 @@ async function auditScreen() {
   try { await load(); } catch (e) { show(el("h1", {}, "Audit log"), failed(e)); }
 }
 
+// ---- Coding ----------------------------------------------------------------------------------
+
+const CODING_TABS = [["open", "To code"], ["coded", "Coded"], ["billed", "Billed"]];
+
+async function codingListScreen(status) {
+  status = status || "open";
+  const tabs = el("nav", { class: "toolbar", "aria-label": "Coding status" }, CODING_TABS.map(([s, label]) =>
+    el("a", { href: "#/coding/list/" + s, class: s === status ? "tag ok" : "tag" }, label)));
+  const tbody = el("tbody");
+  const note = el("p", { class: "muted" });
+  const more = el("button", { type: "button", class: "plain", hidden: true }, "More");
+  let cursor = null;
+  async function load() {
+    const params = new URLSearchParams({ status, limit: "50" });
+    if (cursor) params.set("cursor", cursor);
+    try {
+      const { data, headers } = await api("GET", "/api/encounters?" + params);
+      for (const e of data) {
+        const open = () => { location.hash = "#/coding/" + e.id; };
+        tbody.append(el("tr", { class: "row", tabindex: "0", "data-id": e.id, onclick: open, onkeydown: (k) => { if (k.key === "Enter") open(); } },
+          el("td", {}, e.id), el("td", {}, e.patient), el("td", {}, e.kind), el("td", {}, e.service_date), el("td", {}, el("span", { class: "tag" }, e.status))));
+      }
+      cursor = headers.get("X-Next-Cursor");
+      more.hidden = !cursor;
+      note.textContent = tbody.children.length ? "" : "Nothing here.";
+    } catch (e) {
+      note.replaceChildren(failed(e));
+    }
+  }
+  more.addEventListener("click", load);
+  show(el("h1", {}, "Coding"), tabs,
+    el("table", { id: "worklist" }, el("thead", {}, el("tr", {}, el("th", {}, "Encounter"), el("th", {}, "Patient"), el("th", {}, "Kind"), el("th", {}, "Date of service"), el("th", {}, "Status"))), tbody),
+    note, more);
+  await load();
+}
+
+async function codingScreen(id) {
+  show(el("p", { class: "muted" }, "Loading…"));
+  let enc;
+  try {
+    enc = (await api("GET", "/api/encounters/" + encodeURIComponent(id))).data;
+  } catch (e) {
+    show(el("p", {}, el("a", { href: "#/coding" }, "← Coding")), failed(e.status === 404 ? new Error("No such encounter, or not one of your practices.") : e));
+    return;
+  }
+  const stay = enc.kind === "inpatient";
+  const dx = enc.diagnoses.map((d) => ({ code: d.code, poa: d.poa }));
+  const px = enc.procedures.map((p) => ({ code: p.code, date: p.date }));
+  let checked = { codes: [], findings: [], drg: null, notes: [] };
+  const dxList = el("ol", { class: "chosen", id: "diagnoses" });
+  const pxList = el("ol", { class: "chosen", id: "procedures" });
+  const findings = el("div", { id: "coding-findings" });
+  const drgBox = el("div", { id: "drg" });
+  const message = el("p", { class: "error", role: "alert", id: "coding-error" });
+  const saved = el("p", { class: "muted", id: "coding-saved" });
+  const problem = (kind, i) => (checked.codes.find((c) => c.kind === kind && c.position === i + 1) || {});
+  function renderLists() {
+    dxList.replaceChildren(...dx.map((d, i) => {
+      const c = problem("diagnosis", i);
+      const poa = stay ? el("select", { "aria-label": "POA of " + d.code, onchange: (ev) => { d.poa = ev.target.value; changed(); } },
+        ["", "Y", "N", "U", "W", "1"].map((v) => el("option", { value: v, selected: d.poa === v }, v || "POA?"))) : null;
+      return el("li", {}, el("span", { class: "code" }, d.code), i === 0 ? el("span", { class: "tag ok" }, "principal") : null, poa,
+        el("span", {}, c.title || ""), c.problem ? el("span", { class: "problem" }, c.problem) : null,
+        i > 0 ? el("button", { type: "button", class: "plain small", title: "Make principal", onclick: () => { dx.unshift(...dx.splice(i, 1)); changed(); } }, "↑ principal") : null,
+        el("button", { type: "button", class: "plain small", "aria-label": "Remove " + d.code, onclick: () => { dx.splice(i, 1); changed(); } }, "✕"));
+    }));
+    pxList.replaceChildren(...px.map((p, i) => {
+      const c = problem("procedure", i);
+      return el("li", {}, el("span", { class: "code" }, p.code), el("span", {}, c.title || ""), c.problem ? el("span", { class: "problem" }, c.problem) : null,
+        el("button", { type: "button", class: "plain small", "aria-label": "Remove " + p.code, onclick: () => { px.splice(i, 1); changed(); } }, "✕"));
+    }));
+  }
+  function renderCheck() {
+    const f = checked.findings || [];
+    findings.replaceChildren(f.length
+      ? el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, "Rule"), el("th", {}, "What is wrong"), el("th", {}, "How to fix it"))),
+          el("tbody", {}, f.map((x) => el("tr", {}, el("td", { class: "code" }, x.rule), el("td", {}, x.message), el("td", {}, x.fix || "")))))
+      : el("p", { class: "muted" }, dx.length ? "The scrubber finds nothing on the claim this coding makes." : "Add the principal diagnosis."),
+      ...checked.notes.map((n) => el("p", { class: "muted" }, n)));
+    const d = checked.drg;
+    drgBox.replaceChildren(...(d ? [
+      el("div", { class: "drg" },
+        el("div", { class: "big" }, "MS-DRG " + d.drg + " ", el("span", { class: "muted" }, d.title)),
+        el("div", { class: "muted" }, [d.version, d.mdc ? "MDC " + d.mdc : "", d.severity, d.weight ? "weight " + d.weight : ""].filter(Boolean).join(" · ")),
+        el("table", {}, el("tbody", {}, d.codes.map((c) => el("tr", {},
+          el("td", { class: "code" }, c.code), el("td", {}, c.kind), el("td", {}, c.flag || ""),
+          el("td", { class: c.changes_drg ? "changes" : "muted" }, c.changes_drg ? "without it: DRG " + c.drg_without : "no change"))))),
+        ...d.mce_edits.map((m) => el("p", { class: "error" }, m)))
+    ] : []));
+  }
+  let timer = null;
+  let seq = 0;
+  function changed() {
+    renderLists();
+    saved.textContent = "";
+    clearTimeout(timer);
+    timer = setTimeout(check, 150);
+  }
+  async function check() {
+    const mine = ++seq;
+    try {
+      const { data } = await api("POST", "/api/encounters/" + enc.id + "/check", { diagnoses: dx, procedures: px });
+      if (mine !== seq) return;
+      checked = data;
+      message.textContent = "";
+      renderLists();
+      renderCheck();
+    } catch (e) {
+      message.textContent = e.message;
+    }
+  }
+  // Code search beside the documentation: Enter or a click adds the code (ICD-10-PCS codes to
+  // the procedures, the others to the diagnoses).
+  const q = el("input", { class: "search", type: "search", id: "coding-search", placeholder: "Search codes to add: pneumonia, E11.9…", "aria-label": "Search codes to add", autocomplete: "off" });
+  const results = el("tbody");
+  let inflight = null;
+  let sseq = 0;
+  function add(r) {
+    if (r.system === "icd10pcs") { if (!px.some((p) => p.code === r.code)) px.push({ code: r.code, date: null }); }
+    else if (!dx.some((d) => d.code === r.code)) dx.push({ code: r.code, poa: stay ? "Y" : "" });
+    q.value = "";
+    results.replaceChildren();
+    q.focus();
+    changed();
+  }
+  async function search() {
+    const text = q.value.trim();
+    if (inflight) inflight.abort();
+    if (!text) { results.replaceChildren(); return; }
+    const mine = ++sseq;
+    inflight = new AbortController();
+    const params = new URLSearchParams({ q: text, limit: "15", billable: "true", date: enc.service_date });
+    if (!stay) params.set("system", "icd10cm");
+    try {
+      const { data } = await api("GET", "/api/codes/search?" + params, undefined, inflight.signal);
+      if (mine !== sseq) return;
+      results.replaceChildren(...data.filter((r) => r.system === "icd10cm" || r.system === "icd10pcs").map((r) =>
+        el("tr", { class: "row", tabindex: "0", onclick: () => add(r), onkeydown: (k) => { if (k.key === "Enter") add(r); } },
+          el("td", { class: "code" }, r.code), el("td", {}, r.title), el("td", { class: "muted" }, r.system))));
+    } catch (e) {
+      if (e.name !== "AbortError") message.textContent = e.message;
+    }
+  }
+  q.addEventListener("input", search);
+  q.addEventListener("keydown", (k) => {
+    if (k.key === "Enter") { k.preventDefault(); const first = results.querySelector("tr"); if (first) first.click(); }
+    if (k.key === "ArrowDown") { const first = results.querySelector("tr"); if (first) { k.preventDefault(); first.focus(); } }
+  });
+  const save = el("button", { type: "button", id: "save-coding" }, "Save and mark coded");
+  save.addEventListener("click", async () => {
+    message.textContent = "";
+    try {
+      const { data } = await api("PUT", "/api/encounters/" + enc.id + "/coding", { diagnoses: dx, procedures: px });
+      enc = data;
+      saved.textContent = "Saved: the encounter is coded and will be billed with the next build.";
+      status.textContent = data.status;
+    } catch (e) {
+      message.textContent = e.message;
+    }
+  });
+  const status = el("span", { class: "tag", id: "encounter-status" }, enc.status);
+  show(
+    el("p", {}, el("a", { href: "#/coding" }, "← Coding")),
+    el("h1", {}, "Encounter " + enc.id + " · " + enc.patient),
+    el("p", {}, status, " ", enc.kind, " · ", stay ? (enc.admission_date + " to " + enc.discharge_date) : enc.service_date,
+      " · ", enc.patient_sex, " · born ", enc.patient_birth_date),
+    el("div", { class: "split" },
+      el("section", {},
+        el("h2", {}, "Documentation"),
+        el("div", { class: "note", id: "note" }, enc.note || "No documentation attached."),
+        el("h2", {}, "Charges"),
+        el("table", {}, el("tbody", {}, enc.charges.map((c) => el("tr", {}, el("td", { class: "code" }, c.code || c.revenue_code), el("td", {}, c.revenue_code && c.code ? "rev " + c.revenue_code : (c.revenue_code ? "revenue code" : "")), el("td", { class: "num" }, c.units / 1000), el("td", { class: "num" }, money(c.charge_cents))))))),
+      el("section", {},
+        q, el("table", { class: "results", id: "coding-results" }, results),
+        el("h2", {}, "Diagnoses"), dxList,
+        stay ? el("h2", {}, "Procedures (ICD-10-PCS)") : null, stay ? pxList : null,
+        el("h2", {}, "Findings"), findings,
+        stay ? el("h2", {}, "MS-DRG") : null, drgBox,
+        message, el("p", {}, save), saved)),
+  );
+  renderLists();
+  await check();
+  q.focus();
+}
+
 // ---- Routing and keys ------------------------------------------------------------------------
 
 function route() {
@@ -376,6 +561,9 @@ function route() {
   if (parts[0] === "claims" && parts[1]) return claimScreen(parts[1]);
   if (parts[0] === "claims") return claimsScreen("ready");
   if (parts[0] === "codes") return codesScreen();
+  if (parts[0] === "coding" && parts[1] === "list") return codingListScreen(parts[2]);
+  if (parts[0] === "coding" && parts[1]) return codingScreen(parts[1]);
+  if (parts[0] === "coding") return codingListScreen("open");
   if (parts[0] === "audit") return auditScreen();
   return patientsScreen("");
 }

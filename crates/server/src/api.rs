@@ -50,6 +50,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_claim))
         .routes(routes!(list_audit))
         .routes(routes!(create_token))
+        .routes(routes!(crate::coding::list_encounters))
+        .routes(routes!(crate::coding::get_encounter))
+        .routes(routes!(crate::coding::check_coding))
+        .routes(routes!(crate::coding::save_coding))
 }
 
 /// An error answer.
@@ -317,7 +321,7 @@ pub struct PageQuery {
     pub q: Option<String>,
 }
 
-fn page_limit(limit: Option<i64>) -> Result<i64, ApiError> {
+pub(crate) fn page_limit(limit: Option<i64>) -> Result<i64, ApiError> {
     match limit {
         None => Ok(50),
         Some(n) if (1..=500).contains(&n) => Ok(n),
@@ -325,7 +329,7 @@ fn page_limit(limit: Option<i64>) -> Result<i64, ApiError> {
     }
 }
 
-fn page_cursor(cursor: &Option<String>) -> Result<i64, ApiError> {
+pub(crate) fn page_cursor(cursor: &Option<String>) -> Result<i64, ApiError> {
     match cursor.as_deref() {
         None | Some("") => Ok(0),
         Some(c) => c.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
@@ -338,7 +342,7 @@ fn page_cursor(cursor: &Option<String>) -> Result<i64, ApiError> {
 
 /// Cuts a page fetched with one row more than `limit` back to `limit` rows and returns the next
 /// page's cursor (the last row's key), if there is a next page.
-fn cut_page<T>(items: &mut Vec<T>, limit: i64, key: impl Fn(&T) -> i64) -> Option<i64> {
+pub(crate) fn cut_page<T>(items: &mut Vec<T>, limit: i64, key: impl Fn(&T) -> i64) -> Option<i64> {
     if items.len() as i64 <= limit {
         return None;
     }
@@ -347,7 +351,12 @@ fn cut_page<T>(items: &mut Vec<T>, limit: i64, key: impl Fn(&T) -> i64) -> Optio
 }
 
 /// A page as a JSON array, the next cursor in `X-Next-Cursor` and a `Link: <…>; rel="next"`.
-fn paged<T: Serialize>(items: Vec<T>, next: Option<i64>, path: &str, limit: i64) -> Response {
+pub(crate) fn paged<T: Serialize>(
+    items: Vec<T>,
+    next: Option<i64>,
+    path: &str,
+    limit: i64,
+) -> Response {
     let mut res = Json(items).into_response();
     if let Some(n) = next {
         let h = res.headers_mut();
@@ -579,9 +588,7 @@ async fn search_codes(
         }
     };
     let limit = q.limit.unwrap_or(20).clamp(1, 200);
-    let Some(lib) = st.library.clone() else {
-        return Ok(Json(Vec::<CodeHit>::new()).into_response());
-    };
+    let lib = st.engines.library.clone();
     let query = q.q;
     let results =
         tokio::task::spawn_blocking(move || lib.search(&query, system, q.billable, limit, date))

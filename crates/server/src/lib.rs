@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod coding;
 mod error;
 
 use std::net::SocketAddr;
@@ -26,8 +27,9 @@ pub use error::ApiError;
 pub struct AppState {
     /// The database.
     pub store: store::Store,
-    /// The installed code sets, when any (code search).
-    pub library: Option<Arc<code_sets::Library>>,
+    /// The installed code sets, edit tables and grouper (code search, the coding screen's
+    /// checks, scrubbing).
+    pub engines: Arc<backoffice::engines::Engines>,
     /// Sign-in rules.
     pub policy: Arc<Policy>,
     /// What the app takes as today (the CLI's `--today`), else the calendar's date (UTC).
@@ -35,9 +37,15 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State over a store, with the code sets of a data directory when it has any.
-    pub fn new(store: store::Store, library: Option<code_sets::Library>, policy: Policy) -> Self {
-        AppState { store, library: library.map(Arc::new), policy: Arc::new(policy), today: None }
+    /// State over a store and the installed engines (`None`: nothing installed).
+    pub fn new(
+        store: store::Store,
+        engines: Option<backoffice::engines::Engines>,
+        policy: Policy,
+    ) -> Self {
+        let engines = engines
+            .unwrap_or_else(|| backoffice::engines::Engines::from_library(Default::default()));
+        AppState { store, engines: Arc::new(engines), policy: Arc::new(policy), today: None }
     }
 
     /// Today's date.

@@ -28,6 +28,27 @@ async fn played_app(s: &Store) -> (Router, Vec<i64>, backoffice::demo::Played) {
     (app, practices, played)
 }
 
+/// Every encounter a client can list with a coding status, following the cursor.
+async fn all_encounters(app: &Router, c: &Client, status: &str) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut uri = format!("/api/encounters?status={status}&limit=4");
+    loop {
+        let a = call(app, c, Method::GET, &uri, None).await;
+        assert_eq!(a.status, StatusCode::OK, "{:?}", a.body);
+        out.extend(a.body.as_array().unwrap().iter().cloned());
+        match a.headers.get("x-next-cursor") {
+            Some(n) => {
+                uri = format!(
+                    "/api/encounters?status={status}&limit=4&cursor={}",
+                    n.to_str().unwrap()
+                )
+            }
+            None => break,
+        }
+    }
+    out
+}
+
 /// Every claim a client can list in a queue, following the cursor.
 async fn all_claims(app: &Router, c: &Client, queue: &str) -> Vec<Value> {
     let mut out = Vec::new();
@@ -112,6 +133,16 @@ both!(every_record_endpoint_hides_other_practices, async |db: &TestDb| {
         .filter(|c| c["practice"] == practices[1])
         .map(|c| c["id"].as_i64().unwrap())
         .collect();
+    let mut b_encounters = Vec::new();
+    for status in ["open", "coded", "billed"] {
+        b_encounters.extend(
+            all_encounters(&app, &admin, status)
+                .await
+                .iter()
+                .filter(|e| e["practice"] == practices[1])
+                .map(|e| e["id"].as_i64().unwrap()),
+        );
+    }
     // Each documented path with a record ID, and the records of practice B it names. A new
     // endpoint with an ID must be added here, or this test fails.
     let doc = call(&app, &Client::default(), Method::GET, "/api/openapi.json", None).await;
@@ -122,13 +153,18 @@ both!(every_record_endpoint_hides_other_practices, async |db: &TestDb| {
         let ids = match path.as_str() {
             "/api/patients/{id}" => &b_patients,
             "/api/claims/{id}" => &b_claims,
+            "/api/encounters/{id}"
+            | "/api/encounters/{id}/check"
+            | "/api/encounters/{id}/coding" => &b_encounters,
             other => panic!("{other}: say which records of practice B it must hide"),
         };
         assert!(!ids.is_empty());
         for method in ops.as_object().unwrap().keys() {
             for id in ids {
                 let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
-                let r = call(&app, &ca, m, &path.replace("{id}", &id.to_string()), None).await;
+                // A well-formed body, so that only the record decides the answer.
+                let body = (m != Method::GET).then(|| json!({"diagnoses": [{"code": "I10"}]}));
+                let r = call(&app, &ca, m, &path.replace("{id}", &id.to_string()), body).await;
                 assert_eq!(r.status, StatusCode::NOT_FOUND, "{method} {path} {id}");
             }
         }
@@ -136,6 +172,131 @@ both!(every_record_endpoint_hides_other_practices, async |db: &TestDb| {
     // Lists never carry B's records either.
     assert!(all_patients(&app, &ca).await.iter().all(|p| p["practice"] == practices[0]));
     assert!(all_claims(&app, &ca, EVERY_STATE).await.iter().all(|c| c["practice"] == practices[0]));
+    assert!(all_encounters(&app, &ca, "open").await.iter().all(|e| e["practice"] == practices[0]));
+});
+
+/// The app over the sample code sets, with the MS-DRG v43.1 definitions when `../shared` has
+/// them.
+async fn coding_app(s: &Store) -> (Router, Vec<i64>, bool) {
+    let (_, practices) = demo_app(s, Policy::default()).await;
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = test_support::sample_library(&tmp.path().join("data"));
+    let mut engines = backoffice::engines::Engines::from_library(lib);
+    let v431 = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/drg/msdrg_definitions_drgpy/msdrg_v43.1.json.xz");
+    if let Ok(xz) = std::fs::read(&v431) {
+        let mut json = Vec::new();
+        std::io::Read::read_to_end(&mut xz2::read::XzDecoder::new(&xz[..]), &mut json).unwrap();
+        engines.msdrg.push(drg::Definitions::parse(&json).unwrap());
+    } else {
+        eprintln!("MS-DRG part skipped: {} not present", v431.display());
+    }
+    let grouping = !engines.msdrg.is_empty();
+    let mut state = AppState::new(s.clone(), Some(engines), Policy::default());
+    state.today = Some("2026-06-15".parse().unwrap());
+    (server::app(state), practices, grouping)
+}
+
+both!(coding_an_encounter, async |db: &TestDb| {
+    let s = db.store().await;
+    let (app, practices, grouping) = coding_app(&s).await;
+    let (_, coder) = login(&app, "coder", PW).await;
+    let (_, ca) = login(&app, "biller-a", PW).await;
+    // The worklist: documented, charged, not coded; the clinic's visits and the hospital's stays.
+    let open = all_encounters(&app, &coder, "open").await;
+    assert_eq!(open.len(), 8, "{open:?}");
+    let visit = open.iter().find(|e| e["kind"] == "professional").unwrap();
+    let id = visit["id"].as_i64().unwrap();
+    let e = call(&app, &coder, Method::GET, &format!("/api/encounters/{id}"), None).await;
+    assert_eq!(e.status, StatusCode::OK);
+    assert!(e.body["note"].as_str().unwrap().contains("diabetes"));
+    assert!(e.body["diagnoses"].as_array().unwrap().is_empty());
+    assert_eq!(e.body["charges"][0]["code"], "99214");
+    // A category is not billable: the check says so and what to do; saving it is refused.
+    let category = json!({"diagnoses": [{"code": "E11"}, {"code": "I10"}]});
+    let check = call(
+        &app,
+        &coder,
+        Method::POST,
+        &format!("/api/encounters/{id}/check"),
+        Some(category.clone()),
+    )
+    .await;
+    assert_eq!(check.status, StatusCode::OK, "{:?}", check.body);
+    assert!(check.body["codes"][0]["problem"].as_str().unwrap().contains("more specific"));
+    assert!(check.body["codes"][1]["problem"].is_null());
+    assert_eq!(check.body["codes"][1]["title"], "Essential (primary) hypertension");
+    assert!(check.body["findings"].is_array());
+    assert!(check.body["drg"].is_null(), "no DRG on a visit");
+    let refused =
+        call(&app, &coder, Method::PUT, &format!("/api/encounters/{id}/coding"), Some(category))
+            .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(
+        refused.body["message"].as_str().unwrap().starts_with("diagnosis 1: E11 is a category")
+    );
+    let not_a_code = json!({"diagnoses": [{"code": "Q99.999"}]});
+    let r =
+        call(&app, &coder, Method::PUT, &format!("/api/encounters/{id}/coding"), Some(not_a_code))
+            .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{:?}", r.body);
+    assert_eq!(
+        call(&app, &coder, Method::GET, &format!("/api/encounters/{id}"), None).await.body["status"],
+        "open",
+        "nothing saved"
+    );
+    // A biller reads the worklist but does not code.
+    let good = json!({"diagnoses": [{"code": "E11.9"}, {"code": "i10"}]});
+    let r =
+        call(&app, &ca, Method::PUT, &format!("/api/encounters/{id}/coding"), Some(good.clone()))
+            .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let saved =
+        call(&app, &coder, Method::PUT, &format!("/api/encounters/{id}/coding"), Some(good)).await;
+    assert_eq!(saved.status, StatusCode::OK, "{:?}", saved.body);
+    assert_eq!(saved.body["status"], "coded");
+    assert_eq!(saved.body["diagnoses"][1]["code"], "I10");
+    assert!(all_encounters(&app, &coder, "coded").await.iter().any(|e| e["id"] == id));
+    assert_eq!(all_encounters(&app, &coder, "open").await.len(), 7);
+    let audit = s.audit_events(None, 0, 50).await.unwrap();
+    assert!(
+        audit.iter().any(|a| a.action == "code" && a.record == format!("encounter/{id}")),
+        "{audit:?}"
+    );
+    // An inpatient stay: POA is required, and with the definitions installed the DRG and what
+    // each code does to it.
+    let stay =
+        open.iter().find(|e| e["kind"] == "inpatient" && e["practice"] == practices[1]).unwrap();
+    let sid = stay["id"].as_i64().unwrap();
+    let no_poa = json!({"diagnoses": [{"code": "J18.9"}]});
+    let r = call(&app, &coder, Method::POST, &format!("/api/encounters/{sid}/check"), Some(no_poa))
+        .await;
+    assert!(r.body["codes"][0]["problem"].as_str().unwrap().contains("present on admission"));
+    let coding = json!({"diagnoses": [
+        {"code": "J18.9", "poa": "Y"}, {"code": "E11.9", "poa": "Y"}, {"code": "I10", "poa": "Y"}, {"code": "A41.9", "poa": "Y"}
+    ]});
+    let r = call(&app, &coder, Method::POST, &format!("/api/encounters/{sid}/check"), Some(coding))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    if grouping {
+        let drg = &r.body["drg"];
+        assert_eq!(drg["version"], "v43.1", "{drg}");
+        assert_eq!(drg["drg"], "193", "{drg}");
+        let codes = drg["codes"].as_array().unwrap();
+        let sepsis = codes.iter().find(|c| c["code"] == "A419").unwrap();
+        assert_eq!(sepsis["changes_drg"], true, "{drg}");
+        assert_eq!(sepsis["drg_without"], "195", "{drg}");
+        let htn = codes.iter().find(|c| c["code"] == "I10").unwrap();
+        assert_eq!(htn["changes_drg"], false, "{drg}");
+    } else {
+        assert!(
+            r.body["notes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|n| n.as_str().unwrap().contains("MS-DRG"))
+        );
+    }
 });
 
 both!(sign_in_contract_and_lockout, async |db: &TestDb| {
@@ -384,7 +545,11 @@ async fn code_search_answers_like_the_cli() {
     let date: code_sets::Date = "2026-06-15".parse().unwrap();
     let expected = serde_json::to_value(lib.search("diabetes", None, false, 5, date)).unwrap();
     let (_, _) = demo_app(&s, Policy::default()).await;
-    let mut state = AppState::new(s.clone(), Some(lib), Policy::default());
+    let mut state = AppState::new(
+        s.clone(),
+        Some(backoffice::engines::Engines::from_library(lib)),
+        Policy::default(),
+    );
     state.today = Some(date);
     let app = server::app(state);
     let (_, c) = login(&app, "coder", PW).await;

@@ -92,7 +92,7 @@ fn person(r: &AnyRow, pre: &str) -> PersonFacts {
     }
 }
 
-fn poa(s: &str) -> Option<Poa> {
+pub(crate) fn poa(s: &str) -> Option<Poa> {
     Some(match s {
         "Y" => Poa::Yes,
         "N" => Poa::No,
@@ -134,7 +134,7 @@ impl Store {
     /// row per encounter, its diagnoses, procedures, charges and the coverages in force on its
     /// date aggregated into text (fields split by U+001F, records by U+001E), so that a large
     /// build reads as many rows as encounters.
-    async fn encounters_where(
+    pub(crate) async fn encounters_where(
         &self,
         conn: &mut sqlx::AnyConnection,
         filter: &str,
@@ -567,6 +567,7 @@ impl Store {
         )
         .await?;
         tx.commit().await.ctx("saving the claims")?;
+        self.refresh_statistics(summary.claims, &["claim", "claim_line", "journal"]).await;
         Ok(summary)
     }
 

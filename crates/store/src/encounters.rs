@@ -63,6 +63,8 @@ pub struct NewEncounter {
     pub charges: Vec<NewCharge>,
     /// True when the coding is complete (the encounter can be billed).
     pub coded: bool,
+    /// The documentation the coder reads (visit note, discharge summary), plain text.
+    pub note: String,
 }
 
 fn check(e: &NewEncounter) -> Result<Date> {
@@ -143,6 +145,7 @@ impl Store {
                 e.location_id.into(),
                 V::T(if e.coded { "coded" } else { "open" }.into()),
                 V::T(now.clone()),
+                V::T(e.note.clone()),
             ]);
             ids.push(id);
             for (i, (code, poa)) in e.diagnoses.iter().enumerate() {
@@ -222,6 +225,7 @@ impl Store {
                 "location_id",
                 "status",
                 "created_at",
+                "note",
             ],
             &enc_rows,
         )
@@ -269,6 +273,11 @@ impl Store {
         )
         .await?;
         tx.commit().await.ctx("saving encounters")?;
+        self.refresh_statistics(
+            ids.len(),
+            &["encounter", "encounter_diagnosis", "encounter_procedure", "charge"],
+        )
+        .await;
         Ok(ids)
     }
 

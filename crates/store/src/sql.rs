@@ -65,6 +65,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: include_str!("../migrations/0003_claim_body.postgres.sql"),
     },
+    Migration {
+        version: 4,
+        name: "encounter documentation",
+        portable: include_str!("../migrations/0004_encounter_note.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// Applies the migrations not yet applied, each in its own transaction (on PostgreSQL under an
