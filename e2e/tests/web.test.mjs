@@ -178,3 +178,44 @@ test("a coder codes an encounter from its documentation", async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("an admin submits a batch, downloads the 837 and posts the payer's 835", async () => {
+  const { mkdtempSync, readFileSync, readdirSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const { execFileSync } = await import("node:child_process");
+  const { binary } = await import("../server.mjs");
+  const page = await browser.newPage({ acceptDownloads: true });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  // (biller-b is locked by the lockout test; the admin works both practices.)
+  await signIn(page, "admin");
+  await page.locator("#who", { hasText: "admin" }).waitFor();
+  await page.keyboard.press("Alt+f");
+  await page.locator('button[data-practice="2"]').click();
+  await page.locator("#download-837").waitFor();
+  const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#download-837").click()]);
+  const dir = mkdtempSync(join(tmpdir(), "superbill-e2e-files-"));
+  const batch = join(dir, "batch.837");
+  await download.saveAs(batch);
+  assert.ok(readFileSync(batch, "utf8").startsWith("ISA"));
+  // The test payer answers the batch: a 999, a 277CA and an 835.
+  execFileSync(binary(), ["demo", "payer", batch, "--out", dir, "--paid-on", "2026-07-01"], {
+    env: { ...process.env, SUPERBILL_DATA_DIR: join(dir, "data"), SUPERBILL_TODAY: "2026-07-01" },
+  });
+  const era = readdirSync(dir).find((f) => f.endsWith(".835"));
+  assert.ok(era, readdirSync(dir).join(","));
+  await page.locator("#upload-file").setInputFiles(join(dir, era));
+  await page.locator("#upload").click();
+  await page.locator("#deposit", { hasText: "balanced" }).waitFor();
+  await shot(page, "posting");
+  // The same file again changes nothing, and says so.
+  await page.locator("#upload").click();
+  await page.locator("#posting", { hasText: "already posted" }).waitFor();
+  // A file of the wrong kind says what is wrong.
+  await page.locator("#upload-file").setInputFiles(batch);
+  await page.locator("#upload").click();
+  await page.locator("#files-error", { hasText: "837" }).waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});

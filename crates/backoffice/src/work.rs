@@ -226,18 +226,68 @@ pub async fn import_ack(
 ) -> Result<store::acks::AckSummary> {
     let file = path.display().to_string();
     let bytes = std::fs::read(path).with_context(|| format!("reading {file}"))?;
+    import_ack_bytes(store, actor, &file, &bytes).await
+}
+
+/// The transaction set of an X12 file (ST01 of its first set: `835`, `999`, `277`, `837`…),
+/// or `None` when no interchange with a set is found.
+pub fn transaction_set(bytes: &[u8]) -> Option<String> {
+    transaction_of(bytes)
+}
+
+/// The patient control numbers (CLP01) an 835 names, or (CLM01 via TRN02) a 277CA answers for:
+/// what a caller must be allowed to work before the file is posted.
+pub fn control_numbers(bytes: &[u8]) -> Vec<String> {
+    let mut out: Vec<String> = match transaction_of(bytes).as_deref() {
+        Some("835") => x12_claims::read_835(bytes)
+            .0
+            .iter()
+            .flat_map(|r| r.claims.iter().map(|c| c.patient_control_number.to_string()))
+            .collect(),
+        Some("277") => x12_claims::read_277ca(bytes)
+            .0
+            .iter()
+            .map(|a| a.patient_control_number.to_string())
+            .collect(),
+        _ => Vec::new(),
+    };
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The functional group control numbers (GS06 of the submission, AK102) a 999 acknowledges.
+pub fn acknowledged_groups(bytes: &[u8]) -> Vec<i64> {
+    let mut out: Vec<i64> = x12_claims::read_999(bytes)
+        .0
+        .iter()
+        .filter_map(|g| g.group_control.trim().parse().ok())
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Imports 999 or 277CA bytes (named `file` in messages).
+pub async fn import_ack_bytes(
+    store: &Store,
+    actor: &Actor,
+    file: &str,
+    bytes: &[u8],
+) -> Result<store::acks::AckSummary> {
+    let file = file.to_string();
     let org = store.default_organization().await?;
-    let sha = store::sha256_hex(&bytes);
-    match transaction_of(&bytes).as_deref() {
+    let sha = store::sha256_hex(bytes);
+    match transaction_of(bytes).as_deref() {
         Some("999") => {
-            let (acks, findings) = x12_claims::read_999(&bytes);
+            let (acks, findings) = x12_claims::read_999(bytes);
             let notes = x12_errors(&file, &findings)?;
             let mut s = store.import_999(actor, org, &sha, &file, &acks).await?;
             s.notes.extend(notes);
             Ok(s)
         }
         Some("277") => {
-            let (acks, findings) = x12_claims::read_277ca(&bytes);
+            let (acks, findings) = x12_claims::read_277ca(bytes);
             let notes = x12_errors(&file, &findings)?;
             let mut s = store.import_277ca(actor, org, &sha, &file, &acks).await?;
             s.notes.extend(notes);

@@ -53,6 +53,7 @@ pub(crate) fn serve(ctx: &Ctx, a: ServeArgs) -> Result<Outcome> {
             ..Default::default()
         };
         let mut state = server::AppState::new(s, Some(engines), policy);
+        state.files_dir = ctx.data_dir.join("files");
         if ctx.today_fixed {
             state.today = Some(ctx.today);
         }

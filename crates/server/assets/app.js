@@ -547,6 +547,94 @@ async function codingScreen(id) {
   q.focus();
 }
 
+// ---- Files: submit a batch, download its 837, upload what comes back ---------------------------
+
+async function filesScreen() {
+  const mine = [...new Set(state.me.grants.filter((g) => g.role === "biller" || g.role === "admin").map((g) => g.practice))];
+  const result = el("div", { id: "files-result", role: "status" });
+  const error = el("p", { class: "error", role: "alert", id: "files-error" });
+  const batches = el("tbody");
+  async function loadBatches() {
+    const { data } = await api("GET", "/api/batches?limit=20");
+    batches.replaceChildren(...data.map((b) => el("tr", {},
+      el("td", {}, b.id), el("td", {}, b.created_at.replace("T", " ").slice(0, 16)), el("td", {}, b.kind),
+      el("td", { class: "num" }, b.claim_count), el("td", { class: "num" }, money(b.total_cents)),
+      el("td", {}, el("span", { class: "tag" }, b.status)), el("td", {}, b.practices.map((p) => "practice " + p).join(", ")),
+      el("td", {}, el("a", { href: "/api/batches/" + b.id + "/file", download: "batch-" + b.id + ".837" }, "Download 837")))));
+  }
+  const submitButtons = mine.map((p) => {
+    const b = el("button", { type: "button", "data-practice": p }, "Submit the ready claims of practice " + p);
+    b.addEventListener("click", async () => {
+      error.textContent = "";
+      b.disabled = true;
+      try {
+        const { data } = await api("POST", "/api/batches", { practice: p });
+        result.replaceChildren(data.claims
+          ? el("p", {}, data.claims + " claims (" + money(data.total_cents) + ") written in batch " + data.batches.join(", ") + ". ",
+              el("a", { href: data.download, download: "batch-" + data.batches[0] + ".837", id: "download-837" }, "Download the 837"))
+          : el("p", {}, "No claim of practice " + p + " is ready to submit."),
+          ...data.skipped.map((s) => el("p", { class: "error" }, s.claim + ": " + s.reason)));
+        await loadBatches();
+      } catch (e) {
+        error.textContent = e.message;
+      } finally {
+        b.disabled = false;
+      }
+    });
+    return b;
+  });
+  const input = el("input", { type: "file", id: "upload-file", accept: ".835,.999,.277,.x12,.edi,.txt", "aria-label": "An 835, 999 or 277CA file" });
+  const upload = el("button", { type: "button", id: "upload" }, "Upload and post");
+  upload.addEventListener("click", async () => {
+    error.textContent = "";
+    const f = input.files[0];
+    if (!f) { error.textContent = "Choose an 835, 999 or 277CA file first."; return; }
+    upload.disabled = true;
+    try {
+      const res = await fetch("/api/remittances?name=" + encodeURIComponent(f.name), {
+        method: "POST", credentials: "same-origin", body: await f.arrayBuffer(),
+        headers: { "Content-Type": "application/edi-x12", "X-CSRF-Token": state.csrf || cookie("sb_csrf") || "" },
+      });
+      const data = await res.json().catch(() => null);
+      if (res.status === 401) { await signIn("Your session ended. Sign in again, then upload again."); return; }
+      if (!res.ok) { error.textContent = (data && data.message) || "HTTP " + res.status; return; }
+      if (data.kind === "835") {
+        const p = data.posting;
+        result.replaceChildren(el("table", { id: "posting" }, el("tbody", {},
+          el("tr", {}, el("th", {}, "File"), el("td", {}, f.name + (p.already_posted ? " (already posted: nothing changed)" : ""))),
+          el("tr", {}, el("th", {}, "Claims matched"), el("td", {}, p.claims_matched)),
+          el("tr", {}, el("th", {}, "Unmatched (suspense)"), el("td", {}, p.claims_unmatched)),
+          el("tr", {}, el("th", {}, "Paid"), el("td", {}, money(p.paid_cents))),
+          el("tr", {}, el("th", {}, "Adjusted"), el("td", {}, money(p.adjusted_cents))),
+          el("tr", {}, el("th", {}, "Patient responsibility"), el("td", {}, money(p.patient_responsibility_cents))),
+          el("tr", {}, el("th", {}, "Provider adjustments"), el("td", {}, money(p.provider_adjustments_cents))),
+          el("tr", {}, el("th", {}, "Denials"), el("td", {}, p.denials)),
+          el("tr", {}, el("th", {}, "Deposit"), el("td", { id: "deposit" }, p.balanced ? "balanced" : "does not balance: check the payment against the claims")))),
+          ...p.notes.map((n) => el("p", { class: "muted" }, n)));
+      } else {
+        const a = data.acknowledgment;
+        result.replaceChildren(el("p", { id: "ack" }, data.kind + " " + f.name + (a.already_imported ? " (already imported)" : "") + ": " + a.accepted + " accepted, " + a.rejected + " rejected, " + a.unmatched + " unmatched."),
+          ...a.notes.map((n) => el("p", { class: "muted" }, n)));
+      }
+    } catch (e) {
+      error.textContent = e.message;
+    } finally {
+      upload.disabled = false;
+    }
+  });
+  show(
+    el("h1", {}, "Files"),
+    el("h2", {}, "Submit"),
+    el("div", { class: "toolbar" }, submitButtons),
+    el("h2", {}, "Upload an 835, 999 or 277CA"),
+    el("div", { class: "toolbar" }, input, upload),
+    error, result,
+    el("h2", {}, "Batches"),
+    el("table", { id: "batches" }, el("thead", {}, el("tr", {}, el("th", {}, "Batch"), el("th", {}, "Written"), el("th", {}, "Kind"), el("th", { class: "num" }, "Claims"), el("th", { class: "num" }, "Charges"), el("th", {}, "Status"), el("th", {}, "Practices"), el("th", {}, ""))), batches),
+  );
+  try { await loadBatches(); } catch (e) { error.textContent = e.message; }
+}
+
 // ---- Routing and keys ------------------------------------------------------------------------
 
 function route() {
@@ -561,6 +649,7 @@ function route() {
   if (parts[0] === "claims" && parts[1]) return claimScreen(parts[1]);
   if (parts[0] === "claims") return claimsScreen("ready");
   if (parts[0] === "codes") return codesScreen();
+  if (parts[0] === "files") return filesScreen();
   if (parts[0] === "coding" && parts[1] === "list") return codingListScreen(parts[2]);
   if (parts[0] === "coding" && parts[1]) return codingScreen(parts[1]);
   if (parts[0] === "coding") return codingListScreen("open");

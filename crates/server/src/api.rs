@@ -54,6 +54,13 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::coding::get_encounter))
         .routes(routes!(crate::coding::check_coding))
         .routes(routes!(crate::coding::save_coding))
+        .routes(routes!(crate::billing::submit_batch, crate::billing::list_batches))
+        .routes(routes!(crate::billing::batch_file))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(crate::billing::upload))
+                .layer(axum::extract::DefaultBodyLimit::max(crate::billing::UPLOAD_LIMIT)),
+        )
 }
 
 /// An error answer.

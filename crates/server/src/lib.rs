@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod billing;
 pub mod coding;
 mod error;
 
@@ -32,6 +33,8 @@ pub struct AppState {
     pub engines: Arc<backoffice::engines::Engines>,
     /// Sign-in rules.
     pub policy: Arc<Policy>,
+    /// Where submitted 837 files are written (`batches/` under it).
+    pub files_dir: std::path::PathBuf,
     /// What the app takes as today (the CLI's `--today`), else the calendar's date (UTC).
     pub today: Option<code_sets::Date>,
 }
@@ -45,7 +48,13 @@ impl AppState {
     ) -> Self {
         let engines = engines
             .unwrap_or_else(|| backoffice::engines::Engines::from_library(Default::default()));
-        AppState { store, engines: Arc::new(engines), policy: Arc::new(policy), today: None }
+        AppState {
+            store,
+            engines: Arc::new(engines),
+            policy: Arc::new(policy),
+            files_dir: std::env::temp_dir().join("superbill-files"),
+            today: None,
+        }
     }
 
     /// Today's date.

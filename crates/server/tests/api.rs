@@ -133,6 +133,12 @@ both!(every_record_endpoint_hides_other_practices, async |db: &TestDb| {
         .filter(|c| c["practice"] == practices[1])
         .map(|c| c["id"].as_i64().unwrap())
         .collect();
+    let sub =
+        call(&app, &admin, Method::POST, "/api/batches", Some(json!({"practice": practices[1]})))
+            .await;
+    assert_eq!(sub.status, StatusCode::CREATED, "{:?}", sub.body);
+    let b_batches: Vec<i64> =
+        sub.body["batches"].as_array().unwrap().iter().map(|b| b.as_i64().unwrap()).collect();
     let mut b_encounters = Vec::new();
     for status in ["open", "coded", "billed"] {
         b_encounters.extend(
@@ -156,6 +162,7 @@ both!(every_record_endpoint_hides_other_practices, async |db: &TestDb| {
             "/api/encounters/{id}"
             | "/api/encounters/{id}/check"
             | "/api/encounters/{id}/coding" => &b_encounters,
+            "/api/batches/{id}/file" => &b_batches,
             other => panic!("{other}: say which records of practice B it must hide"),
         };
         assert!(!ids.is_empty());
@@ -648,4 +655,86 @@ both!(a_second_factor_is_asked_for_and_checked, async |db: &TestDb| {
     // Off again: the password alone signs in.
     s.set_totp_secret(&Actor::system("test"), u.id, "").await.unwrap();
     assert_eq!(login(&app, "coder", PW).await.0.status, StatusCode::OK);
+});
+
+both!(submit_download_and_post_from_the_api, async |db: &TestDb| {
+    let s = db.store().await;
+    let (app, practices, _) = played_app(&s).await;
+    let b = practices[1];
+    let (_, ca) = login(&app, "biller-a", PW).await;
+    let (_, cb) = login(&app, "biller-b", PW).await;
+    let (_, coder) = login(&app, "coder", PW).await;
+    let ready = all_claims(&app, &cb, "ready").await.len();
+    assert!(ready > 0);
+    // Only billers and admins of the practice submit it; another practice's biller does not see it.
+    let r = call(&app, &ca, Method::POST, "/api/batches", Some(json!({"practice": b}))).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = call(&app, &coder, Method::POST, "/api/batches", Some(json!({"practice": b}))).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let sub = call(&app, &cb, Method::POST, "/api/batches", Some(json!({"practice": b}))).await;
+    assert_eq!(sub.status, StatusCode::CREATED, "{:?}", sub.body);
+    assert_eq!(sub.body["claims"].as_u64().unwrap() as usize, ready);
+    assert!(all_claims(&app, &cb, "ready").await.is_empty());
+    let again = call(&app, &cb, Method::POST, "/api/batches", Some(json!({"practice": b}))).await;
+    assert_eq!(again.status, StatusCode::OK, "nothing ready: nothing written");
+    assert_eq!(again.body["claims"], 0);
+    // The 837 downloads for B's biller, not for A's.
+    let link = sub.body["download"].as_str().unwrap().to_string();
+    let (st, h, file) = call_raw(&app, &cb, Method::GET, &link, Vec::new()).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(h[header::CONTENT_TYPE], "application/edi-x12");
+    assert!(file.starts_with(b"ISA"));
+    let (st, _, _) = call_raw(&app, &ca, Method::GET, &link, Vec::new()).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    let listed = call(&app, &cb, Method::GET, "/api/batches", None).await;
+    assert!(listed.body.as_array().unwrap().iter().all(|x| x["practices"] == json!([b])));
+    // What comes back: the 999, the 277CA, then the 835, uploaded by B's biller; A's biller may
+    // not post B's money.
+    let paid_on: code_sets::Date = "2026-07-01".parse().unwrap();
+    let ack = backoffice::payer::answer_999(&file, paid_on).unwrap();
+    let up = |c: &Client, name: &str, bytes: Vec<u8>| {
+        let (app, c, uri) = (
+            app.clone(),
+            Client { cookie: c.cookie.clone(), csrf: c.csrf.clone(), bearer: None },
+            format!("/api/remittances?name={name}"),
+        );
+        async move {
+            let (st, _, body) = call_raw(&app, &c, Method::POST, &uri, bytes).await;
+            (st, serde_json::from_slice::<Value>(&body).unwrap_or(Value::Null))
+        }
+    };
+    let (st, _) = up(&ca, "b.999", ack.clone()).await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let (st, body) = up(&cb, "b.999", ack).await;
+    assert_eq!(st, StatusCode::OK, "{body:?}");
+    assert_eq!(body["kind"], "999");
+    let ca277 = backoffice::payer::answer_277ca(&file, paid_on).unwrap();
+    let (st, body) = up(&cb, "b.277", ca277).await;
+    assert_eq!(st, StatusCode::OK, "{body:?}");
+    assert_eq!(body["kind"], "277CA");
+    let era = backoffice::payer::answer_835(&file, paid_on, 77).unwrap();
+    let (st, _) = up(&ca, "b.835", era.clone()).await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let (st, body) = up(&cb, "b.835", era.clone()).await;
+    assert_eq!(st, StatusCode::OK, "{body:?}");
+    assert_eq!(body["kind"], "835");
+    assert_eq!(body["posting"]["claims_matched"].as_u64().unwrap() as usize, ready);
+    assert_eq!(body["posting"]["balanced"], true);
+    let (_, body) = up(&cb, "b.835", era).await;
+    assert_eq!(body["posting"]["already_posted"], true, "the same file twice changes nothing");
+    // Wrong files say what is wrong.
+    let (st, body) = up(&cb, "notes.txt", b"hello".to_vec()).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    assert!(body["message"].as_str().unwrap().contains("not an X12 file"), "{body:?}");
+    let (st, body) = up(&cb, "claims.837", file.clone()).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    assert!(body["message"].as_str().unwrap().contains("837"), "{body:?}");
+    let broken = String::from_utf8(backoffice::payer::answer_835(&file, paid_on, 78).unwrap())
+        .unwrap()
+        .replacen("CLP*", "CLP", 1);
+    let (st, body) = up(&cb, "broken.835", broken.into_bytes()).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    let m = body["message"].as_str().unwrap();
+    assert!(m.starts_with("broken.835: segment 10 (CLP):") && m.contains("[X12-SYN-003]"), "{m}");
+    assert!(m.ends_with("nothing was imported"), "{m}");
 });

@@ -20,6 +20,7 @@ pub mod acks;
 pub mod claims;
 pub mod coding;
 pub mod encounters;
+pub mod files;
 mod journal;
 pub mod remits;
 pub mod reports;

@@ -118,3 +118,26 @@ pub async fn all_patients(app: &Router, c: &Client) -> Vec<Value> {
     }
     out
 }
+
+/// A request with a raw body (an uploaded file), answering the raw bytes.
+pub async fn call_raw(
+    app: &Router,
+    c: &Client,
+    method: Method,
+    uri: &str,
+    body: Vec<u8>,
+) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let mut b = Request::builder().method(method).uri(uri);
+    if let Some(k) = &c.cookie {
+        b = b.header(header::COOKIE, k);
+    }
+    if let Some(t) = &c.csrf {
+        b = b.header("x-csrf-token", t);
+    }
+    let req = b.header(header::CONTENT_TYPE, "application/edi-x12").body(Body::from(body)).unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+    (status, headers, bytes)
+}

@@ -1,0 +1,274 @@
+//! The biller's files: submit the ready claims of a practice as an 837 batch and download it,
+//! list the batches, and upload what comes back (an 835 to post, a 999 or 277CA to import).
+//! A file is taken only from someone who may work (biller or admin) every practice whose
+//! claims it names.
+
+use std::path::PathBuf;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::api::{ErrorBody, cut_page, page_cursor, page_limit, paged};
+use crate::auth::Caller;
+use crate::{ApiError, AppState};
+
+/// The largest file an upload takes (a large payer's 835).
+pub const UPLOAD_LIMIT: usize = 256 * 1024 * 1024;
+
+const WORKERS: [&str; 2] = ["biller", "admin"];
+
+/// A failure of a back-office step: the store's own errors keep their answer; anything else
+/// is the file's or the request's fault and says why.
+fn work_error(e: anyhow::Error) -> ApiError {
+    match e.downcast::<store::Error>() {
+        Ok(se) => se.into(),
+        Err(e) if e.downcast_ref::<std::io::Error>().is_some() => {
+            ApiError::Internal("reading or writing a file".into())
+        }
+        Err(e) => ApiError::BadRequest(format!("{e:#}")),
+    }
+}
+
+/// Submit a practice's ready claims.
+#[derive(Deserialize, ToSchema)]
+pub struct SubmitRequest {
+    /// Practice ID.
+    pub practice: i64,
+}
+
+/// What a submission wrote.
+#[derive(Serialize, ToSchema)]
+pub struct Submitted {
+    /// Claims in the file.
+    pub claims: usize,
+    /// Their total charge.
+    pub total_cents: i64,
+    /// The batches recorded (one per clearinghouse).
+    pub batches: Vec<i64>,
+    /// Ready claims left out, with why (`{ claim, reason }`).
+    pub skipped: Vec<Skipped>,
+    /// Where to download the file (`/api/batches/{id}/file`), when one was written.
+    pub download: Option<String>,
+}
+
+/// A claim left out of a batch.
+#[derive(Serialize, ToSchema)]
+pub struct Skipped {
+    /// Patient control number.
+    pub claim: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// Writes every ready claim of the practice into one 837 file (one interchange per
+/// clearinghouse) and records the batches; billers and admins of the practice.
+#[utoipa::path(post, path = "/api/batches", tag = "billing", request_body = SubmitRequest,
+    responses(
+        (status = 201, description = "The batch was written", body = Submitted),
+        (status = 200, description = "No claim was ready: nothing written", body = Submitted),
+        (status = 403, description = "Only billers and admins of the practice submit", body = ErrorBody),
+    ))]
+pub(crate) async fn submit_batch(
+    State(st): State<AppState>,
+    c: Caller,
+    Json(req): Json<SubmitRequest>,
+) -> Result<Response, ApiError> {
+    if !c.sees(req.practice) {
+        return Err(ApiError::NotFound);
+    }
+    if !c.practices_as(&WORKERS).contains(&req.practice) {
+        return Err(ApiError::Forbidden);
+    }
+    let now = std::time::SystemTime::now();
+    let stamp = crate::auth::timestamp(now);
+    let hhmm = format!("{}{}", &stamp[11..13], &stamp[14..16]);
+    let dir: PathBuf = st.files_dir.join("batches");
+    std::fs::create_dir_all(&dir).map_err(|_| ApiError::Internal("the batch folder".into()))?;
+    let out = dir.join(format!(
+        "practice{}-{}-{}.837",
+        req.practice,
+        stamp.replace([':', '.'], "-"),
+        &crate::auth::random_token()[..8]
+    ));
+    let s = backoffice::work::submit(
+        &st.store,
+        &c.actor(),
+        Some(req.practice),
+        &out,
+        backoffice::work::stamp(st.today(), &hhmm),
+    )
+    .await
+    .map_err(work_error)?;
+    let body = Submitted {
+        claims: s.claims,
+        total_cents: s.total_cents,
+        download: s.batches.first().map(|b| format!("/api/batches/{b}/file")),
+        batches: s.batches,
+        skipped: s.skipped.into_iter().map(|(claim, reason)| Skipped { claim, reason }).collect(),
+    };
+    let code = if body.claims > 0 { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((code, Json(body)).into_response())
+}
+
+/// Paging.
+#[derive(Deserialize, IntoParams)]
+pub struct BatchQuery {
+    /// At most this many (1–500, default 50).
+    pub limit: Option<i64>,
+    /// The `X-Next-Cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// The batches with claims of the caller's practices, newest first.
+#[utoipa::path(get, path = "/api/batches", tag = "billing", params(BatchQuery),
+    responses((status = 200, body = Vec<store::files::BatchItem>)))]
+pub(crate) async fn list_batches(
+    State(st): State<AppState>,
+    c: Caller,
+    Query(q): Query<BatchQuery>,
+) -> Result<Response, ApiError> {
+    let limit = page_limit(q.limit)?;
+    let before = page_cursor(&q.cursor)?;
+    let mut items = st.store.batches_page(&c.practices(), before, limit + 1).await?;
+    let next = cut_page(&mut items, limit, |x| x.id);
+    Ok(paged(items, next, "/api/batches", limit))
+}
+
+/// The 837 file a batch was written to (the whole file: every interchange of that submission);
+/// 404 unless the caller sees every practice whose claims it holds.
+#[utoipa::path(get, path = "/api/batches/{id}/file", tag = "billing",
+    params(("id" = i64, Path, description = "Batch ID")),
+    responses(
+        (status = 200, description = "The X12 837 file", content_type = "application/edi-x12", body = String),
+        (status = 404, body = ErrorBody),
+    ))]
+pub(crate) async fn batch_file(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let (batch, path) = st.store.batch_file(id).await?.ok_or(ApiError::NotFound)?;
+    if batch.practices.is_empty() || !batch.practices.iter().all(|p| c.sees(*p)) {
+        return Err(ApiError::NotFound);
+    }
+    let bytes = tokio::fs::read(&path).await.map_err(|_| {
+        ApiError::BadRequest(format!("batch {id}: its file is no longer on the server"))
+    })?;
+    st.store
+        .audit_request(
+            &c.actor(),
+            "download",
+            "batch",
+            Some(id),
+            batch.practices.first().copied(),
+            &c.address,
+        )
+        .await?;
+    let mut res = Response::new(axum::body::Body::from(bytes));
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/edi-x12"));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"batch-{id}.837\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(res)
+}
+
+/// The file's name.
+#[derive(Deserialize, IntoParams)]
+pub struct UploadQuery {
+    /// The file's name as the user picked it (shown in messages and the audit log).
+    pub name: Option<String>,
+}
+
+/// What an upload did.
+#[derive(Serialize, ToSchema)]
+pub struct Uploaded {
+    /// `835`, `999` or `277CA`.
+    pub kind: String,
+    /// For an 835: the posting (claims matched and unmatched, paid, adjusted, patient
+    /// responsibility, provider adjustments, whether the deposit balanced, denials, notes).
+    #[schema(value_type = Option<Object>)]
+    pub posting: Option<serde_json::Value>,
+    /// For a 999 or 277CA: claims accepted, rejected, unmatched, notes.
+    #[schema(value_type = Option<Object>)]
+    pub acknowledgment: Option<serde_json::Value>,
+}
+
+/// Upload an 835 (posted in one transaction; the same file twice changes nothing), a 999 or a
+/// 277CA (imported). The body is the X12 file. Billers and admins, of every practice whose
+/// claims the file names; a malformed file is refused with its positioned errors.
+#[utoipa::path(post, path = "/api/remittances", tag = "billing", params(UploadQuery),
+    request_body(content = String, content_type = "application/edi-x12", description = "The X12 file"),
+    responses(
+        (status = 200, body = Uploaded),
+        (status = 400, description = "Not an 835, 999 or 277CA, or malformed: what and where", body = ErrorBody),
+        (status = 403, description = "The file names claims of a practice the caller does not work", body = ErrorBody),
+    ))]
+pub(crate) async fn upload(
+    State(st): State<AppState>,
+    c: Caller,
+    Query(q): Query<UploadQuery>,
+    body: Bytes,
+) -> Result<Json<Uploaded>, ApiError> {
+    let mine = c.practices_as(&WORKERS);
+    if mine.is_empty() {
+        return Err(ApiError::Forbidden);
+    }
+    let name: String = q
+        .name
+        .unwrap_or_else(|| "upload".into())
+        .chars()
+        .filter(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '.' | '-' | '_'))
+        .take(80)
+        .collect();
+    let name = if name.is_empty() { "upload".to_string() } else { name };
+    let bytes = body.to_vec();
+    let kind = backoffice::work::transaction_set(&bytes).ok_or_else(|| {
+        ApiError::BadRequest(format!(
+            "{name}: not an X12 file (no interchange with a transaction set, ISA … ST, was found): upload an 835, 999 or 277CA"
+        ))
+    })?;
+    let theirs = match kind.as_str() {
+        "835" | "277" => {
+            st.store.practices_of_pcns(&backoffice::work::control_numbers(&bytes)).await?
+        }
+        "999" => {
+            st.store.practices_of_groups(&backoffice::work::acknowledged_groups(&bytes)).await?
+        }
+        other => {
+            return Err(ApiError::BadRequest(format!(
+                "{name}: transaction set {other} cannot be uploaded here: upload an 835, 999 or 277CA"
+            )));
+        }
+    };
+    // Someone who does not work every practice the file names may not post it (answered the
+    // same whether or not the caller can see that practice).
+    if theirs.iter().any(|p| !mine.contains(p)) {
+        return Err(ApiError::Forbidden);
+    }
+    let out = if kind == "835" {
+        let s = backoffice::work::post_835_bytes(&st.store, &c.actor(), &name, &bytes, st.today())
+            .await
+            .map_err(work_error)?;
+        Uploaded {
+            kind: "835".into(),
+            posting: Some(serde_json::to_value(&s).unwrap_or_default()),
+            acknowledgment: None,
+        }
+    } else {
+        let s = backoffice::work::import_ack_bytes(&st.store, &c.actor(), &name, &bytes)
+            .await
+            .map_err(work_error)?;
+        Uploaded {
+            kind: if kind == "999" { "999".into() } else { "277CA".into() },
+            posting: None,
+            acknowledgment: Some(serde_json::to_value(&s).unwrap_or_default()),
+        }
+    };
+    Ok(Json(out))
+}
