@@ -219,3 +219,27 @@ test("an admin submits a batch, downloads the 837 and posts the payer's 835", as
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("a biller works a denial: assign, appeal, correct", async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("dialog", (d) => d.accept("the service was authorized, reference 123"));
+  await signIn(page, "biller-a");
+  await page.locator("#who", { hasText: "biller-a" }).waitFor();
+  await page.keyboard.press("Alt+d");
+  await page.locator("#denials tr[data-denial]").first().waitFor();
+  const before = await page.locator("#denials tr[data-denial]").count();
+  await shot(page, "denials");
+  const first = page.locator("#denials tr[data-denial]").first();
+  await first.locator("input").fill("coder");
+  await first.getByRole("button", { name: "Assign" }).click();
+  await page.locator("#denials-message", { hasText: "Assigned to coder" }).waitFor();
+  await page.locator("#denials tr[data-denial]").first().getByRole("button", { name: "Appeal" }).click();
+  await page.locator("#denials-message", { hasText: "appealed" }).waitFor();
+  await page.locator("#denials tr[data-denial]").first().getByRole("button", { name: "Correct" }).click();
+  await page.locator("#denials-message", { hasText: "Replacement claim built" }).waitFor();
+  assert.ok(await page.locator("#denials tr[data-denial]").count() < before);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

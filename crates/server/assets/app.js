@@ -635,6 +635,42 @@ async function filesScreen() {
   try { await loadBatches(); } catch (e) { error.textContent = e.message; }
 }
 
+// ---- Denials ---------------------------------------------------------------------------------
+
+async function denialsScreen(by) {
+  by = by || "reason";
+  const tabs = el("nav", { class: "toolbar", "aria-label": "Group denials by" }, [["reason", "By reason"], ["category", "By category"], ["payer", "By payer"]].map(([k, label]) =>
+    el("a", { href: "#/denials/" + k, class: k === by ? "tag ok" : "tag" }, label)));
+  const body = el("div", { id: "denials" });
+  const message = el("p", { role: "status", id: "denials-message" });
+  async function load() {
+    const { data } = await api("GET", "/api/denials?by=" + by);
+    if (!data.length) { body.replaceChildren(el("p", { class: "muted" }, "No open denial.")); return; }
+    body.replaceChildren(...data.map((g) => el("section", {},
+      el("h2", {}, g.key + " · " + g.count + " · " + money(g.cents) + " · appeal by " + g.earliest_deadline),
+      el("table", {}, el("tbody", {}, g.denials.map((d) => {
+        const who = el("input", { "aria-label": "Assign denial " + d.id + " to", placeholder: "login", size: 10 });
+        const act = async (what, fn) => {
+          message.textContent = "";
+          try { await fn(); message.textContent = what; await load(); } catch (e) { message.textContent = e.message; }
+        };
+        return el("tr", { "data-denial": d.id },
+          el("td", { class: "code" }, el("a", { href: "#/claims/" + d.claim_id }, d.pcn)), el("td", {}, d.payer), el("td", {}, d.carc + (d.rarc ? " " + d.rarc : "")),
+          el("td", {}, d.category), el("td", { class: "num" }, money(d.cents)), el("td", {}, d.deadline),
+          el("td", {}, d.assigned_to ? "assigned" : ""),
+          el("td", {}, who, el("button", { type: "button", class: "plain small", onclick: () => act("Assigned to " + who.value + ".", () => api("POST", "/api/denials/" + d.id + "/assign", { username: who.value })) }, "Assign")),
+          el("td", {}, el("button", { type: "button", class: "plain small", "data-action": "appeal", onclick: () => {
+            const reason = prompt("Why should the claim be paid? (the appeal's reason)");
+            if (reason) act("Claim " + d.pcn + " appealed.", () => api("POST", "/api/claims/" + d.claim_id + "/appeal", { reason }));
+          } }, "Appeal")),
+          el("td", {}, el("button", { type: "button", class: "plain small", "data-action": "correct", onclick: () =>
+            act("Replacement claim built for " + d.pcn + ": submit it from Files.", () => api("POST", "/api/claims/" + d.claim_id + "/correct", { void: false })) }, "Correct")));
+      }))))));
+  }
+  show(el("h1", {}, "Denials"), tabs, message, body);
+  try { await load(); } catch (e) { body.replaceChildren(failed(e)); }
+}
+
 // ---- Routing and keys ------------------------------------------------------------------------
 
 function route() {
@@ -650,6 +686,7 @@ function route() {
   if (parts[0] === "claims") return claimsScreen("ready");
   if (parts[0] === "codes") return codesScreen();
   if (parts[0] === "files") return filesScreen();
+  if (parts[0] === "denials") return denialsScreen(parts[1]);
   if (parts[0] === "coding" && parts[1] === "list") return codingListScreen(parts[2]);
   if (parts[0] === "coding" && parts[1]) return codingScreen(parts[1]);
   if (parts[0] === "coding") return codingListScreen("open");

@@ -272,3 +272,176 @@ pub(crate) async fn upload(
     };
     Ok(Json(out))
 }
+
+// ---------------------------------------------------------------------------------------------
+// Denials.
+
+/// How to group the denials.
+#[derive(Deserialize, IntoParams)]
+pub struct DenialQuery {
+    /// `reason` (group code and CARC, the default), `category` or `payer`.
+    pub by: Option<String>,
+}
+
+/// The open denials of the caller's practices in groups, the group with the nearest appeal
+/// deadline first and each group's denials oldest deadline first.
+#[utoipa::path(get, path = "/api/denials", tag = "denials", params(DenialQuery),
+    responses((status = 200, body = Vec<store::reports::DenialGroup>), (status = 400, body = ErrorBody)))]
+pub(crate) async fn list_denials(
+    State(st): State<AppState>,
+    c: Caller,
+    Query(q): Query<DenialQuery>,
+) -> Result<Json<Vec<store::reports::DenialGroup>>, ApiError> {
+    let by = match q.by.as_deref().unwrap_or("reason") {
+        "reason" => store::reports::DenialKey::Reason,
+        "category" => store::reports::DenialKey::Category,
+        "payer" => store::reports::DenialKey::Payer,
+        other => {
+            return Err(ApiError::BadRequest(format!(
+                "by {other:?}: use reason, category or payer"
+            )));
+        }
+    };
+    let mut items = Vec::new();
+    for p in c.practices() {
+        items.extend(st.store.denials(Some(p)).await?);
+    }
+    items.sort_by(|a, b| a.deadline.cmp(&b.deadline).then(a.id.cmp(&b.id)));
+    st.store.audit_request(&c.actor(), "list", "denial", None, None, &c.address).await?;
+    Ok(Json(store::reports::group_denials(items, by)))
+}
+
+/// Whom to give a denial to.
+#[derive(Deserialize, ToSchema)]
+pub struct AssignRequest {
+    /// The user's login (who must hold a role in the claim's practice).
+    pub username: String,
+}
+
+/// Assign a denial to someone who works the practice (billers and admins of its practice).
+#[utoipa::path(post, path = "/api/denials/{id}/assign", tag = "denials", request_body = AssignRequest,
+    params(("id" = i64, Path, description = "Denial ID")),
+    responses(
+        (status = 204, description = "Assigned"),
+        (status = 400, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ))]
+pub(crate) async fn assign_denial(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<i64>,
+    Json(req): Json<AssignRequest>,
+) -> Result<StatusCode, ApiError> {
+    let practice = st.store.denial_practice(id).await?.ok_or(ApiError::NotFound)?;
+    if !c.sees(practice) {
+        return Err(ApiError::NotFound);
+    }
+    if !c.practices_as(&WORKERS).contains(&practice) {
+        return Err(ApiError::Forbidden);
+    }
+    let login = req.username.trim();
+    let to = st.store.user_for_login(login).await?;
+    let works_there = match &to {
+        Some(u) => st.store.roles(u.id).await?.iter().any(|(p, _)| *p == practice),
+        None => false,
+    };
+    if !works_there {
+        return Err(ApiError::BadRequest(format!(
+            "username {login:?}: assign the denial to someone with a role in the claim's practice"
+        )));
+    }
+    st.store.assign_denial(&c.actor(), id, login).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn workable_claim(st: &AppState, c: &Caller, id: i64) -> Result<i64, ApiError> {
+    let d = st.store.claim_detail(id).await?.ok_or(ApiError::NotFound)?;
+    if !c.sees(d.item.practice) {
+        return Err(ApiError::NotFound);
+    }
+    if !c.practices_as(&WORKERS).contains(&d.item.practice) {
+        return Err(ApiError::Forbidden);
+    }
+    Ok(d.item.practice)
+}
+
+/// Why the claim is appealed.
+#[derive(Deserialize, ToSchema)]
+pub struct AppealRequest {
+    /// The reason, as the appeal letter states it.
+    pub reason: String,
+}
+
+/// Appeal a denied claim: it becomes `appealed`, its open denials too (billers and admins).
+#[utoipa::path(post, path = "/api/claims/{id}/appeal", tag = "denials", request_body = AppealRequest,
+    params(("id" = i64, Path, description = "Claim ID")),
+    responses(
+        (status = 200, description = "How many denials the appeal covers", body = Object),
+        (status = 400, description = "No reason, or the claim cannot be appealed in its state", body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ))]
+pub(crate) async fn appeal_claim(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<i64>,
+    Json(req): Json<AppealRequest>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    workable_claim(&st, &c, id).await?;
+    if req.reason.trim().is_empty() {
+        return Err(ApiError::BadRequest("reason: say why the claim should be paid".into()));
+    }
+    let n = st.store.appeal(&c.actor(), id, req.reason.trim()).await?;
+    Ok(Json(serde_json::json!({ "denials": n })))
+}
+
+/// A correction.
+#[derive(Deserialize, ToSchema)]
+pub struct CorrectRequest {
+    /// True to void the claim (frequency 8) instead of replacing it (frequency 7).
+    #[serde(default)]
+    pub void: bool,
+}
+
+/// What a correction made.
+#[derive(Serialize, ToSchema)]
+pub struct Corrected {
+    /// The replacement (or void) claim.
+    pub claim: i64,
+    /// Its state after the scrubber ran: `ready` to submit, or `scrubbed` (held by findings).
+    pub state: String,
+}
+
+/// Correct a claim the payer has (a replacement, frequency 7, or a void, frequency 8, naming the
+/// payer's claim number), scrubbed at once so that it goes out with the next batch; billers and
+/// admins.
+#[utoipa::path(post, path = "/api/claims/{id}/correct", tag = "denials", request_body = CorrectRequest,
+    params(("id" = i64, Path, description = "Claim ID")),
+    responses(
+        (status = 201, body = Corrected),
+        (status = 400, description = "The payer has not given a claim number yet, or the state forbids it", body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ))]
+pub(crate) async fn correct_claim(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<i64>,
+    Json(req): Json<CorrectRequest>,
+) -> Result<Response, ApiError> {
+    let practice = workable_claim(&st, &c, id).await?;
+    let new = st.store.correct_claim(&c.actor(), id, req.void).await?;
+    let cx = st.engines.scrub_context(st.today());
+    backoffice::work::scrub_claims(
+        &st.store,
+        &c.actor(),
+        Some(practice),
+        &cx,
+        &scrub::Scrubber::default(),
+    )
+    .await
+    .map_err(work_error)?;
+    let state = st.store.claim_detail(new).await?.map(|d| d.item.state).unwrap_or_default();
+    Ok((StatusCode::CREATED, Json(Corrected { claim: new, state })).into_response())
+}

@@ -139,6 +139,34 @@ both!(every_record_endpoint_hides_other_practices, async |db: &TestDb| {
     assert_eq!(sub.status, StatusCode::CREATED, "{:?}", sub.body);
     let b_batches: Vec<i64> =
         sub.body["batches"].as_array().unwrap().iter().map(|b| b.as_i64().unwrap()).collect();
+    // B's payer answers, so that B has denials too.
+    let link = sub.body["download"].as_str().unwrap();
+    let (_, _, file) = call_raw(&app, &admin, Method::GET, link, Vec::new()).await;
+    let era = backoffice::payer::answer_835(&file, "2026-07-01".parse().unwrap(), 5).unwrap();
+    let (st, _, _) = call_raw(&app, &admin, Method::POST, "/api/remittances?name=b.835", era).await;
+    assert_eq!(st, StatusCode::OK);
+    // The test payer happens to deny none of B's few claims: one denial by hand, on a claim of B
+    // the 835 answered.
+    store::testing::execute(
+        &db.url,
+        &format!(
+            "INSERT INTO denial (claim_id, remit_claim_id, grp, carc, category, amount_cents, received, deadline) \
+             SELECT r.claim_id, r.id, 'CO', '197', 'authorization', 100, '2026-07-01', '2026-12-28' \
+             FROM remit_claim r JOIN claim c ON c.id = r.claim_id WHERE c.practice_id = {} ORDER BY r.id LIMIT 1",
+            practices[1]
+        ),
+    )
+    .await
+    .unwrap();
+    let (_, cb) = login(&app, "biller-b", PW).await;
+    let b_denials: Vec<i64> = call(&app, &cb, Method::GET, "/api/denials", None)
+        .await
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["denials"].as_array().unwrap().iter().map(|d| d["id"].as_i64().unwrap()))
+        .collect();
     let mut b_encounters = Vec::new();
     for status in ["open", "coded", "billed"] {
         b_encounters.extend(
@@ -163,14 +191,18 @@ both!(every_record_endpoint_hides_other_practices, async |db: &TestDb| {
             | "/api/encounters/{id}/check"
             | "/api/encounters/{id}/coding" => &b_encounters,
             "/api/batches/{id}/file" => &b_batches,
+            "/api/denials/{id}/assign" => &b_denials,
+            "/api/claims/{id}/appeal" | "/api/claims/{id}/correct" => &b_claims,
             other => panic!("{other}: say which records of practice B it must hide"),
         };
-        assert!(!ids.is_empty());
+        assert!(!ids.is_empty(), "{path}: no record of practice B to try");
         for method in ops.as_object().unwrap().keys() {
             for id in ids {
                 let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
                 // A well-formed body, so that only the record decides the answer.
-                let body = (m != Method::GET).then(|| json!({"diagnoses": [{"code": "I10"}]}));
+                let body = (m != Method::GET).then(|| {
+                    json!({"diagnoses": [{"code": "I10"}], "username": "coder", "reason": "x", "void": false})
+                });
                 let r = call(&app, &ca, m, &path.replace("{id}", &id.to_string()), body).await;
                 assert_eq!(r.status, StatusCode::NOT_FOUND, "{method} {path} {id}");
             }
@@ -737,4 +769,126 @@ both!(submit_download_and_post_from_the_api, async |db: &TestDb| {
     let m = body["message"].as_str().unwrap();
     assert!(m.starts_with("broken.835: segment 10 (CLP):") && m.contains("[X12-SYN-003]"), "{m}");
     assert!(m.ends_with("nothing was imported"), "{m}");
+});
+
+both!(working_denials, async |db: &TestDb| {
+    let s = db.store().await;
+    let (app, practices, _) = played_app(&s).await;
+    let (_, ca) = login(&app, "biller-a", PW).await;
+    let (_, cb) = login(&app, "biller-b", PW).await;
+    let (_, auditor) = login(&app, "auditor", PW).await;
+    let groups = call(&app, &ca, Method::GET, "/api/denials?by=payer", None).await;
+    assert_eq!(groups.status, StatusCode::OK);
+    let groups = groups.body.as_array().unwrap().clone();
+    assert!(!groups.is_empty(), "the test payer denies some");
+    let deadlines: Vec<&str> =
+        groups.iter().map(|g| g["earliest_deadline"].as_str().unwrap()).collect();
+    assert!(deadlines.windows(2).all(|w| w[0] <= w[1]), "nearest deadline first: {deadlines:?}");
+    let denials: Vec<Value> =
+        groups.iter().flat_map(|g| g["denials"].as_array().unwrap().clone()).collect();
+    assert_eq!(
+        groups.iter().map(|g| g["count"].as_u64().unwrap()).sum::<u64>() as usize,
+        denials.len()
+    );
+    let by_reason = call(&app, &ca, Method::GET, "/api/denials", None).await;
+    assert!(by_reason.body[0]["key"].as_str().unwrap().contains('-'), "group code and CARC");
+    assert_eq!(
+        call(&app, &ca, Method::GET, "/api/denials?by=mood", None).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert!(
+        call(&app, &cb, Method::GET, "/api/denials", None)
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    // Assign: to someone who works the practice, by its biller or admin.
+    let d0 = denials[0]["id"].as_i64().unwrap();
+    let assign = |c: &Client, who: &str| {
+        let (app, c, who) = (
+            app.clone(),
+            Client { cookie: c.cookie.clone(), csrf: c.csrf.clone(), bearer: None },
+            who.to_string(),
+        );
+        async move {
+            call(
+                &app,
+                &c,
+                Method::POST,
+                &format!("/api/denials/{d0}/assign"),
+                Some(json!({"username": who})),
+            )
+            .await
+            .status
+        }
+    };
+    assert_eq!(assign(&ca, "coder").await, StatusCode::NO_CONTENT);
+    assert_eq!(assign(&ca, "biller-b").await, StatusCode::BAD_REQUEST, "biller-b has no role in A");
+    assert_eq!(assign(&cb, "coder").await, StatusCode::NOT_FOUND);
+    assert_eq!(assign(&auditor, "coder").await, StatusCode::FORBIDDEN);
+    let coder = s.user_for_login("coder").await.unwrap().unwrap().id;
+    let again = call(&app, &ca, Method::GET, "/api/denials?by=payer", None).await;
+    let mine = again
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["denials"].as_array().unwrap().clone())
+        .find(|d| d["id"] == d0)
+        .unwrap();
+    assert_eq!(mine["assigned_to"], coder);
+    // Appeal the first denied claim: a reason is required.
+    let claim = denials[0]["claim_id"].as_i64().unwrap();
+    let r = call(
+        &app,
+        &ca,
+        Method::POST,
+        &format!("/api/claims/{claim}/appeal"),
+        Some(json!({"reason": " "})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = call(
+        &app,
+        &ca,
+        Method::POST,
+        &format!("/api/claims/{claim}/appeal"),
+        Some(json!({"reason": "the service was authorized (ref 123)"})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert!(r.body["denials"].as_u64().unwrap() >= 1);
+    assert_eq!(
+        call(&app, &ca, Method::GET, &format!("/api/claims/{claim}"), None).await.body["state"],
+        "appealed"
+    );
+    let open: Vec<i64> = call(&app, &ca, Method::GET, "/api/denials", None)
+        .await
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| {
+            g["denials"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["claim_id"].as_i64().unwrap())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(!open.contains(&claim), "an appealed claim's denials leave the queue");
+    // Correct another denied claim: the replacement is built, scrubbed and waits to be submitted.
+    let other =
+        denials.iter().map(|d| d["claim_id"].as_i64().unwrap()).find(|c| *c != claim).unwrap();
+    let r = call(&app, &ca, Method::POST, &format!("/api/claims/{other}/correct"), Some(json!({})))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let new = r.body["claim"].as_i64().unwrap();
+    assert!(["ready", "scrubbed"].contains(&r.body["state"].as_str().unwrap()), "{:?}", r.body);
+    let replacement = call(&app, &ca, Method::GET, &format!("/api/claims/{new}"), None).await;
+    assert_eq!(replacement.body["claim"]["frequency"], "7", "{:?}", replacement.body["claim"]);
+    assert_eq!(replacement.body["practice"], practices[0]);
 });

@@ -77,6 +77,7 @@ pub struct Credit {
 
 /// Denials of one reason, category or payer.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DenialGroup {
     /// The reason (group-CARC), category or payer.
     pub key: String,
@@ -136,6 +137,7 @@ pub fn group_denials(items: Vec<DenialItem>, by: DenialKey) -> Vec<DenialGroup> 
 
 /// A denial in the work queue.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DenialItem {
     /// ID.
     pub id: i64,
@@ -224,6 +226,18 @@ impl Store {
             insurance_buckets: buckets(&ins),
             patient_buckets: buckets(&pat),
         })
+    }
+
+    /// The practice of a denial's claim, if the denial exists.
+    pub async fn denial_practice(&self, id: i64) -> Result<Option<i64>> {
+        Ok(sqlx::query(
+            "SELECT c.practice_id FROM denial d JOIN claim c ON c.id = d.claim_id WHERE d.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .ctx("reading the denial")?
+        .map(|r| r.get(0)))
     }
 
     /// Open denials, oldest deadline first.
