@@ -243,3 +243,20 @@ test("a biller works a denial: assign, appeal, correct", async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("the admin's dashboard shows each practice and the total as charts", async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await signIn(page, "admin");
+  await page.locator("#who", { hasText: "admin" }).waitFor();
+  await page.keyboard.press("Alt+h");
+  await page.locator("#boards .board").first().waitFor();
+  await shot(page, "dashboard");
+  assert.equal(await page.locator("#boards .board").count(), 3);
+  assert.equal(await page.locator('#boards .board[data-practice="all"] h2').textContent(), "All practices");
+  assert.ok(await page.locator("#boards svg.chart rect").count() > 0);
+  assert.ok(await page.locator("#boards svg.chart polyline").count() > 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

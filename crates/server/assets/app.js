@@ -671,6 +671,69 @@ async function denialsScreen(by) {
   try { await load(); } catch (e) { body.replaceChildren(failed(e)); }
 }
 
+// ---- Dashboard -------------------------------------------------------------------------------
+
+const SVG = "http://www.w3.org/2000/svg";
+function svg(tag, attrs, ...children) {
+  const e = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, String(v));
+  for (const c of children.flat(Infinity)) if (c !== null && c !== undefined) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return e;
+}
+
+// Horizontal bars: one row per slice, the value printed at the end.
+function barChart(slices, format, cls) {
+  const rows = slices.slice(0, 8);
+  const max = Math.max(1, ...rows.map((s) => s.value));
+  const h = 22 * rows.length + 6;
+  return svg("svg", { class: "chart", viewBox: `0 0 400 ${h}`, role: "img", "aria-label": rows.map((s) => s.label + " " + format(s.value)).join(", ") },
+    rows.map((s, i) => [
+      svg("text", { x: 0, y: 22 * i + 16 }, s.label.slice(0, 18)),
+      svg("rect", { class: cls || "bar", x: 120, y: 22 * i + 4, width: Math.max(1, 200 * s.value / max), height: 16 }),
+      svg("text", { x: 126 + 200 * s.value / max, y: 22 * i + 16 }, format(s.value)),
+    ]));
+}
+
+// A line per series over the weeks, with the last value printed.
+function lineChart(points, series) {
+  const w = 400, h = 120, left = 36;
+  const vals = series.flatMap(([key]) => points.map((p) => p[key]).filter((v) => v !== null && v !== undefined));
+  const max = Math.max(1e-9, ...vals);
+  const x = (i) => left + (points.length > 1 ? i * (w - left - 60) / (points.length - 1) : 0);
+  const y = (v) => h - 16 - (h - 30) * v / max;
+  return svg("svg", { class: "chart", viewBox: `0 0 ${w} ${h}`, role: "img", "aria-label": series.map(([key, label]) => label).join(" and ") + " by week" },
+    series.map(([key, label, cls, fmt]) => {
+      const pts = points.map((p, i) => [i, p[key]]).filter(([, v]) => v !== null && v !== undefined);
+      if (!pts.length) return svg("text", { x: left, y: 20 }, label + ": no data yet");
+      const last = pts[pts.length - 1];
+      return [svg("polyline", { class: cls, points: pts.map(([i, v]) => x(i) + "," + y(v)).join(" ") }),
+        pts.map(([i, v]) => svg("circle", { class: cls + "-dot", cx: x(i), cy: y(v), r: 3 })),
+        svg("text", { x: left, y: 12 }, label + " on " + points[last[0]].as_of + ": " + fmt(last[1]))];
+    }),
+    svg("text", { x: left, y: h - 2 }, points.length ? points[0].as_of : ""),
+    svg("text", { x: w - 110, y: h - 2 }, points.length ? points[points.length - 1].as_of : ""));
+}
+
+const pct = (v) => (v * 100).toFixed(1) + "%";
+
+async function dashboardScreen() {
+  show(el("h1", {}, "Dashboard"), el("p", { class: "muted" }, "Loading…"));
+  try {
+    const { data } = await api("GET", "/api/dashboard?weeks=12");
+    show(el("h1", {}, "Dashboard"),
+      el("div", { class: "boards", id: "boards" }, data.map((b) => el("section", { class: "card board", "data-practice": b.practice ?? "all" },
+        el("h2", {}, b.name),
+        el("p", {}, el("strong", {}, money(b.ar_cents)), " in A/R · payers ", money(b.insurance_cents), " · patients ", money(b.patient_cents)),
+        el("h3", {}, "A/R by age (days from service)"), barChart(b.aging, money),
+        el("h3", {}, "A/R by payer"), barChart(b.by_payer, money),
+        el("h3", {}, "Denial reasons, last 30 days"), b.denial_reasons.length ? barChart(b.denial_reasons, String, "bad") : el("p", { class: "muted" }, "No denial."),
+        el("h3", {}, "First-pass acceptance, by week"), lineChart(b.trend, [["first_pass_rate", "first pass", "line2", pct]]),
+        el("h3", {}, "Days in A/R, by week"), lineChart(b.trend, [["days_in_ar", "days", "line", (v) => v.toFixed(1)]])))));
+  } catch (e) {
+    show(el("h1", {}, "Dashboard"), failed(e));
+  }
+}
+
 // ---- Routing and keys ------------------------------------------------------------------------
 
 function route() {
@@ -687,6 +750,7 @@ function route() {
   if (parts[0] === "codes") return codesScreen();
   if (parts[0] === "files") return filesScreen();
   if (parts[0] === "denials") return denialsScreen(parts[1]);
+  if (parts[0] === "dashboard") return dashboardScreen();
   if (parts[0] === "coding" && parts[1] === "list") return codingListScreen(parts[2]);
   if (parts[0] === "coding" && parts[1]) return codingScreen(parts[1]);
   if (parts[0] === "coding") return codingListScreen("open");

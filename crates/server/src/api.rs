@@ -57,6 +57,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::billing::submit_batch, crate::billing::list_batches))
         .routes(routes!(crate::billing::batch_file))
         .routes(routes!(crate::billing::list_denials))
+        .routes(routes!(crate::dashboard::dashboard))
         .routes(routes!(crate::billing::assign_denial))
         .routes(routes!(crate::billing::appeal_claim))
         .routes(routes!(crate::billing::correct_claim))

@@ -9,6 +9,7 @@ pub mod api;
 pub mod auth;
 pub mod billing;
 pub mod coding;
+pub mod dashboard;
 mod error;
 
 use std::net::SocketAddr;

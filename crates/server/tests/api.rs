@@ -892,3 +892,38 @@ both!(working_denials, async |db: &TestDb| {
     assert_eq!(replacement.body["claim"]["frequency"], "7", "{:?}", replacement.body["claim"]);
     assert_eq!(replacement.body["practice"], practices[0]);
 });
+
+both!(dashboards_per_practice_and_across, async |db: &TestDb| {
+    let s = db.store().await;
+    let (app, practices, _) = played_app(&s).await;
+    let (_, ca) = login(&app, "biller-a", PW).await;
+    let (_, admin) = login(&app, "admin", PW).await;
+    let mine = call(&app, &ca, Method::GET, "/api/dashboard?weeks=4", None).await;
+    assert_eq!(mine.status, StatusCode::OK, "{:?}", mine.body);
+    let boards = mine.body.as_array().unwrap();
+    assert_eq!(boards.len(), 1, "biller-a sees practice A only");
+    let a = &boards[0];
+    assert_eq!(a["practice"], practices[0]);
+    let ar = a["ar_cents"].as_i64().unwrap();
+    assert!(ar > 0);
+    let aged: i64 =
+        a["aging"].as_array().unwrap().iter().map(|b| b["value"].as_i64().unwrap()).sum();
+    assert_eq!(aged, ar, "the aging buckets add up to the A/R");
+    assert_eq!(a["insurance_cents"].as_i64().unwrap() + a["patient_cents"].as_i64().unwrap(), ar);
+    assert!(!a["denial_reasons"].as_array().unwrap().is_empty(), "the test payer denied some");
+    let trend = a["trend"].as_array().unwrap();
+    assert_eq!(trend.len(), 4);
+    assert_eq!(trend[3]["as_of"], "2026-06-15");
+    assert!(trend[3]["first_pass_rate"].as_f64().is_some_and(|r| (0.0..=1.0).contains(&r)));
+    assert_eq!(
+        call(&app, &ca, Method::GET, "/api/dashboard?weeks=0", None).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    // The admin sees both practices and the total, which is their sum.
+    let all = call(&app, &admin, Method::GET, "/api/dashboard?weeks=1", None).await;
+    let boards = all.body.as_array().unwrap();
+    assert_eq!(boards.len(), 3);
+    assert!(boards[2]["practice"].is_null());
+    let sum = boards[0]["ar_cents"].as_i64().unwrap() + boards[1]["ar_cents"].as_i64().unwrap();
+    assert_eq!(boards[2]["ar_cents"].as_i64().unwrap(), sum);
+});
