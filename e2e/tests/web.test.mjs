@@ -110,6 +110,9 @@ test("an auditor reads the audit log, newest first", async () => {
   assert.ok(actions.includes("login"), actions.join(","));
   assert.ok(actions.includes("read"), "the biller's read of a patient is there");
   await shot(page, "audit-log");
+  // The export downloads the same events as CSV.
+  const csv = await page.evaluate(async () => (await fetch(document.querySelector("#audit-export").href)).text());
+  assert.ok(csv.startsWith("id,at,user,action,record,practice,address,detail"), csv.slice(0, 80));
   await page.close();
 });
 

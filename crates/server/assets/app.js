@@ -355,7 +355,8 @@ async function auditScreen() {
   more.addEventListener("click", () => load().catch((e) => more.replaceWith(failed(e))));
   show(
     el("h1", {}, "Audit log"),
-    el("p", { class: "muted" }, "Every read and change of patient data, sign-ins and failures; newest first."),
+    el("p", { class: "muted" }, "Every read and change of patient data, sign-ins and failures; newest first. ",
+      el("a", { href: "/api/audit/export", download: "superbill-audit.csv", id: "audit-export" }, "Export as CSV")),
     el("table", { id: "audit" }, el("thead", {}, el("tr", {}, el("th", {}, "When (UTC)"), el("th", {}, "Who"), el("th", {}, "What"), el("th", {}, "Record"), el("th", {}, "Practice"), el("th", {}, "From"))), tbody),
     more,
   );

@@ -927,3 +927,23 @@ both!(dashboards_per_practice_and_across, async |db: &TestDb| {
     let sum = boards[0]["ar_cents"].as_i64().unwrap() + boards[1]["ar_cents"].as_i64().unwrap();
     assert_eq!(boards[2]["ar_cents"].as_i64().unwrap(), sum);
 });
+
+both!(audit_log_exports_as_csv, async |db: &TestDb| {
+    let s = db.store().await;
+    let (app, _) = demo_app(&s, Policy::default()).await;
+    let (_, auditor) = login(&app, "auditor", PW).await;
+    let (_, ca) = login(&app, "biller-a", PW).await;
+    let _ = call(&app, &ca, Method::GET, "/api/patients?limit=3", None).await;
+    let (st, h, body) =
+        call_raw(&app, &auditor, Method::GET, "/api/audit/export", Vec::new()).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(h[header::CONTENT_TYPE], "text/csv; charset=utf-8");
+    let text = String::from_utf8(body).unwrap();
+    let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines[0], "id,at,user,action,record,practice,address,detail");
+    assert!(lines.iter().any(|l| l.contains(",biller-a,list,patient,")), "{text}");
+    // Newest first: the export's own event heads the list.
+    assert!(lines[1].contains(",auditor,export,audit_log,"), "{}", lines[1]);
+    let (st, _, _) = call_raw(&app, &ca, Method::GET, "/api/audit/export", Vec::new()).await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+});
