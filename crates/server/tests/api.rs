@@ -30,41 +30,12 @@ async fn played_app(s: &Store) -> (Router, Vec<i64>, backoffice::demo::Played) {
 
 /// Every encounter a client can list with a coding status, following the cursor.
 async fn all_encounters(app: &Router, c: &Client, status: &str) -> Vec<Value> {
-    let mut out = Vec::new();
-    let mut uri = format!("/api/encounters?status={status}&limit=4");
-    loop {
-        let a = call(app, c, Method::GET, &uri, None).await;
-        assert_eq!(a.status, StatusCode::OK, "{:?}", a.body);
-        out.extend(a.body.as_array().unwrap().iter().cloned());
-        match a.headers.get("x-next-cursor") {
-            Some(n) => {
-                uri = format!(
-                    "/api/encounters?status={status}&limit=4&cursor={}",
-                    n.to_str().unwrap()
-                )
-            }
-            None => break,
-        }
-    }
-    out
+    all_pages(app, c, &format!("/api/encounters?status={status}&limit=4")).await
 }
 
 /// Every claim a client can list in a queue, following the cursor.
 async fn all_claims(app: &Router, c: &Client, queue: &str) -> Vec<Value> {
-    let mut out = Vec::new();
-    let mut uri = format!("/api/claims?queue={queue}&limit=9");
-    loop {
-        let a = call(app, c, Method::GET, &uri, None).await;
-        assert_eq!(a.status, StatusCode::OK, "{:?}", a.body);
-        out.extend(a.body.as_array().unwrap().iter().cloned());
-        match a.headers.get("x-next-cursor") {
-            Some(n) => {
-                uri = format!("/api/claims?queue={queue}&limit=9&cursor={}", n.to_str().unwrap())
-            }
-            None => break,
-        }
-    }
-    out
+    all_pages(app, c, &format!("/api/claims?queue={queue}&limit=9")).await
 }
 
 const EVERY_STATE: &str = "draft,scrubbed,ready,submitted,accepted,rejected,paid,partially_paid,denied,reversed,forwarded,appealed,secondary_billed,patient_billed,closed,voided";

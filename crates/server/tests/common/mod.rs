@@ -102,21 +102,27 @@ pub async fn demo_app(s: &Store, policy: Policy) -> (Router, Vec<i64>) {
     (server::app(state), seeded.practices)
 }
 
-/// Every patient a client can list, following the cursor.
-pub async fn all_patients(app: &Router, c: &Client) -> Vec<Value> {
+/// Every item of a paged list (`uri` with its query, `limit` included), following the cursor;
+/// each page but the last says where the next one is in `X-Next-Cursor` and `Link`.
+pub async fn all_pages(app: &Router, c: &Client, uri: &str) -> Vec<Value> {
     let mut out = Vec::new();
-    let mut uri = "/api/patients?limit=7".to_string();
+    let mut next = uri.to_string();
     loop {
-        let a = call(app, c, Method::GET, &uri, None).await;
+        let a = call(app, c, Method::GET, &next, None).await;
         assert_eq!(a.status, StatusCode::OK, "{:?}", a.body);
         out.extend(a.body.as_array().unwrap().iter().cloned());
         match a.headers.get("x-next-cursor") {
-            Some(n) => uri = format!("/api/patients?limit=7&cursor={}", n.to_str().unwrap()),
+            Some(n) => next = format!("{uri}&cursor={}", n.to_str().unwrap()),
             None => break,
         }
         assert!(a.headers.get(header::LINK).is_some());
     }
     out
+}
+
+/// Every patient a client can list, following the cursor.
+pub async fn all_patients(app: &Router, c: &Client) -> Vec<Value> {
+    all_pages(app, c, "/api/patients?limit=7").await
 }
 
 /// A request with a raw body (an uploaded file), answering the raw bytes.
