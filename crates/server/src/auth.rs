@@ -193,6 +193,19 @@ impl Caller {
         self.grants.iter().any(|g| g.0 == practice)
     }
 
+    /// Whether the user may act on a record of `practice` with one of `roles`: not found when
+    /// the practice is not the user's at all (its records do not exist for them), forbidden when
+    /// the user sees it without such a role.
+    pub fn may(&self, practice: i64, roles: &[&str]) -> Result<(), crate::ApiError> {
+        if !self.sees(practice) {
+            return Err(crate::ApiError::NotFound);
+        }
+        if !self.grants.iter().any(|g| g.0 == practice && roles.contains(&g.1.as_str())) {
+            return Err(crate::ApiError::Forbidden);
+        }
+        Ok(())
+    }
+
     /// The audit log's name for the caller.
     pub fn actor(&self) -> store::Actor {
         store::Actor(self.login.clone())

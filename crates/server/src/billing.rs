@@ -78,12 +78,7 @@ pub(crate) async fn submit_batch(
     c: Caller,
     Json(req): Json<SubmitRequest>,
 ) -> Result<Response, ApiError> {
-    if !c.sees(req.practice) {
-        return Err(ApiError::NotFound);
-    }
-    if !c.practices_as(&WORKERS).contains(&req.practice) {
-        return Err(ApiError::Forbidden);
-    }
+    c.may(req.practice, &WORKERS)?;
     let now = std::time::SystemTime::now();
     let stamp = crate::auth::timestamp(now);
     let hhmm = format!("{}{}", &stamp[11..13], &stamp[14..16]);
@@ -334,12 +329,7 @@ pub(crate) async fn assign_denial(
     Json(req): Json<AssignRequest>,
 ) -> Result<StatusCode, ApiError> {
     let practice = st.store.denial_practice(id).await?.ok_or(ApiError::NotFound)?;
-    if !c.sees(practice) {
-        return Err(ApiError::NotFound);
-    }
-    if !c.practices_as(&WORKERS).contains(&practice) {
-        return Err(ApiError::Forbidden);
-    }
+    c.may(practice, &WORKERS)?;
     let login = req.username.trim();
     let to = st.store.user_for_login(login).await?;
     let works_there = match &to {
@@ -357,12 +347,7 @@ pub(crate) async fn assign_denial(
 
 async fn workable_claim(st: &AppState, c: &Caller, id: i64) -> Result<i64, ApiError> {
     let d = st.store.claim_detail(id).await?.ok_or(ApiError::NotFound)?;
-    if !c.sees(d.item.practice) {
-        return Err(ApiError::NotFound);
-    }
-    if !c.practices_as(&WORKERS).contains(&d.item.practice) {
-        return Err(ApiError::Forbidden);
-    }
+    c.may(d.item.practice, &WORKERS)?;
     Ok(d.item.practice)
 }
 

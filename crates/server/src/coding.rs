@@ -248,9 +248,7 @@ pub(crate) async fn save_coding(
     Json(coding): Json<Coding>,
 ) -> Result<Json<EncounterDetail>, ApiError> {
     let e = visible(&st, &c, id).await?;
-    if !c.practices_as(&["coder", "admin"]).contains(&e.item.practice) {
-        return Err(ApiError::Forbidden);
-    }
+    c.may(e.item.practice, &["coder", "admin"])?;
     if coding.diagnoses.is_empty() {
         return Err(ApiError::BadRequest("add at least the principal diagnosis".into()));
     }
