@@ -62,6 +62,13 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::billing::assign_denial))
         .routes(routes!(crate::billing::appeal_claim))
         .routes(routes!(crate::billing::correct_claim))
+        .routes(routes!(crate::admin::list_users, crate::admin::create_user))
+        .routes(routes!(crate::admin::update_user))
+        .routes(routes!(crate::admin::grant_role, crate::admin::revoke_role))
+        .routes(routes!(crate::admin::list_practices, crate::admin::create_practice))
+        .routes(routes!(crate::admin::list_payers, crate::admin::create_payer))
+        .routes(routes!(crate::admin::update_payer))
+        .routes(routes!(crate::admin::list_fees, crate::admin::set_fee, crate::admin::remove_fee))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(crate::billing::upload))
@@ -150,7 +157,7 @@ async fn caller(
         return Err(ApiError::Unauthorized);
     }
     let grants = st.store.roles(user_id).await?;
-    Ok(Caller { user_id, login: user.login, grants, csrf, address })
+    Ok(Caller { user_id, org_id: user.org_id, login: user.login, grants, csrf, address })
 }
 
 /// Reads a time the store wrote (`YYYY-MM-DDTHH:MM:SS.mmmZ`).

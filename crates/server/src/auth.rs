@@ -11,7 +11,7 @@ use hmac::{Hmac, Mac};
 use rand::RngCore;
 
 /// The roles a user is granted per practice.
-pub const ROLES: [&str; 4] = ["admin", "coder", "biller", "auditor"];
+pub use store::setup::ROLES;
 
 /// The rules of signing in.
 #[derive(Clone, Debug)]
@@ -162,6 +162,8 @@ fn base32_decode(s: &str) -> Option<Vec<u8>> {
 pub struct Caller {
     /// User ID.
     pub user_id: i64,
+    /// The user's organization (billing service).
+    pub org_id: i64,
     /// Login (what the audit log names).
     pub login: String,
     /// (practice, role) grants.

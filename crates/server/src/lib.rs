@@ -5,6 +5,7 @@
 //! The router is a plain value ([`app`]) so that tests drive it without a socket; [`serve`]
 //! binds it to an address.
 
+pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod billing;

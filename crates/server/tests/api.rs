@@ -148,6 +148,7 @@ both!(every_record_endpoint_hides_other_practices, async |db: &TestDb| {
                 .map(|e| e["id"].as_i64().unwrap()),
         );
     }
+    let b_users = vec![s.user_for_login("biller-b").await.unwrap().unwrap().id];
     // Each documented path with a record ID, and the records of practice B it names. A new
     // endpoint with an ID must be added here, or this test fails.
     let doc = call(&app, &Client::default(), Method::GET, "/api/openapi.json", None).await;
@@ -164,6 +165,10 @@ both!(every_record_endpoint_hides_other_practices, async |db: &TestDb| {
             "/api/batches/{id}/file" => &b_batches,
             "/api/denials/{id}/assign" => &b_denials,
             "/api/claims/{id}/appeal" | "/api/claims/{id}/correct" => &b_claims,
+            "/api/practices/{id}/fees" => &vec![practices[1]],
+            "/api/admin/users/{id}" | "/api/admin/users/{id}/roles" => &b_users,
+            // Payers are the whole billing service's, no practice's.
+            "/api/payers/{id}" => continue,
             other => panic!("{other}: say which records of practice B it must hide"),
         };
         assert!(!ids.is_empty(), "{path}: no record of practice B to try");
@@ -172,7 +177,8 @@ both!(every_record_endpoint_hides_other_practices, async |db: &TestDb| {
                 let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
                 // A well-formed body, so that only the record decides the answer.
                 let body = (m != Method::GET).then(|| {
-                    json!({"diagnoses": [{"code": "I10"}], "username": "coder", "reason": "x", "void": false})
+                    json!({"diagnoses": [{"code": "I10"}], "username": "coder", "reason": "x", "void": false,
+                        "practice": practices[1], "role": "coder", "code": "99213", "charge_cents": 100})
                 });
                 let r = call(&app, &ca, m, &path.replace("{id}", &id.to_string()), body).await;
                 assert_eq!(r.status, StatusCode::NOT_FOUND, "{method} {path} {id}");
@@ -917,4 +923,326 @@ both!(audit_log_exports_as_csv, async |db: &TestDb| {
     assert!(lines[1].contains(",auditor,export,audit_log,"), "{}", lines[1]);
     let (st, _, _) = call_raw(&app, &ca, Method::GET, "/api/audit/export", Vec::new()).await;
     assert_eq!(st, StatusCode::FORBIDDEN);
+});
+
+fn id_of(users: &Value, login: &str) -> i64 {
+    users.as_array().unwrap().iter().find(|u| u["login"] == login).unwrap()["id"].as_i64().unwrap()
+}
+
+both!(administering_users_and_roles, async |db: &TestDb| {
+    let s = db.store().await;
+    let (app, practices) = demo_app(&s, Policy::default()).await;
+    let (a, b) = (practices[0], practices[1]);
+    let (_, admin) = login(&app, "admin", PW).await;
+    let (_, ca) = login(&app, "biller-a", PW).await;
+    let users = call(&app, &admin, Method::GET, "/api/admin/users", None).await;
+    assert_eq!(users.status, StatusCode::OK);
+    let logins: Vec<&str> =
+        users.body.as_array().unwrap().iter().map(|u| u["login"].as_str().unwrap()).collect();
+    assert_eq!(logins, ["admin", "auditor", "biller-a", "biller-b", "coder"]);
+    assert_eq!(users.body[2]["roles"], json!([{"practice": a, "role": "biller"}]));
+    assert_eq!(
+        call(&app, &ca, Method::GET, "/api/admin/users", None).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    // A new user: the form is checked before anything is saved.
+    let bad = call(
+        &app,
+        &admin,
+        Method::POST,
+        "/api/admin/users",
+        Some(json!({"login": "biller-c", "name": "C", "password": "short"})),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body["message"].as_str().unwrap().contains("at least 12"), "{:?}", bad.body);
+    let bad = call(
+        &app,
+        &admin,
+        Method::POST,
+        "/api/admin/users",
+        Some(json!({"login": "biller c", "name": "C", "password": "a long enough phrase"})),
+    )
+    .await;
+    assert!(bad.body["message"].as_str().unwrap().contains("login \"biller c\""), "{:?}", bad.body);
+    let taken = call(
+        &app,
+        &admin,
+        Method::POST,
+        "/api/admin/users",
+        Some(json!({"login": "Biller-A", "name": "C", "password": "a long enough phrase"})),
+    )
+    .await;
+    assert!(taken.body["message"].as_str().unwrap().contains("is taken"), "{:?}", taken.body);
+    let made = call(
+        &app,
+        &admin,
+        Method::POST,
+        "/api/admin/users",
+        Some(json!({
+        "login": "biller-c", "name": "Clinic Biller Two", "password": "a long enough phrase",
+        "roles": [{"practice": a, "role": "biller"}]})),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{:?}", made.body);
+    let c_id = made.body["id"].as_i64().unwrap();
+    let (ok, cc) = login(&app, "biller-c", "a long enough phrase").await;
+    assert_eq!(ok.status, StatusCode::OK);
+    assert!(all_patients(&app, &cc).await.iter().all(|p| p["practice"] == a));
+
+    // Roles per practice: granted, then taken away.
+    let role = format!("/api/admin/users/{c_id}/roles");
+    let g = call(&app, &admin, Method::POST, &role, Some(json!({"practice": b, "role": "biller"})))
+        .await;
+    assert_eq!(g.status, StatusCode::OK, "{:?}", g.body);
+    assert_eq!(g.body["roles"].as_array().unwrap().len(), 2);
+    assert!(all_patients(&app, &cc).await.iter().any(|p| p["practice"] == b));
+    let bad =
+        call(&app, &admin, Method::POST, &role, Some(json!({"practice": b, "role": "owner"})))
+            .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let r =
+        call(&app, &admin, Method::DELETE, &format!("{role}?practice={b}&role=biller"), None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(all_patients(&app, &cc).await.iter().all(|p| p["practice"] == a));
+    // A practice keeps an admin.
+    let admin_id = id_of(&users.body, "admin");
+    let r = call(
+        &app,
+        &admin,
+        Method::DELETE,
+        &format!("/api/admin/users/{admin_id}/roles?practice={a}&role=admin"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body["message"].as_str().unwrap().contains("no admin left"), "{:?}", r.body);
+
+    // Disabled: the session ends and sign-in fails; enabled again, it works.
+    let user = format!("/api/admin/users/{c_id}");
+    let d = call(&app, &admin, Method::PUT, &user, Some(json!({"disabled": true}))).await;
+    assert_eq!(d.status, StatusCode::OK);
+    assert_eq!(d.body["disabled"], true);
+    assert_eq!(
+        call(&app, &cc, Method::GET, "/api/me", None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        login(&app, "biller-c", "a long enough phrase").await.0.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let me = call(
+        &app,
+        &admin,
+        Method::PUT,
+        &format!("/api/admin/users/{admin_id}"),
+        Some(json!({"disabled": true})),
+    )
+    .await;
+    assert_eq!(me.status, StatusCode::BAD_REQUEST, "nobody disables themselves");
+    call(&app, &admin, Method::PUT, &user, Some(json!({"disabled": false}))).await;
+    // Locked after failures, unlocked by an admin.
+    for _ in 0..5 {
+        login(&app, "biller-c", "wrong password").await;
+    }
+    assert_eq!(login(&app, "biller-c", "a long enough phrase").await.0.status, StatusCode::LOCKED);
+    let u = call(
+        &app,
+        &admin,
+        Method::PUT,
+        &user,
+        Some(json!({"unlock": true, "name": "Clinic Biller 2"})),
+    )
+    .await;
+    assert_eq!(u.body["locked_until"], Value::Null);
+    assert_eq!(u.body["name"], "Clinic Biller 2");
+    let (ok, cc) = login(&app, "biller-c", "a long enough phrase").await;
+    assert_eq!(ok.status, StatusCode::OK);
+    // A new password ends the user's sessions.
+    call(&app, &admin, Method::PUT, &user, Some(json!({"password": "another long phrase"}))).await;
+    assert_eq!(
+        call(&app, &cc, Method::GET, "/api/me", None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(login(&app, "biller-c", "another long phrase").await.0.status, StatusCode::OK);
+
+    // An admin of practice A alone manages A's people only.
+    let made = call(
+        &app,
+        &admin,
+        Method::POST,
+        "/api/admin/users",
+        Some(json!({
+        "login": "admin-a", "name": "Clinic Admin", "password": "a long enough phrase",
+        "roles": [{"practice": a, "role": "admin"}]})),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::CREATED);
+    let (_, aa) = login(&app, "admin-a", "a long enough phrase").await;
+    let seen = call(&app, &aa, Method::GET, "/api/admin/users", None).await.body;
+    let logins: Vec<&str> =
+        seen.as_array().unwrap().iter().map(|u| u["login"].as_str().unwrap()).collect();
+    assert!(!logins.contains(&"biller-b"), "{logins:?}");
+    assert!(logins.contains(&"biller-a") && logins.contains(&"coder"));
+    // The coder also works for B: A's admin sees only the role in A and cannot change the user.
+    let coder = id_of(&seen, "coder");
+    assert_eq!(
+        seen.as_array().unwrap().iter().find(|u| u["id"] == coder).unwrap()["roles"],
+        json!([{"practice": a, "role": "coder"}])
+    );
+    let r = call(
+        &app,
+        &aa,
+        Method::PUT,
+        &format!("/api/admin/users/{coder}"),
+        Some(json!({"disabled": true})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let bb = id_of(&users.body, "biller-b");
+    let r =
+        call(&app, &aa, Method::PUT, &format!("/api/admin/users/{bb}"), Some(json!({"name": "x"})))
+            .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = call(
+        &app,
+        &aa,
+        Method::POST,
+        &format!("/api/admin/users/{c_id}/roles"),
+        Some(json!({"practice": b, "role": "biller"})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "B does not exist for A's admin");
+    // What the whole service shares is a service admin's.
+    let r = call(
+        &app,
+        &aa,
+        Method::POST,
+        "/api/payers",
+        Some(json!({"name": "X", "code": "X1",
+        "filing_indicator": "CI", "timely_filing_days": 90, "appeal_days": 60})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    // Every change is in the audit log.
+    let log = call(&app, &admin, Method::GET, "/api/audit?limit=100", None).await.body;
+    let actions: Vec<String> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| format!("{} {}", e["action"].as_str().unwrap(), e["record"].as_str().unwrap()))
+        .collect();
+    for want in [
+        format!("create user/{c_id}"),
+        format!("disable user/{c_id}"),
+        format!("unlock user/{c_id}"),
+        format!("revoke user_role/{c_id}"),
+        format!("set password user/{c_id}"),
+    ] {
+        assert!(actions.contains(&want), "{want} not in {actions:?}");
+    }
+});
+
+both!(administering_practices_payers_and_fees, async |db: &TestDb| {
+    let s = db.store().await;
+    let (app, practices) = demo_app(&s, Policy::default()).await;
+    let a = practices[0];
+    let (_, admin) = login(&app, "admin", PW).await;
+    let (_, ca) = login(&app, "biller-a", PW).await;
+    // Practices: each user lists their own.
+    let mine = call(&app, &ca, Method::GET, "/api/practices", None).await.body;
+    assert_eq!(mine.as_array().unwrap().len(), 1);
+    assert_eq!(mine[0]["id"], a);
+    let new = json!({"name": "Eastside Pediatrics", "npi": "1234567890", "tax_id": "12-3456789", "claim_prefix": "EP"});
+    let bad = call(&app, &admin, Method::POST, "/api/practices", Some(new.clone())).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body["message"].as_str().unwrap().contains("NPI"), "{:?}", bad.body);
+    let mut good = new.clone();
+    good["npi"] = json!("1234567893");
+    assert_eq!(
+        call(&app, &ca, Method::POST, "/api/practices", Some(good.clone())).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let made = call(&app, &admin, Method::POST, "/api/practices", Some(good.clone())).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{:?}", made.body);
+    let p = made.body["id"].as_i64().unwrap();
+    let again = call(&app, &admin, Method::POST, "/api/practices", Some(good)).await;
+    assert!(again.body["message"].as_str().unwrap().contains("already named"), "{:?}", again.body);
+    let me = call(&app, &admin, Method::GET, "/api/me", None).await.body;
+    assert!(me["grants"].as_array().unwrap().contains(&json!({"practice": p, "role": "admin"})));
+    let all = call(&app, &admin, Method::GET, "/api/practices", None).await.body;
+    assert_eq!(all.as_array().unwrap().last().unwrap()["tax_id"], "123456789");
+
+    // Payers.
+    let payers = call(&app, &ca, Method::GET, "/api/payers", None).await.body;
+    assert!(!payers["payers"].as_array().unwrap().is_empty());
+    let tp = payers["trading_partners"][0]["id"].as_i64().unwrap();
+    let payer = json!({"name": "Acme Health", "code": "ACME1", "filing_indicator": "ZZZ",
+        "timely_filing_days": 180, "appeal_days": 60, "trading_partner": tp});
+    let bad = call(&app, &admin, Method::POST, "/api/payers", Some(payer.clone())).await;
+    assert!(
+        bad.body["message"].as_str().unwrap().contains("filing indicator \"ZZZ\""),
+        "{:?}",
+        bad.body
+    );
+    let mut payer = payer;
+    payer["filing_indicator"] = json!("CI");
+    let dup = call(&app, &admin, Method::POST, "/api/payers", Some(payer.clone())).await;
+    assert!(
+        dup.body["message"].as_str().unwrap().contains("is \"Acme Health Plan\"'s"),
+        "{:?}",
+        dup.body
+    );
+    payer["code"] = json!("ACME2");
+    let made = call(&app, &admin, Method::POST, "/api/payers", Some(payer.clone())).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{:?}", made.body);
+    let id = made.body["id"].as_i64().unwrap();
+    payer["timely_filing_days"] = json!(90);
+    let put =
+        call(&app, &admin, Method::PUT, &format!("/api/payers/{id}"), Some(payer.clone())).await;
+    assert_eq!(put.status, StatusCode::OK, "{:?}", put.body);
+    let listed = call(&app, &admin, Method::GET, "/api/payers", None).await.body;
+    let acme = listed["payers"].as_array().unwrap().iter().find(|p| p["id"] == id).unwrap().clone();
+    assert_eq!(acme["timely_filing_days"], 90);
+    assert_eq!(
+        call(&app, &ca, Method::PUT, &format!("/api/payers/{id}"), Some(payer)).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    // Fee schedules: everyone in the practice reads it, its admins change it.
+    let fees = format!("/api/practices/{a}/fees");
+    let before = call(&app, &ca, Method::GET, &fees, None).await;
+    assert_eq!(before.status, StatusCode::OK);
+    let n = before.body.as_array().unwrap().len();
+    assert!(n > 0);
+    let fee = json!({"code": "99214", "modifier": "25", "charge_cents": 21_000});
+    assert_eq!(
+        call(&app, &ca, Method::PUT, &fees, Some(fee.clone())).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let bad =
+        call(&app, &admin, Method::PUT, &fees, Some(json!({"code": "9921", "charge_cents": 1})))
+            .await;
+    assert!(bad.body["message"].as_str().unwrap().contains("five-character"), "{:?}", bad.body);
+    let set = call(&app, &admin, Method::PUT, &fees, Some(fee)).await;
+    assert_eq!(set.status, StatusCode::OK);
+    assert!(
+        set.body
+            .as_array()
+            .unwrap()
+            .contains(&json!({"code": "99214", "modifier": "25", "charge_cents": 21_000}))
+    );
+    let gone =
+        call(&app, &admin, Method::DELETE, &format!("{fees}?code=99214&modifier=25"), None).await;
+    assert_eq!(gone.body.as_array().unwrap().len(), n);
+    let missing =
+        call(&app, &admin, Method::DELETE, &format!("{fees}?code=99214&modifier=25"), None).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    let log = call(&app, &admin, Method::GET, "/api/audit?limit=20", None).await.body;
+    let details: Vec<&str> =
+        log.as_array().unwrap().iter().filter_map(|e| e["detail"].as_str()).collect();
+    assert!(details.contains(&"99214-25: none -> 21000"), "{details:?}");
+    assert!(details.contains(&"99214-25: 21000 -> none"), "{details:?}");
 });

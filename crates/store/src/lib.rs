@@ -17,6 +17,7 @@
 //! [`acks`] (999 and 277CA), [`remits`] (835 posting), [`reports`] (aging, queues, statements).
 
 pub mod acks;
+pub mod admin;
 pub mod claims;
 pub mod coding;
 pub mod encounters;

@@ -178,7 +178,10 @@ pub struct PatientRow {
     pub birth_date: String,
 }
 
-fn need(ok: bool, msg: impl FnOnce() -> String) -> Result<()> {
+/// The roles a user may hold in a practice.
+pub const ROLES: [&str; 4] = ["admin", "coder", "biller", "auditor"];
+
+pub(crate) fn need(ok: bool, msg: impl FnOnce() -> String) -> Result<()> {
     if ok { Ok(()) } else { Err(Error::Invalid(msg())) }
 }
 
@@ -211,6 +214,16 @@ impl Store {
 
     /// Adds a practice.
     pub async fn create_practice(&self, actor: &Actor, p: &NewPractice) -> Result<i64> {
+        self.create_practice_with_admin(actor, p, None).await
+    }
+
+    /// Adds a practice and, in the same transaction, grants `admin` in it to a user.
+    pub async fn create_practice_with_admin(
+        &self,
+        actor: &Actor,
+        p: &NewPractice,
+        admin: Option<i64>,
+    ) -> Result<i64> {
         need(
             !p.claim_prefix.is_empty()
                 && p.claim_prefix.len() <= 6
@@ -245,6 +258,17 @@ impl Store {
         )
         .await?;
         audit(&mut tx, actor, "create", "practice", Some(id), Some(id), &p.name).await?;
+        if let Some(user) = admin {
+            sqlx::query(
+                "INSERT INTO user_role (user_id, practice_id, role) VALUES ($1, $2, 'admin')",
+            )
+            .bind(user)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .ctx("granting a role")?;
+            audit(&mut tx, actor, "grant", "user_role", Some(user), Some(id), "admin").await?;
+        }
         tx.commit().await.ctx("saving the practice")?;
         Ok(id)
     }
@@ -309,7 +333,7 @@ impl Store {
         practice_id: i64,
         role: &str,
     ) -> Result<()> {
-        need(matches!(role, "admin" | "coder" | "biller" | "auditor"), || {
+        need(ROLES.contains(&role), || {
             format!("role {role:?}: use admin, coder, biller or auditor")
         })?;
         let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
