@@ -153,7 +153,7 @@ fn check_fee(f: &FeeItem) -> Result<()> {
             || (f.modifier.len() == 2 && f.modifier.bytes().all(|b| b.is_ascii_alphanumeric())),
         || format!("modifier {:?}: two letters or digits, or none", f.modifier),
     )?;
-    need((0..=100_000_000_00).contains(&f.charge_cents), || {
+    need((0..=10_000_000_000).contains(&f.charge_cents), || {
         format!("charge for {}: from $0 to $100,000,000", f.code)
     })
 }
