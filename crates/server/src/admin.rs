@@ -200,10 +200,8 @@ pub(crate) async fn update_user(
     if let Some(p) = &req.password {
         check_password(p)?;
     }
-    if let Some(n) = &req.name {
-        if n.trim().is_empty() {
-            return Err(ApiError::BadRequest("name: the person's name".into()));
-        }
+    if req.name.as_ref().is_some_and(|n| n.trim().is_empty()) {
+        return Err(ApiError::BadRequest("name: the person's name".into()));
     }
     let actor = c.actor();
     if let Some(n) = &req.name {
