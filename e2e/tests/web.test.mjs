@@ -263,3 +263,50 @@ test("the admin's dashboard shows each practice and the total as charts", async 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("an admin adds a user with a role, who then signs in; a fee is set and a bad one explained", async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await signIn(page, "admin");
+  await page.locator("#who", { hasText: "admin" }).waitFor();
+  await page.keyboard.press("Alt+m");
+  await page.locator('#users tr[data-user="biller-a"]').waitFor();
+  const form = page.locator("#new-user");
+  await form.locator("input[name=login]").fill("biller-e2e");
+  await form.locator("input[name=name]").fill("E2E Biller");
+  // Too short: the server says why and what was typed stays.
+  await form.locator("input[name=password]").fill("short-pw-1!");
+  await form.evaluate((f) => f.querySelector("input[name=password]").removeAttribute("minlength"));
+  await form.getByRole("button", { name: "Add user" }).click();
+  await form.locator(".error", { hasText: "at least 12 characters" }).waitFor();
+  assert.equal(await form.locator("input[name=login]").inputValue(), "biller-e2e");
+  await form.locator("input[name=password]").fill("a long enough phrase");
+  await form.locator("select[name=role]").selectOption("biller");
+  await form.getByRole("button", { name: "Add user" }).click();
+  await page.locator('#users tr[data-user="biller-e2e"]').waitFor();
+  assert.match(await page.locator('#users tr[data-user="biller-e2e"]').textContent(), /: biller/);
+  await shot(page, "admin-users");
+  // Fee schedule: a bad amount is explained; a good one is listed.
+  await page.locator('nav a[href="#/admin/fees"]').click();
+  await page.locator("#fee").waitFor();
+  await page.locator("#fee input[name=code]").fill("99215");
+  await page.locator("#fee input[name=charge]").fill("twelve");
+  await page.getByRole("button", { name: "Set fee" }).click();
+  await page.locator("#fee .error", { hasText: "an amount in dollars" }).waitFor();
+  await page.locator("#fee input[name=charge]").fill("$245.50");
+  await page.getByRole("button", { name: "Set fee" }).click();
+  await page.locator('#fees tr[data-fee="99215"]', { hasText: "$245.50" }).waitFor();
+  await shot(page, "admin-fees");
+  await page.locator("#logout").click();
+  // The new user signs in and sees the practice's patients.
+  await page.locator("#login-form input[name=username]").fill("biller-e2e");
+  await page.locator("#login-form input[name=password]").fill("a long enough phrase");
+  await page.locator("#login-form button[type=submit]").click();
+  await page.locator("#who", { hasText: "biller-e2e" }).waitFor();
+  await page.goto(server.url + "/#/patients");
+  await page.locator("#patients tbody tr").first().waitFor();
+  assert.ok(await page.locator('#nav a[href="#/admin"]').isHidden());
+  assert.deepEqual(errors, []);
+  await page.close();
+});

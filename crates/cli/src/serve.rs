@@ -26,6 +26,13 @@ pub(crate) struct ServeArgs {
     /// Sessions end after this many minutes without a request.
     #[arg(long, default_value_t = 30)]
     idle_minutes: u64,
+    /// Serve over TLS (rustls) with this certificate chain (PEM); needs --tls-key. Cookies
+    /// are then marked Secure and browsers told to use HTTPS only (HSTS).
+    #[arg(long, requires = "tls_key", value_name = "PEM")]
+    tls_cert: Option<std::path::PathBuf>,
+    /// The private key of --tls-cert (PEM).
+    #[arg(long, requires = "tls_cert", value_name = "PEM")]
+    tls_key: Option<std::path::PathBuf>,
 }
 
 pub(crate) fn serve(ctx: &Ctx, a: ServeArgs) -> Result<Outcome> {
@@ -48,8 +55,13 @@ pub(crate) fn serve(ctx: &Ctx, a: ServeArgs) -> Result<Outcome> {
         if engines.msdrg.is_empty() {
             eprintln!("no MS-DRG definitions installed in {}: the coding screen shows no DRG", ctx.data_dir.display());
         }
+        let tls = match (a.tls_cert, a.tls_key) {
+            (Some(cert), Some(key)) => Some(server::TlsFiles { cert, key }),
+            _ => None,
+        };
         let policy = server::Policy {
             idle: std::time::Duration::from_secs(a.idle_minutes.max(1) * 60),
+            secure_cookies: tls.is_some(),
             ..Default::default()
         };
         let mut state = server::AppState::new(s, Some(engines), policy);
@@ -57,8 +69,9 @@ pub(crate) fn serve(ctx: &Ctx, a: ServeArgs) -> Result<Outcome> {
         if ctx.today_fixed {
             state.today = Some(ctx.today);
         }
-        server::serve(state, a.listen, |addr| {
-            println!("listening on http://{addr}");
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        server::serve(state, a.listen, tls, |addr| {
+            println!("listening on {scheme}://{addr}");
         })
         .await?;
         Ok(Outcome::Yes)

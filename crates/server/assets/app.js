@@ -735,6 +735,215 @@ async function dashboardScreen() {
   }
 }
 
+// ---- Admin -----------------------------------------------------------------------------------
+
+const ADMIN_TABS = [["users", "Users"], ["practices", "Practices"], ["payers", "Payers"], ["fees", "Fee schedules"]];
+
+// "$125", "125.5" or "1,250.00" as cents; null when it is not an amount.
+function cents(text) {
+  const m = /^\$?\s*(\d{1,3}(?:,\d{3})+|\d{1,9})(?:\.(\d{1,2}))?$/.exec(text.trim());
+  if (!m) return null;
+  return Number(m[1].replace(/,/g, "")) * 100 + Number((m[2] || "0").padEnd(2, "0"));
+}
+
+// A form whose fields keep what was typed when the server refuses it; the message says why.
+function adminForm(id, title, fields, submitLabel, onSubmit) {
+  const error = el("p", { class: "error", role: "alert" });
+  const form = el("form", { id, class: "card admin-form" }, el("h2", {}, title), fields, error, el("button", { type: "submit" }, submitLabel));
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    error.textContent = "";
+    try { await onSubmit(form); } catch (e) { error.textContent = e.message; }
+  });
+  return form;
+}
+
+function field(label, name, attrs) {
+  return el("label", {}, label, el("input", Object.assign({ name }, attrs || {})));
+}
+
+function practiceSelect(name, practices, label) {
+  return el("select", { name, "aria-label": label || "Practice" }, practices.map((p) => el("option", { value: p.id }, p.name + " (" + p.id + ")")));
+}
+
+function roleSelect(name) {
+  return el("select", { name, "aria-label": "Role" }, ["biller", "coder", "auditor", "admin"].map((r) => el("option", { value: r }, r)));
+}
+
+async function adminScreen(tab) {
+  tab = tab || "users";
+  const tabs = el("nav", { class: "toolbar", "aria-label": "Administration" }, ADMIN_TABS.map(([k, label]) =>
+    el("a", { href: "#/admin/" + k, class: k === tab ? "tag ok" : "tag" }, label)));
+  const body = el("div", { id: "admin-" + tab });
+  const message = el("p", { role: "status", id: "admin-message" });
+  show(el("h1", {}, "Administration"), tabs, message, body);
+  const adminOf = new Set(state.me.grants.filter((g) => g.role === "admin").map((g) => g.practice));
+  try {
+    const { data: practices } = await api("GET", "/api/practices");
+    const mine = practices.filter((p) => adminOf.has(p.id));
+    const name = (id) => (practices.find((p) => p.id === id) || { name: "practice " + id }).name;
+    const done = async (text, reload) => { message.textContent = text; await reload(); };
+    if (tab === "users") await usersTab(body, mine, name, done);
+    else if (tab === "practices") await practicesTab(body, practices, done);
+    else if (tab === "payers") await payersTab(body, done);
+    else await feesTab(body, mine, done);
+  } catch (e) {
+    body.replaceChildren(failed(e));
+  }
+}
+
+async function usersTab(body, mine, practiceName, done) {
+  const tbody = el("tbody");
+  async function load() {
+    const { data } = await api("GET", "/api/admin/users");
+    tbody.replaceChildren(...data.map((u) => {
+      const path = "/api/admin/users/" + u.id;
+      const act = (what, fn) => async () => {
+        try { await fn(); await done(what, load); } catch (e) { await done(e.message, async () => {}); }
+      };
+      const grantPractice = practiceSelect("practice", mine, "Practice for " + u.login);
+      const grantRole = roleSelect("role");
+      const password = el("input", { type: "password", autocomplete: "new-password", placeholder: "new password", "aria-label": "New password for " + u.login, size: 14 });
+      const status = [u.disabled ? "disabled" : "", u.locked_until ? "locked until " + u.locked_until.replace("T", " ").slice(0, 16) : "", u.second_factor ? "second factor" : ""].filter(Boolean);
+      return el("tr", { "data-user": u.login },
+        el("td", { class: "code" }, u.login), el("td", {}, u.name),
+        el("td", {}, u.roles.map((g) => el("span", { class: "tag chip" }, practiceName(g.practice) + ": " + g.role, " ",
+          el("button", { type: "button", class: "plain small", title: "Take this role away", "aria-label": "Revoke " + g.role + " in " + practiceName(g.practice) + " from " + u.login,
+            onclick: act("Took " + g.role + " in " + practiceName(g.practice) + " from " + u.login + ".", () => api("DELETE", path + "/roles?practice=" + g.practice + "&role=" + g.role)) }, "×"))),
+          el("div", { class: "inline" }, grantPractice, grantRole,
+            el("button", { type: "button", class: "plain small", "data-action": "grant",
+              onclick: act("Granted.", () => api("POST", path + "/roles", { practice: Number(grantPractice.value), role: grantRole.value })) }, "Grant"))),
+        el("td", {}, status.join(", ") || "active"),
+        el("td", {},
+          el("button", { type: "button", class: "plain small", "data-action": u.disabled ? "enable" : "disable",
+            onclick: act((u.disabled ? "Enabled " : "Disabled ") + u.login + ".", () => api("PUT", path, { disabled: !u.disabled })) }, u.disabled ? "Enable" : "Disable"),
+          u.locked_until || u.failed_logins ? el("button", { type: "button", class: "plain small", "data-action": "unlock", onclick: act("Unlocked " + u.login + ".", () => api("PUT", path, { unlock: true })) }, "Unlock") : null,
+          el("div", { class: "inline" }, password, el("button", { type: "button", class: "plain small", "data-action": "password",
+            onclick: act("New password set for " + u.login + "; their sessions ended.", () => api("PUT", path, { password: password.value })) }, "Set"))));
+    }));
+  }
+  const first = el("div", { class: "inline" }, practiceSelect("practice", mine), roleSelect("role"));
+  const form = adminForm("new-user", "Add a user", [
+    field("Login", "login", { required: true, autocomplete: "off" }),
+    field("Name", "name", { required: true }),
+    field("First password (12 characters or more)", "password", { type: "password", required: true, autocomplete: "new-password", minlength: 12 }),
+    el("label", {}, "First role", first),
+  ], "Add user", async (f) => {
+    const e = f.elements;
+    await api("POST", "/api/admin/users", { login: e.login.value, name: e.name.value, password: e.password.value,
+      roles: [{ practice: Number(e.practice.value), role: e.role.value }] });
+    const who = e.login.value;
+    f.reset();
+    await done("Added " + who + ".", load);
+  });
+  body.replaceChildren(
+    el("table", { id: "users" }, el("thead", {}, el("tr", {}, el("th", {}, "Login"), el("th", {}, "Name"), el("th", {}, "Roles"), el("th", {}, "Status"), el("th", {}, ""))), tbody),
+    form);
+  await load();
+}
+
+async function practicesTab(body, practices, done) {
+  const table = el("table", { id: "practices" }, el("thead", {}, el("tr", {}, el("th", {}, "ID"), el("th", {}, "Name"), el("th", {}, "NPI"), el("th", {}, "Tax ID"), el("th", {}, "Claim prefix"), el("th", {}, "Address"))),
+    el("tbody", {}, practices.map((p) => el("tr", {}, el("td", {}, p.id), el("td", {}, p.name), el("td", { class: "code" }, p.npi), el("td", {}, p.tax_id),
+      el("td", { class: "code" }, p.claim_prefix), el("td", {}, [p.address, p.city, p.state, p.zip].filter(Boolean).join(", "))))));
+  const form = adminForm("new-practice", "Add a practice (service admins)", [
+    el("div", { class: "grid" },
+      field("Name", "name", { required: true }), field("Group NPI", "npi", { required: true, inputmode: "numeric", pattern: "[0-9]{10}" }),
+      field("Tax ID (EIN)", "tax_id", { required: true, placeholder: "12-3456789" }), field("Claim prefix (1–6 letters or digits)", "claim_prefix", { required: true, maxlength: 6 }),
+      field("Taxonomy", "taxonomy"), field("Street", "address"), field("City", "city"), field("State", "state", { maxlength: 2 }), field("ZIP", "zip")),
+  ], "Add practice", async (f) => {
+    const v = Object.fromEntries(new FormData(f));
+    await api("POST", "/api/practices", v);
+    await signedInAgain();
+    await done("Added " + v.name + "; you are its admin.", async () => { location.hash = "#/admin/practices"; await adminScreen("practices"); });
+  });
+  body.replaceChildren(table, form);
+}
+
+// The caller's roles changed (a new practice): read them again.
+async function signedInAgain() {
+  const { data } = await api("GET", "/api/me");
+  signedIn(data);
+}
+
+async function payersTab(body, done) {
+  const tbody = el("tbody");
+  let tps = [];
+  const form = adminForm("payer", "Add a payer", [
+    el("input", { type: "hidden", name: "id", value: "" }),
+    el("div", { class: "grid" },
+      field("Name", "name", { required: true }), field("Payer ID (EDI)", "code", { required: true }),
+      field("Filing indicator (SBR09)", "filing_indicator", { required: true, value: "CI", maxlength: 2, title: "MB Medicare Part B, MA Part A, MC Medicaid, CI commercial, BL Blue Cross…" }),
+      field("Timely filing (days)", "timely_filing_days", { type: "number", min: 1, value: 365, required: true }),
+      field("Appeal window (days)", "appeal_days", { type: "number", min: 1, value: 120, required: true }),
+      el("label", {}, "Clearinghouse", el("select", { name: "trading_partner" }))),
+  ], "Save payer", async (f) => {
+    const e = f.elements;
+    const p = { name: e.name.value, code: e.code.value, filing_indicator: e.filing_indicator.value.toUpperCase(),
+      timely_filing_days: Number(e.timely_filing_days.value), appeal_days: Number(e.appeal_days.value),
+      trading_partner: e.trading_partner.value ? Number(e.trading_partner.value) : null };
+    if (e.id.value) await api("PUT", "/api/payers/" + e.id.value, p);
+    else await api("POST", "/api/payers", p);
+    f.reset();
+    e.id.value = "";
+    f.querySelector("h2").textContent = "Add a payer";
+    await done("Saved " + p.name + ".", load);
+  });
+  function edit(p) {
+    const e = form.elements;
+    e.id.value = p.id;
+    for (const k of ["name", "code", "filing_indicator", "timely_filing_days", "appeal_days"]) e[k].value = p[k];
+    e.trading_partner.value = p.trading_partner ?? "";
+    form.querySelector("h2").textContent = "Change " + p.name;
+    e.name.focus();
+  }
+  async function load() {
+    const { data } = await api("GET", "/api/payers");
+    tps = data.trading_partners;
+    form.elements.trading_partner.replaceChildren(el("option", { value: "" }, "none"), ...tps.map((t) => el("option", { value: t.id }, t.name)));
+    tbody.replaceChildren(...data.payers.map((p) => el("tr", { class: "row", tabindex: "0", "data-payer": p.code, onclick: () => edit(p), onkeydown: (ev) => { if (ev.key === "Enter") edit(p); } },
+      el("td", {}, p.name), el("td", { class: "code" }, p.code), el("td", {}, p.filing_indicator), el("td", { class: "num" }, p.timely_filing_days),
+      el("td", { class: "num" }, p.appeal_days), el("td", {}, (tps.find((t) => t.id === p.trading_partner) || { name: "" }).name))));
+  }
+  body.replaceChildren(
+    el("p", { class: "muted" }, "Payers are shared by every practice; service admins change them. Choose a payer to change it."),
+    el("table", { id: "payers" }, el("thead", {}, el("tr", {}, el("th", {}, "Name"), el("th", {}, "Payer ID"), el("th", {}, "Filing"), el("th", { class: "num" }, "Timely filing"), el("th", { class: "num" }, "Appeal days"), el("th", {}, "Clearinghouse"))), tbody),
+    form);
+  await load();
+}
+
+async function feesTab(body, mine, done) {
+  if (!mine.length) { body.replaceChildren(el("p", { class: "muted" }, "You administer no practice.")); return; }
+  const which = practiceSelect("practice", mine, "Fee schedule of");
+  const tbody = el("tbody");
+  const path = () => "/api/practices/" + which.value + "/fees";
+  async function load() {
+    const { data } = await api("GET", path());
+    tbody.replaceChildren(...data.map((f) => el("tr", { "data-fee": f.code + (f.modifier ? "-" + f.modifier : "") },
+      el("td", { class: "code" }, f.code), el("td", {}, f.modifier), el("td", { class: "num" }, money(f.charge_cents)),
+      el("td", {}, el("button", { type: "button", class: "plain small", "data-action": "remove", onclick: async () => {
+        try { await api("DELETE", path() + "?code=" + f.code + "&modifier=" + f.modifier); await done("Removed " + f.code + ".", load); } catch (e) { await done(e.message, async () => {}); }
+      } }, "Remove")))));
+  }
+  which.addEventListener("change", () => load().catch((e) => done(e.message, async () => {})));
+  const form = adminForm("fee", "Set a fee", [
+    el("div", { class: "inline" }, field("Code", "code", { required: true, maxlength: 5, size: 7 }), field("Modifier", "modifier", { maxlength: 2, size: 4 }),
+      field("Charge", "charge", { required: true, placeholder: "$125.00", size: 10 })),
+  ], "Set fee", async (f) => {
+    const e = f.elements;
+    const c = cents(e.charge.value);
+    if (c === null) throw new Error("Charge: an amount in dollars, like 125 or 125.50.");
+    await api("PUT", path(), { code: e.code.value, modifier: e.modifier.value, charge_cents: c });
+    const code = e.code.value.toUpperCase();
+    f.reset();
+    await done("Set the fee for " + code + ". Claims already built keep their charges.", load);
+  });
+  body.replaceChildren(el("div", { class: "toolbar" }, el("label", {}, "Practice", which)),
+    el("table", { id: "fees" }, el("thead", {}, el("tr", {}, el("th", {}, "Code"), el("th", {}, "Modifier"), el("th", { class: "num" }, "Charge"), el("th", {}, ""))), tbody),
+    form);
+  await load();
+}
+
 // ---- Routing and keys ------------------------------------------------------------------------
 
 function route() {
@@ -756,6 +965,7 @@ function route() {
   if (parts[0] === "coding" && parts[1]) return codingScreen(parts[1]);
   if (parts[0] === "coding") return codingListScreen("open");
   if (parts[0] === "audit") return auditScreen();
+  if (parts[0] === "admin") return adminScreen(parts[1]);
   return patientsScreen("");
 }
 

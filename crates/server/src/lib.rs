@@ -96,7 +96,7 @@ pub fn app(state: AppState) -> Router {
     .route("/", axum::routing::get(|| asset("text/html; charset=utf-8", INDEX_HTML)))
     .route("/assets/app.js", axum::routing::get(|| asset("text/javascript; charset=utf-8", APP_JS)))
     .route("/assets/app.css", axum::routing::get(|| asset("text/css; charset=utf-8", APP_CSS)))
-    .layer(axum::middleware::from_fn(security_headers))
+    .layer(axum::middleware::from_fn_with_state(state.policy.secure_cookies, security_headers))
     .layer(axum::middleware::from_fn(log_request))
     .layer(axum::middleware::from_fn(client_address))
     .with_state(state)
@@ -154,7 +154,13 @@ async fn log_request(req: Request, next: Next) -> Response {
     res
 }
 
-async fn security_headers(req: Request, next: Next) -> Response {
+/// The headers of every answer; over TLS (`tls`), browsers are also told to use nothing else for
+/// this host for a year (HSTS).
+async fn security_headers(
+    axum::extract::State(tls): axum::extract::State<bool>,
+    req: Request,
+    next: Next,
+) -> Response {
     let api = req.uri().path().starts_with("/api/");
     let mut res = next.run(req).await;
     let h = res.headers_mut();
@@ -165,6 +171,9 @@ async fn security_headers(req: Request, next: Next) -> Response {
     if api {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
+    if tls {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
     res
 }
 
@@ -173,20 +182,57 @@ pub(crate) fn changes_state(m: &Method) -> bool {
     !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-/// Serves the app on `listen` until Ctrl-C, calling `ready` once connections are accepted.
+/// A certificate chain and its private key, PEM files, for serving over TLS.
+#[derive(Clone, Debug)]
+pub struct TlsFiles {
+    /// The certificate chain (the server's certificate first).
+    pub cert: std::path::PathBuf,
+    /// The private key (PKCS#8, PKCS#1 or SEC1).
+    pub key: std::path::PathBuf,
+}
+
+/// Serves the app on `listen` (over TLS with rustls when `tls` names a certificate) until
+/// Ctrl-C, calling `ready` once connections are accepted.
 pub async fn serve(
     state: AppState,
     listen: SocketAddr,
+    tls: Option<TlsFiles>,
     ready: impl FnOnce(SocketAddr),
 ) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(listen)
+    let make = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    let Some(tls) = tls else {
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .map_err(|e| anyhow::anyhow!("listening on {listen}: {e}"))?;
+        ready(listener.local_addr()?);
+        axum::serve(listener, make)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await?;
+        return Ok(());
+    };
+    let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(&tls.cert, &tls.key)
         .await
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "reading the TLS certificate {} and key {}: {e}",
+                tls.cert.display(),
+                tls.key.display()
+            )
+        })?;
+    let listener = std::net::TcpListener::bind(listen)
         .map_err(|e| anyhow::anyhow!("listening on {listen}: {e}"))?;
-    ready(listener.local_addr()?);
-    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    listener.set_nonblocking(true)?;
+    let addr = listener.local_addr()?;
+    let handle = axum_server::Handle::new();
+    let stop = handle.clone();
+    tokio::spawn(async move {
+        let _ = tokio::signal::ctrl_c().await;
+        stop.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
+    });
+    let server = axum_server::from_tcp_rustls(listener, config)?.handle(handle);
+    ready(addr);
+    server.serve(make).await?;
     Ok(())
 }
