@@ -206,12 +206,22 @@ test("an admin submits a batch, downloads the 837 and posts the payer's 835", as
   execFileSync(binary(), ["demo", "payer", batch, "--out", dir, "--paid-on", "2026-07-01"], {
     env: { ...process.env, SUPERBILL_DATA_DIR: join(dir, "data"), SUPERBILL_TODAY: "2026-07-01" },
   });
-  const era = readdirSync(dir).find((f) => f.endsWith(".835"));
-  assert.ok(era, readdirSync(dir).join(","));
-  await page.locator("#upload-file").setInputFiles(join(dir, era));
+  const eraName = readdirSync(dir).find((f) => f.endsWith(".835"));
+  assert.ok(eraName, readdirSync(dir).join(","));
+  // One CLP names a claim that is not ours: it goes to suspense.
+  const { writeFileSync } = await import("node:fs");
+  const era = join(dir, "stranger.835");
+  writeFileSync(era, readFileSync(join(dir, eraName), "latin1").replace(/CLP\*[^*]+\*/, "CLP*ZZNOTOURS1*"), "latin1");
+  await page.locator("#upload-file").setInputFiles(era);
   await page.locator("#upload").click();
   await page.locator("#deposit", { hasText: "balanced" }).waitFor();
+  await page.locator("#suspense tr[data-suspense]", { hasText: "ZZNOTOURS1" }).waitFor();
   await shot(page, "posting");
+  const row = page.locator("#suspense tr[data-suspense]", { hasText: "ZZNOTOURS1" });
+  await row.locator("input").fill("not our patient: returned to the payer");
+  await row.getByRole("button", { name: "Resolve" }).click();
+  await page.locator("#suspense-status", { hasText: "Resolved." }).waitFor();
+  assert.equal(await page.locator("#suspense tr[data-suspense]", { hasText: "ZZNOTOURS1" }).count(), 0);
   // The same file again changes nothing, and says so.
   await page.locator("#upload").click();
   await page.locator("#posting", { hasText: "already posted" }).waitFor();

@@ -563,6 +563,27 @@ async function filesScreen() {
       el("td", {}, el("span", { class: "tag" }, b.status)), el("td", {}, b.practices.map((p) => "practice " + p).join(", ")),
       el("td", {}, el("a", { href: "/api/batches/" + b.id + "/file", download: "batch-" + b.id + ".837" }, "Download 837")))));
   }
+  const suspense = el("tbody");
+  const suspenseStatus = el("p", { class: "muted", id: "suspense-status", role: "status" });
+  async function loadSuspense() {
+    const { data } = await api("GET", "/api/suspense");
+    suspenseStatus.textContent = data.length ? "" : "Nothing in suspense.";
+    suspense.replaceChildren(...data.map((x) => {
+      const what = el("input", { "aria-label": "What was done about suspense entry " + x.id, placeholder: "what was done", size: 24 });
+      const resolve = el("button", { type: "button", class: "plain small", "data-action": "resolve" }, "Resolve");
+      resolve.addEventListener("click", async () => {
+        try {
+          await api("POST", "/api/suspense/" + x.id + "/resolve", { resolution: what.value });
+          await loadSuspense();
+          suspenseStatus.textContent = "Resolved.";
+        } catch (e) { suspenseStatus.textContent = e.message; }
+      });
+      return el("tr", { "data-suspense": x.id },
+        el("td", {}, x.created_at.slice(0, 10)), el("td", {}, x.kind === "deposit" ? "deposit" : "claim"),
+        el("td", {}, x.payer), el("td", { class: "code" }, x.trace), el("td", { class: "code" }, x.pcn),
+        el("td", { class: "num" }, money(x.amount_cents)), el("td", {}, x.reason), el("td", {}, what, " ", resolve));
+    }));
+  }
   const submitButtons = mine.map((p) => {
     const b = el("button", { type: "button", "data-practice": p }, "Submit the ready claims of practice " + p);
     b.addEventListener("click", async () => {
@@ -612,6 +633,7 @@ async function filesScreen() {
           el("tr", {}, el("th", {}, "Denials"), el("td", {}, p.denials)),
           el("tr", {}, el("th", {}, "Deposit"), el("td", { id: "deposit" }, p.balanced ? "balanced" : "does not balance: check the payment against the claims")))),
           ...p.notes.map((n) => el("p", { class: "muted" }, n)));
+        await loadSuspense();
       } else {
         const a = data.acknowledgment;
         result.replaceChildren(el("p", { id: "ack" }, data.kind + " " + f.name + (a.already_imported ? " (already imported)" : "") + ": " + a.accepted + " accepted, " + a.rejected + " rejected, " + a.unmatched + " unmatched."),
@@ -630,10 +652,14 @@ async function filesScreen() {
     el("h2", {}, "Upload an 835, 999 or 277CA"),
     el("div", { class: "toolbar" }, input, upload),
     error, result,
+    el("h2", {}, "Suspense"),
+    el("p", { class: "muted" }, "Money a remittance carried that could not be posted: a claim that is not ours, or a deposit that does not balance."),
+    el("table", { id: "suspense" }, el("thead", {}, el("tr", {}, el("th", {}, "Received"), el("th", {}, "Kind"), el("th", {}, "Payer"), el("th", {}, "Trace"), el("th", {}, "Claim"), el("th", { class: "num" }, "Amount"), el("th", {}, "Why"), el("th", {}, ""))), suspense),
+    suspenseStatus,
     el("h2", {}, "Batches"),
     el("table", { id: "batches" }, el("thead", {}, el("tr", {}, el("th", {}, "Batch"), el("th", {}, "Written"), el("th", {}, "Kind"), el("th", { class: "num" }, "Claims"), el("th", { class: "num" }, "Charges"), el("th", {}, "Status"), el("th", {}, "Practices"), el("th", {}, ""))), batches),
   );
-  try { await loadBatches(); } catch (e) { error.textContent = e.message; }
+  try { await loadBatches(); await loadSuspense(); } catch (e) { error.textContent = e.message; }
 }
 
 // ---- Denials ---------------------------------------------------------------------------------

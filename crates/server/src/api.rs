@@ -62,6 +62,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::billing::assign_denial))
         .routes(routes!(crate::billing::appeal_claim))
         .routes(routes!(crate::billing::correct_claim))
+        .routes(routes!(crate::billing::list_suspense))
+        .routes(routes!(crate::billing::resolve_suspense))
         .routes(routes!(crate::admin::list_users, crate::admin::create_user))
         .routes(routes!(crate::admin::update_user))
         .routes(routes!(crate::admin::grant_role, crate::admin::revoke_role))

@@ -430,3 +430,65 @@ pub(crate) async fn correct_claim(
     let state = st.store.claim_detail(new).await?.map(|d| d.item.state).unwrap_or_default();
     Ok((StatusCode::CREATED, Json(Corrected { claim: new, state })).into_response())
 }
+
+/// Whether the caller works every practice of the organization as biller or admin: only such
+/// a person sees money no practice can be told for.
+async fn works_everywhere(st: &AppState, c: &Caller) -> Result<bool, ApiError> {
+    let mine = c.practices_as(&WORKERS);
+    let all = st.store.practices(Some(c.org_id)).await?;
+    Ok(!mine.is_empty() && all.iter().all(|p| mine.contains(&p.id)))
+}
+
+/// The suspense queue: money remittances carried that could not be posted (a CLP for no claim
+/// of ours, a deposit that does not balance), oldest first; billers and admins of the practice
+/// paid, and entries no practice can be told for only for those who work every practice.
+#[utoipa::path(get, path = "/api/suspense", tag = "billing",
+    responses((status = 200, body = Vec<store::remits::SuspenseItem>), (status = 403, body = ErrorBody)))]
+pub(crate) async fn list_suspense(
+    State(st): State<AppState>,
+    c: Caller,
+) -> Result<Json<Vec<store::remits::SuspenseItem>>, ApiError> {
+    let mine = c.practices_as(&WORKERS);
+    if mine.is_empty() {
+        return Err(ApiError::Forbidden);
+    }
+    let everywhere = works_everywhere(&st, &c).await?;
+    let items = st.store.suspense_items(c.org_id, &mine, everywhere).await?;
+    st.store.audit_request(&c.actor(), "list", "suspense", None, None, &c.address).await?;
+    Ok(Json(items))
+}
+
+/// What was done about a suspense entry.
+#[derive(Deserialize, ToSchema)]
+pub struct ResolveRequest {
+    /// What was done: posted by hand to a claim, returned to the payer, deposit reconciled…
+    pub resolution: String,
+}
+
+/// Resolve a suspense entry (billers and admins who see it); refused when already resolved.
+#[utoipa::path(post, path = "/api/suspense/{id}/resolve", tag = "billing", request_body = ResolveRequest,
+    params(("id" = i64, Path, description = "Suspense entry ID")),
+    responses(
+        (status = 200, body = store::remits::SuspenseItem),
+        (status = 400, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ))]
+pub(crate) async fn resolve_suspense(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<i64>,
+    Json(req): Json<ResolveRequest>,
+) -> Result<Json<store::remits::SuspenseItem>, ApiError> {
+    let item = st.store.suspense_item(id).await?;
+    if item.org_id != c.org_id {
+        return Err(ApiError::NotFound);
+    }
+    match item.practice {
+        Some(p) => c.may(p, &WORKERS)?,
+        None if works_everywhere(&st, &c).await? => {}
+        None => return Err(ApiError::NotFound),
+    }
+    st.store.resolve_suspense(&c.actor(), id, &req.resolution).await?;
+    Ok(Json(st.store.suspense_item(id).await?))
+}

@@ -14,6 +14,15 @@ use store::{Actor, Store};
 use test_support::{TestDb, both};
 use tower::ServiceExt;
 
+/// An 835 whose first CLP names a claim that is not ours (its PCN replaced): it goes to the
+/// suspense queue.
+fn with_stranger(era: Vec<u8>) -> Vec<u8> {
+    let text = String::from_utf8(era).unwrap();
+    let at = text.find("CLP*").unwrap() + 4;
+    let end = at + text[at..].find('*').unwrap();
+    format!("{}ZZNOTOURS1{}", &text[..at], &text[end..]).into_bytes()
+}
+
 /// The demo with a month of billing played (claims in every queue).
 async fn played_app(s: &Store) -> (Router, Vec<i64>, backoffice::demo::Played) {
     let (app, practices) = demo_app(s, Policy::default()).await;
@@ -114,8 +123,19 @@ both!(every_record_endpoint_hides_other_practices, async |db: &TestDb| {
     let link = sub.body["download"].as_str().unwrap();
     let (_, _, file) = call_raw(&app, &admin, Method::GET, link, Vec::new()).await;
     let era = backoffice::payer::answer_835(&file, "2026-07-01".parse().unwrap(), 5).unwrap();
-    let (st, _, _) = call_raw(&app, &admin, Method::POST, "/api/remittances?name=b.835", era).await;
+    let (st, _, _) =
+        call_raw(&app, &admin, Method::POST, "/api/remittances?name=b.835", with_stranger(era))
+            .await;
     assert_eq!(st, StatusCode::OK);
+    let b_suspense: Vec<i64> = call(&app, &admin, Method::GET, "/api/suspense", None)
+        .await
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["practice"] == practices[1])
+        .map(|x| x["id"].as_i64().unwrap())
+        .collect();
     // The test payer happens to deny none of B's few claims: one denial by hand, on a claim of B
     // the 835 answered.
     store::testing::execute(
@@ -166,6 +186,7 @@ both!(every_record_endpoint_hides_other_practices, async |db: &TestDb| {
             "/api/denials/{id}/assign" => &b_denials,
             "/api/claims/{id}/appeal" | "/api/claims/{id}/correct" => &b_claims,
             "/api/practices/{id}/fees" => &vec![practices[1]],
+            "/api/suspense/{id}/resolve" => &b_suspense,
             "/api/admin/users/{id}" | "/api/admin/users/{id}/roles" => &b_users,
             // Payers are the whole billing service's, no practice's.
             "/api/payers/{id}" => continue,
@@ -178,7 +199,8 @@ both!(every_record_endpoint_hides_other_practices, async |db: &TestDb| {
                 // A well-formed body, so that only the record decides the answer.
                 let body = (m != Method::GET).then(|| {
                     json!({"diagnoses": [{"code": "I10"}], "username": "coder", "reason": "x", "void": false,
-                        "practice": practices[1], "role": "coder", "code": "99213", "charge_cents": 100})
+                        "practice": practices[1], "role": "coder", "code": "99213", "charge_cents": 100,
+                        "resolution": "x"})
                 });
                 let r = call(&app, &ca, m, &path.replace("{id}", &id.to_string()), body).await;
                 assert_eq!(r.status, StatusCode::NOT_FOUND, "{method} {path} {id}");
@@ -1245,4 +1267,81 @@ both!(administering_practices_payers_and_fees, async |db: &TestDb| {
         log.as_array().unwrap().iter().filter_map(|e| e["detail"].as_str()).collect();
     assert!(details.contains(&"99214-25: none -> 21000"), "{details:?}");
     assert!(details.contains(&"99214-25: 21000 -> none"), "{details:?}");
+});
+
+both!(working_the_suspense_queue, async |db: &TestDb| {
+    let s = db.store().await;
+    let (app, practices, _) = played_app(&s).await;
+    let b = practices[1];
+    let (_, ca) = login(&app, "biller-a", PW).await;
+    let (_, cb) = login(&app, "biller-b", PW).await;
+    let (_, coder) = login(&app, "coder", PW).await;
+    let sub = call(&app, &cb, Method::POST, "/api/batches", Some(json!({"practice": b}))).await;
+    let link = sub.body["download"].as_str().unwrap().to_string();
+    let (_, _, file) = call_raw(&app, &cb, Method::GET, &link, Vec::new()).await;
+    let era = backoffice::payer::answer_835(&file, "2026-07-01".parse().unwrap(), 9).unwrap();
+    let (st, _, body) =
+        call_raw(&app, &cb, Method::POST, "/api/remittances?name=b.835", with_stranger(era)).await;
+    assert_eq!(st, StatusCode::OK);
+    let posted: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(posted["posting"]["claims_unmatched"], 1, "{posted:?}");
+    // B's biller sees the CLP that matched nothing, with what identifies the money.
+    let q = call(&app, &cb, Method::GET, "/api/suspense", None).await;
+    assert_eq!(q.status, StatusCode::OK);
+    let items = q.body.as_array().unwrap();
+    assert_eq!(items.len(), 1, "{items:?}");
+    let item = &items[0];
+    assert_eq!(item["kind"], "unmatched_claim");
+    assert_eq!(item["practice"], b);
+    assert_eq!(item["pcn"], "ZZNOTOURS1");
+    assert!(!item["trace"].as_str().unwrap().is_empty());
+    let id = item["id"].as_i64().unwrap();
+    // Not A's biller, not a coder.
+    assert!(
+        call(&app, &ca, Method::GET, "/api/suspense", None)
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        call(&app, &coder, Method::GET, "/api/suspense", None).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let resolve = format!("/api/suspense/{id}/resolve");
+    let r = call(&app, &ca, Method::POST, &resolve, Some(json!({"resolution": "x"}))).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // Resolved once, with what was done.
+    let r = call(&app, &cb, Method::POST, &resolve, Some(json!({"resolution": " "}))).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = call(
+        &app,
+        &cb,
+        Method::POST,
+        &resolve,
+        Some(json!({"resolution": "not our patient: returned to the payer"})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["resolved_by"], "biller-b");
+    let again = call(&app, &cb, Method::POST, &resolve, Some(json!({"resolution": "again"}))).await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST);
+    assert!(again.body["message"].as_str().unwrap().contains("already resolved"));
+    assert!(
+        call(&app, &cb, Method::GET, "/api/suspense", None)
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let (_, admin) = login(&app, "admin", PW).await;
+    let log = call(&app, &admin, Method::GET, "/api/audit?limit=10", None).await.body;
+    assert!(
+        log.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "resolve" && e["record"] == format!("suspense/{id}"))
+    );
 });

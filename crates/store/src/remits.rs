@@ -612,6 +612,75 @@ impl Store {
         Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))).collect())
     }
 
+    /// The open suspense entries (oldest first) of the practices `practices`, and those no
+    /// practice can be told for (a payee that is no practice's NPI or tax ID) when
+    /// `unassigned`.
+    pub async fn suspense_items(
+        &self,
+        org_id: i64,
+        practices: &[i64],
+        unassigned: bool,
+    ) -> Result<Vec<SuspenseItem>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {SUSPENSE_ITEM} WHERE s.org_id = $1 AND s.resolved_at IS NULL ORDER BY s.id"
+        ))
+        .bind(org_id)
+        .fetch_all(&self.pool)
+        .await
+        .ctx("reading the suspense queue")?;
+        Ok(rows
+            .iter()
+            .map(suspense_item_of)
+            .filter(|i| match i.practice {
+                Some(p) => practices.contains(&p),
+                None => unassigned,
+            })
+            .collect())
+    }
+
+    /// One suspense entry, resolved or not.
+    pub async fn suspense_item(&self, id: i64) -> Result<SuspenseItem> {
+        let r = sqlx::query(&format!("SELECT {SUSPENSE_ITEM} WHERE s.id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .ctx("reading the suspense queue")?
+            .ok_or_else(|| Error::NotFound(format!("suspense entry {id}")))?;
+        Ok(suspense_item_of(&r))
+    }
+
+    /// Resolves a suspense entry with what was done (audited); an entry already resolved is
+    /// refused, so two people working the queue do not both act on it.
+    pub async fn resolve_suspense(&self, actor: &Actor, id: i64, resolution: &str) -> Result<()> {
+        let resolution = resolution.trim();
+        if resolution.is_empty() || resolution.len() > 500 {
+            return Err(Error::Invalid(
+                "resolution: say what was done (posted by hand to a claim, returned to the payer…), up to 500 characters".into(),
+            ));
+        }
+        let item = self.suspense_item(id).await?;
+        let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
+        let n = sqlx::query(
+            "UPDATE suspense SET resolved_at = $1, resolved_by = $2, resolution = $3 WHERE id = $4 AND resolved_at IS NULL",
+        )
+        .bind(crate::now())
+        .bind(&actor.0)
+        .bind(resolution)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .ctx("resolving a suspense entry")?
+        .rows_affected();
+        if n == 0 {
+            return Err(Error::Invalid(format!(
+                "suspense entry {id} is already resolved: reload the queue"
+            )));
+        }
+        crate::sql::audit(&mut tx, actor, "resolve", "suspense", Some(id), item.practice, "")
+            .await?;
+        tx.commit().await.ctx("saving the resolution")
+    }
+
     /// A claim's journal (by account: the claim and its later payers' claims).
     pub async fn journal(&self, claim_id: i64) -> Result<Vec<Entry>> {
         let rows = sqlx::query(
@@ -872,4 +941,68 @@ async fn load_claims(
         }
     }
     Ok(out)
+}
+
+/// An entry of the suspense queue: money a remittance carried that could not be posted.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SuspenseItem {
+    /// ID.
+    pub id: i64,
+    /// `unmatched_claim` (a CLP for no claim of ours, or one that cannot be posted) or
+    /// `deposit` (the payment does not balance with its claims).
+    pub kind: String,
+    /// Why it is here.
+    pub reason: String,
+    /// The money at stake.
+    pub amount_cents: i64,
+    /// When it arrived (RFC 3339).
+    pub created_at: String,
+    /// The practice the remittance paid (by the payee's NPI or tax ID), when one is.
+    pub practice: Option<i64>,
+    /// The paying payer's name.
+    pub payer: String,
+    /// The payment's trace number (TRN02: the check or EFT number).
+    pub trace: String,
+    /// The payment date.
+    pub payment_date: String,
+    /// The CLP's patient control number, for an unmatched claim.
+    pub pcn: String,
+    /// The payer's claim number, for an unmatched claim.
+    pub payer_claim_number: String,
+    /// When it was resolved, if it was.
+    pub resolved_at: Option<String>,
+    /// Who resolved it.
+    pub resolved_by: String,
+    /// What was done.
+    pub resolution: String,
+    /// The organization (billing service) it belongs to.
+    #[serde(skip)]
+    pub org_id: i64,
+}
+
+const SUSPENSE_ITEM: &str = "s.id, s.kind, s.reason, s.amount_cents, s.created_at, \
+(SELECT MIN(p.id) FROM practice p WHERE p.org_id = s.org_id AND (p.npi = r.payee_id OR p.tax_id = r.payee_id)), \
+COALESCE(r.payer_name, ''), COALESCE(r.trace, ''), COALESCE(r.payment_date, ''), COALESCE(rc.pcn, ''), \
+COALESCE(rc.payer_claim_number, ''), s.resolved_at, s.resolved_by, s.resolution, s.org_id \
+FROM suspense s LEFT JOIN remit r ON r.id = s.remit_id LEFT JOIN remit_claim rc ON rc.id = s.remit_claim_id";
+
+fn suspense_item_of(r: &sqlx::any::AnyRow) -> SuspenseItem {
+    SuspenseItem {
+        id: r.get(0),
+        kind: r.get(1),
+        reason: r.get(2),
+        amount_cents: r.get(3),
+        created_at: r.get(4),
+        practice: r.get(5),
+        payer: r.get(6),
+        trace: r.get(7),
+        payment_date: r.get(8),
+        pcn: r.get(9),
+        payer_claim_number: r.get(10),
+        resolved_at: r.get(11),
+        resolved_by: r.get(12),
+        resolution: r.get(13),
+        org_id: r.get(14),
+    }
 }

@@ -72,6 +72,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 5,
+        name: "suspense resolution",
+        portable: include_str!("../migrations/0005_suspense_resolution.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// Applies the migrations not yet applied, each in its own transaction (on PostgreSQL under an
