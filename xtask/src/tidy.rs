@@ -34,7 +34,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "server",
         ],
     ),
-    ("server", &["code-sets", "store", "backoffice", "scrub"]),
+    ("server", &["code-sets", "store", "backoffice", "scrub", "ledger"]),
     ("x12", &[]),
     ("claim-model", &["code-sets"]),
     ("x12-claims", &["x12", "claim-model", "code-sets"]),

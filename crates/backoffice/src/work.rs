@@ -25,6 +25,22 @@ pub struct ScrubSummary {
     pub by_rule: BTreeMap<String, usize>,
 }
 
+/// Scrubs one claim (in draft or held by edits) and stores the findings: `ready` when clean,
+/// else `scrubbed`. Returns whether it is clean.
+pub async fn scrub_claim(
+    store: &Store,
+    actor: &Actor,
+    id: i64,
+    cx: &scrub::Context<'_>,
+    scrubber: &scrub::Scrubber,
+) -> Result<bool> {
+    let c = store.claim(id).await?;
+    let findings = scrubber.scrub(&c.claim, cx);
+    let clean = !findings.iter().any(|f| f.severity.blocks());
+    store.save_scrub(actor, &[(id, serde_json::to_string(&findings)?, clean)]).await?;
+    Ok(clean)
+}
+
 /// Scrubs the claims in draft or scrubbed state (of one practice, or all) and stores each
 /// claim's findings; clean claims become ready.
 pub async fn scrub_claims(

@@ -13,10 +13,13 @@
 //! - [`denial`]: denial categories from the adjustment reason codes, and the appeal deadline.
 //! - [`aging`]: A/R aging buckets.
 //! - [`build`]: claims (837P/837I, primary and later payers) from encounters.
+//! - [`edit`]: a biller's fix of a claim not yet adjudicated (codes, modifiers, units,
+//!   pointers; never charges).
 
 pub mod aging;
 pub mod build;
 pub mod denial;
+pub mod edit;
 pub mod lifecycle;
 pub mod posting;
 

@@ -47,7 +47,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_patient))
         .routes(routes!(search_codes))
         .routes(routes!(list_claims))
-        .routes(routes!(get_claim))
+        .routes(routes!(get_claim, crate::billing::edit_claim))
         .routes(routes!(list_audit))
         .routes(routes!(export_audit))
         .routes(routes!(create_token))

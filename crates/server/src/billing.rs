@@ -415,18 +415,12 @@ pub(crate) async fn correct_claim(
     Path(id): Path<i64>,
     Json(req): Json<CorrectRequest>,
 ) -> Result<Response, ApiError> {
-    let practice = workable_claim(&st, &c, id).await?;
+    workable_claim(&st, &c, id).await?;
     let new = st.store.correct_claim(&c.actor(), id, req.void).await?;
     let cx = st.engines.scrub_context(st.today());
-    backoffice::work::scrub_claims(
-        &st.store,
-        &c.actor(),
-        Some(practice),
-        &cx,
-        &scrub::Scrubber::default(),
-    )
-    .await
-    .map_err(work_error)?;
+    backoffice::work::scrub_claim(&st.store, &c.actor(), new, &cx, &scrub::Scrubber::default())
+        .await
+        .map_err(work_error)?;
     let state = st.store.claim_detail(new).await?.map(|d| d.item.state).unwrap_or_default();
     Ok((StatusCode::CREATED, Json(Corrected { claim: new, state })).into_response())
 }
@@ -491,4 +485,44 @@ pub(crate) async fn resolve_suspense(
     }
     st.store.resolve_suspense(&c.actor(), id, &req.resolution).await?;
     Ok(Json(st.store.suspense_item(id).await?))
+}
+
+/// A claim after an edit: its changes in words and the claim as the scrubber left it.
+#[derive(Serialize, ToSchema)]
+pub struct Edited {
+    /// What changed (empty: nothing did, nothing was written).
+    pub changes: Vec<String>,
+    /// The claim, scrubbed again: `ready`, or `scrubbed` with the findings still blocking it.
+    pub claim: store::web::ClaimDetail,
+}
+
+/// Fix a claim the payer has not adjudicated (draft, held by edits, ready, rejected): its
+/// diagnoses and each line's code, modifiers, units and pointers (never charges); the claim is
+/// scrubbed again at once. Coders, billers and admins of its practice.
+#[utoipa::path(put, path = "/api/claims/{id}", tag = "claims", request_body = ledger::edit::ClaimEdit,
+    params(("id" = i64, Path, description = "Claim ID")),
+    responses(
+        (status = 200, body = Edited),
+        (status = 400, description = "A value is malformed, or the claim's state forbids editing", body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ))]
+pub(crate) async fn edit_claim(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<i64>,
+    Json(edit): Json<ledger::edit::ClaimEdit>,
+) -> Result<Json<Edited>, ApiError> {
+    let d = st.store.claim_detail(id).await?.ok_or(ApiError::NotFound)?;
+    c.may(d.item.practice, &["coder", "biller", "admin"])?;
+    let engines = st.engines.clone();
+    let changes = st.store.edit_claim(&c.actor(), id, &edit, |cl| engines.drg(cl)).await?;
+    if !changes.is_empty() {
+        let cx = st.engines.scrub_context(st.today());
+        backoffice::work::scrub_claim(&st.store, &c.actor(), id, &cx, &scrub::Scrubber::default())
+            .await
+            .map_err(work_error)?;
+    }
+    let claim = st.store.claim_detail(id).await?.ok_or(ApiError::NotFound)?;
+    Ok(Json(Edited { changes, claim }))
 }

@@ -1345,3 +1345,89 @@ both!(working_the_suspense_queue, async |db: &TestDb| {
             .any(|e| e["action"] == "resolve" && e["record"] == format!("suspense/{id}"))
     );
 });
+
+both!(fixing_a_claim_from_its_screen, async |db: &TestDb| {
+    let s = db.store().await;
+    let (_, practices, _) = played_app(&s).await;
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = test_support::sample_library(tmp.path());
+    let engines = backoffice::engines::Engines::from_library(lib);
+    let mut state = AppState::new(s.clone(), Some(engines), Policy::default());
+    state.today = Some("2026-06-15".parse().unwrap());
+    let app = server::app(state);
+    // Practice B's claims wait in the ready queue after the played month.
+    let (_, cb) = login(&app, "biller-b", PW).await;
+    let ready = all_claims(&app, &cb, "ready").await;
+    let id = ready.iter().find(|c| c["practice"] == practices[1]).unwrap()["id"].as_i64().unwrap();
+    let path = format!("/api/claims/{id}");
+    let before = call(&app, &cb, Method::GET, &path, None).await.body;
+    let dx: Vec<Value> = before["claim"]["diagnoses"].as_array().unwrap().clone();
+    let codes: Vec<&str> = dx.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    // The claim's diagnoses (with their POA) with another principal code.
+    let with = |principal: &str| {
+        let list: Vec<Value> = dx
+            .iter()
+            .enumerate()
+            .map(|(i, d)| json!({"code": if i == 0 { principal } else { d["code"].as_str().unwrap() }, "poa": d["poa"]}))
+            .collect();
+        json!({"diagnoses": list})
+    };
+    // A category instead of a code: the scrubber holds the claim and says why.
+    let bad = call(&app, &cb, Method::PUT, &path, Some(with("E11"))).await;
+    assert_eq!(bad.status, StatusCode::OK, "{:?}", bad.body);
+    let mut after = codes.clone();
+    after[0] = "E11";
+    assert_eq!(
+        bad.body["changes"][0],
+        format!("diagnoses {} → {}", codes.join(" "), after.join(" "))
+    );
+    assert_eq!(bad.body["claim"]["state"], "scrubbed");
+    let findings = bad.body["claim"]["findings_list"].as_array().unwrap();
+    assert!(
+        findings.iter().any(|f| f["message"].as_str().unwrap().contains("E11")),
+        "{findings:?}"
+    );
+    assert!(all_claims(&app, &cb, "scrubbed").await.iter().any(|c| c["id"] == id));
+    // Fixed: clean again, ready to go, and the history says what was done.
+    let fixed = call(&app, &cb, Method::PUT, &path, Some(with(codes[0]))).await;
+    assert_eq!(fixed.body["claim"]["state"], "ready", "{:?}", fixed.body);
+    let history: Vec<&str> = fixed.body["claim"]["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["reason"].as_str().unwrap())
+        .collect();
+    assert!(history.iter().any(|r| r.starts_with("edited: diagnoses")), "{history:?}");
+    // The same values again change nothing.
+    let same = call(&app, &cb, Method::PUT, &path, Some(with(codes[0]))).await;
+    assert_eq!(same.body["changes"], json!([]));
+    // A malformed value is refused and nothing changes.
+    let r = call(
+        &app,
+        &cb,
+        Method::PUT,
+        &path,
+        Some(json!({"lines": [{"line": 1, "modifiers": ["2"]}]})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body["message"].as_str().unwrap().contains("line 1: modifier \"2\""), "{:?}", r.body);
+    assert_eq!(call(&app, &cb, Method::GET, &path, None).await.body["state"], "ready");
+    // Who may: coders yes, auditors no, the other practice's biller does not see it.
+    let (_, coder) = login(&app, "coder", PW).await;
+    let r = call(&app, &coder, Method::PUT, &path, Some(with(codes[0]))).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let (_, auditor) = login(&app, "auditor", PW).await;
+    let r = call(&app, &auditor, Method::PUT, &path, Some(json!({}))).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let (_, ca) = login(&app, "biller-a", PW).await;
+    let r = call(&app, &ca, Method::PUT, &path, Some(json!({}))).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // A claim the payer adjudicated is corrected by a replacement, not edited.
+    let paid = all_claims(&app, &ca, "paid").await;
+    let uri = format!("/api/claims/{}", paid[0]["id"]);
+    let r =
+        call(&app, &ca, Method::PUT, &uri, Some(json!({"lines": [{"line": 1, "units": 2}]}))).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body["message"].as_str().unwrap().contains("replacement claim"), "{:?}", r.body);
+});

@@ -763,6 +763,93 @@ impl Store {
         stored_claim(&row)
     }
 
+    /// Applies a biller's fix to a claim not yet adjudicated (draft, held by edits, ready, or
+    /// rejected by the clearinghouse): the claim goes back to draft with its new body and lines
+    /// (to be scrubbed again), and the change is recorded in its history and the audit log.
+    /// `drg` regroups an institutional claim. Returns the changes in words; none means nothing
+    /// was written.
+    pub async fn edit_claim(
+        &self,
+        actor: &Actor,
+        id: i64,
+        edit: &ledger::edit::ClaimEdit,
+        drg: impl Fn(&Claim) -> String,
+    ) -> Result<Vec<String>> {
+        let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
+        let row = sqlx::query(
+            "SELECT c.id, c.practice_id, c.payer_id, c.body, c.state, y.trading_partner_id, c.service_from FROM claim c \
+             JOIN payer y ON y.id = c.payer_id WHERE c.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .ctx("reading a claim")?
+        .ok_or_else(|| Error::NotFound(format!("claim {id}")))?;
+        let sc = stored_claim(&row)?;
+        let pcn = sc.claim.patient_control_number.clone();
+        if !matches!(
+            sc.state,
+            ClaimState::Draft | ClaimState::Scrubbed | ClaimState::Ready | ClaimState::Rejected
+        ) {
+            return Err(Error::Invalid(format!(
+                "claim {pcn} is {}: only a claim the payer has not adjudicated is edited; correct it with a replacement claim",
+                sc.state.as_str()
+            )));
+        }
+        let (mut new, changes) =
+            ledger::edit::apply(&sc.claim, edit).map_err(|e| Error::Invalid(e.0))?;
+        if changes.is_empty() {
+            return Ok(changes);
+        }
+        if new.kind == ClaimKind::Institutional {
+            new.drg = drg(&new).into();
+        }
+        let body = serde_json::to_string(&new).map_err(|e| Error::Invalid(e.to_string()))?;
+        let now = crate::now();
+        let n = sqlx::query(
+            "UPDATE claim SET body = $1, drg = $2, findings = '[]', state = 'draft', state_at = $3 \
+             WHERE id = $4 AND state = $5",
+        )
+        .bind(&body)
+        .bind(new.drg.as_str())
+        .bind(now.as_str())
+        .bind(id)
+        .bind(sc.state.as_str())
+        .execute(&mut *tx)
+        .await
+        .ctx("saving the claim")?
+        .rows_affected();
+        if n == 0 {
+            return Err(Error::Invalid(format!(
+                "claim {pcn} changed while it was edited: reload it"
+            )));
+        }
+        let from: Date = row
+            .get::<String, _>("service_from")
+            .parse()
+            .map_err(|_| Error::Invalid(format!("claim {pcn}: unreadable service date")))?;
+        sqlx::query("DELETE FROM claim_line WHERE claim_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .ctx("rewriting the claim's lines")?;
+        insert_many(&mut tx, "claim_line", LINE_COLUMNS, &line_values(id, &new, from)).await?;
+        let what = format!("edited: {}", changes.join("; "));
+        sqlx::query("INSERT INTO claim_event (claim_id, at, actor, from_state, to_state, reason) VALUES ($1, $2, $3, $4, 'draft', $5)")
+            .bind(id)
+            .bind(now.as_str())
+            .bind(actor.0.as_str())
+            .bind(sc.state.as_str())
+            .bind(&what)
+            .execute(&mut *tx)
+            .await
+            .ctx("recording the edit")?;
+        crate::sql::audit(&mut tx, actor, "edit", "claim", Some(id), Some(sc.practice_id), "")
+            .await?;
+        tx.commit().await.ctx("saving the claim")?;
+        Ok(changes)
+    }
+
     /// Stores scrub results: each claim's findings (JSON) and whether it is clean; a clean claim
     /// becomes `ready`, one with blocking findings `scrubbed`. Claims no longer in draft,
     /// scrubbed or ready (submitted meanwhile) are refused, and nothing is written.
