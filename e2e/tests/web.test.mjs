@@ -320,3 +320,38 @@ test("an admin adds a user with a role, who then signs in; a fee is set and a ba
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("a biller fixes a scrubber finding on the claim's screen", async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await signIn(page, "admin");
+  await page.locator("#who", { hasText: "admin" }).waitFor();
+  // The corrections made on the Denials screen wait here, not yet submitted.
+  await page.goto(server.url + "/#/claims/queue/ready,scrubbed");
+  await page.locator("#claims-queue tbody tr").first().click();
+  await page.locator("#save-claim").waitFor();
+  const principal = page.locator("#claim-dx li input.code").first();
+  const code = await principal.inputValue();
+  // A category instead of a billable code: the scrubber holds the claim and says why.
+  await principal.fill("E11");
+  await page.locator("#save-claim").click();
+  await page.locator("#claim-message", { hasText: "still holds it" }).waitFor();
+  assert.equal(await page.locator("#claim-state").textContent(), "scrubbed");
+  assert.ok((await page.locator("#findings").textContent()).includes("E11"));
+  await shot(page, "claim-held");
+  // Fixed: ready again, and the history says what was done.
+  await page.locator("#claim-dx li input.code").first().fill(code);
+  await page.locator("#save-claim").click();
+  await page.locator("#claim-message", { hasText: "ready to submit" }).waitFor();
+  assert.equal(await page.locator("#claim-state").textContent(), "ready");
+  assert.ok((await page.locator("#history").textContent()).includes("edited: diagnoses"));
+  // A malformed modifier is refused with the line and what was typed stays.
+  await page.locator('#lines tr[data-line="1"] input[name=modifiers]').fill("2");
+  await page.locator("#save-claim").click();
+  await page.locator("#claim-error", { hasText: "line 1: modifier" }).waitFor();
+  assert.equal(await page.locator('#lines tr[data-line="1"] input[name=modifiers]').inputValue(), "2");
+  await shot(page, "claim-fixed");
+  assert.deepEqual(errors, []);
+  await page.close();
+});

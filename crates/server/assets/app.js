@@ -267,33 +267,96 @@ async function claimsScreen(queue) {
   await load();
 }
 
+const EDITABLE = new Set(["draft", "scrubbed", "ready", "rejected"]);
+
 async function claimScreen(id) {
   show(el("p", { class: "muted" }, "Loading…"));
   try {
-    const { data: c } = await api("GET", "/api/claims/" + encodeURIComponent(id));
-    const lines = (c.claim.lines || []);
-    const findings = c.findings_list || [];
-    show(
-      el("p", {}, el("a", { href: "#/claims" }, "← Claims")),
-      el("h1", {}, "Claim " + c.pcn),
-      el("p", {}, el("span", { class: "tag" }, c.state.replace(/_/g, " ")), " ", c.patient, " · ", c.payer, " · ", c.kind, " · ", money(c.total_cents),
-        c.payer_claim_number ? " · payer's number " + c.payer_claim_number : "", c.drg ? " · MS-DRG " + c.drg : ""),
-      el("h2", {}, "Findings"),
-      findings.length
-        ? el("table", { id: "findings" }, el("thead", {}, el("tr", {}, el("th", {}, "Rule"), el("th", {}, "Severity"), el("th", {}, "Line"), el("th", {}, "What is wrong"), el("th", {}, "How to fix it"))),
-            el("tbody", {}, findings.map((f) => el("tr", {}, el("td", { class: "code" }, f.rule), el("td", {}, f.severity || ""), el("td", {}, f.line ?? "claim"), el("td", {}, f.message), el("td", {}, f.fix || "")))))
-        : el("p", { class: "muted" }, "The scrubber found nothing."),
-      el("h2", {}, "Lines"),
-      el("table", { id: "lines" }, el("thead", {}, el("tr", {}, el("th", {}, "#"), el("th", {}, "Code"), el("th", {}, "Modifiers"), el("th", {}, "Revenue"), el("th", { class: "num" }, "Units"), el("th", { class: "num" }, "Charge"))),
-        el("tbody", {}, lines.map((l, i) => el("tr", {}, el("td", {}, i + 1), el("td", { class: "code" }, l.procedure || ""), el("td", {}, (l.modifiers || []).join(" ")), el("td", {}, l.revenue_code || ""), el("td", { class: "num" }, l.units ?? ""), el("td", { class: "num" }, money(l.charge || 0)))))),
-      el("h2", {}, "Diagnoses"),
-      el("p", {}, (c.claim.diagnoses || []).map((d) => d.code).join(", ") || "none"),
-      el("h2", {}, "History"),
-      el("table", { id: "history" }, el("tbody", {}, c.history.map((e) => el("tr", {}, el("td", {}, e.at.replace("T", " ").slice(0, 19)), el("td", {}, e.user), el("td", {}, e.from + " → " + e.to), el("td", { class: "muted" }, e.reason))))),
-    );
+    const { data } = await api("GET", "/api/claims/" + encodeURIComponent(id));
+    renderClaim(data, "");
   } catch (e) {
     show(el("p", {}, el("a", { href: "#/claims" }, "← Claims")), failed(e.status === 404 ? new Error("No such claim, or not one of your practices.") : e));
   }
+}
+
+function renderClaim(c, said) {
+  const lines = (c.claim.lines || []);
+  const findings = c.findings_list || [];
+  const institutional = c.kind === "institutional";
+  const mayEdit = EDITABLE.has(c.state) && state.me.grants.some((g) => g.practice === c.practice && ["coder", "biller", "admin"].includes(g.role));
+  const flagged = new Set(findings.filter((f) => f.line != null).map((f) => Number(f.line)));
+  const message = el("p", { role: "status", id: "claim-message" }, said);
+  const error = el("p", { class: "error", role: "alert", id: "claim-error" });
+  // The diagnoses (principal and others) as editable rows; other kinds stay as they are.
+  const dxList = el("ol", { id: "claim-dx", class: "chosen" });
+  const dxRow = (code, poa) => {
+    const row = el("li", {},
+      el("input", { class: "code", value: code || "", size: 9, "aria-label": "Diagnosis code" }),
+      institutional ? el("select", { "aria-label": "POA" }, ["", "Y", "N", "U", "W", "1"].map((p) => el("option", { value: p, selected: p === (poa || "") }, p || "POA"))) : null,
+      el("button", { type: "button", class: "plain small", title: "Remove", onclick: () => row.remove() }, "×"));
+    if (!mayEdit) for (const x of row.querySelectorAll("input, select, button")) x.disabled = true;
+    return row;
+  };
+  for (const d of (c.claim.diagnoses || []).filter((d) => d.kind === "principal" || d.kind === "other")) dxList.append(dxRow(d.code, d.poa));
+  const lineRows = lines.map((l) => {
+    const cell = (name, value, size) => el("input", { name, value, size, disabled: !mayEdit, "aria-label": name + " of line " + l.number });
+    return el("tr", { "data-line": l.number, class: flagged.has(l.number) ? "flagged" : null },
+      el("td", {}, l.number),
+      el("td", {}, cell("code", l.procedure || "", 6)),
+      el("td", {}, cell("modifiers", (l.modifiers || []).join(" "), 10)),
+      el("td", {}, l.revenue_code || ""),
+      el("td", { class: "num" }, cell("units", l.units ?? "", 4)),
+      el("td", {}, cell("pointers", (l.diagnosis_pointers || []).join(" "), 7)),
+      el("td", { class: "num" }, money(l.charge || 0)));
+  });
+  async function save() {
+    error.textContent = "";
+    const diagnoses = [...dxList.children].map((li) => {
+      const [code, poa] = li.querySelectorAll("input, select");
+      return institutional ? { code: code.value, poa: poa.value || null } : { code: code.value };
+    }).filter((d) => d.code.trim());
+    const edits = lineRows.map((tr) => {
+      const v = (n) => tr.querySelector(`input[name=${n}]`).value.trim();
+      return {
+        line: Number(tr.dataset.line), procedure: v("code"),
+        modifiers: v("modifiers").split(/[\s,]+/).filter(Boolean),
+        units: Number(v("units")),
+        pointers: v("pointers").split(/[\s,]+/).filter(Boolean).map(Number),
+      };
+    });
+    try {
+      const { data } = await api("PUT", "/api/claims/" + c.id, { diagnoses, lines: edits });
+      const what = data.changes.length ? "Saved: " + data.changes.join("; ") + ". " : "Nothing changed. ";
+      renderClaim(data.claim, what + (data.claim.state === "ready" ? "The scrubber passed it: ready to submit." : "The scrubber still holds it: see the findings."));
+    } catch (e) {
+      error.textContent = e.message;
+    }
+  }
+  show(
+    el("p", {}, el("a", { href: "#/claims" }, "← Claims")),
+    el("h1", {}, "Claim " + c.pcn),
+    el("p", {}, el("span", { class: "tag", id: "claim-state" }, c.state.replace(/_/g, " ")), " ", c.patient, " · ", c.payer, " · ", c.kind, " · ", money(c.total_cents),
+      c.payer_claim_number ? " · payer's number " + c.payer_claim_number : "", c.drg ? " · MS-DRG " + c.drg : ""),
+    message,
+    el("h2", {}, "Findings"),
+    findings.length
+      ? el("table", { id: "findings" }, el("thead", {}, el("tr", {}, el("th", {}, "Rule"), el("th", {}, "Severity"), el("th", {}, "Line"), el("th", {}, "What is wrong"), el("th", {}, "How to fix it"))),
+          el("tbody", {}, findings.map((f) => el("tr", {}, el("td", { class: "code" }, f.rule), el("td", {}, f.severity || ""), el("td", {}, f.line ?? "claim"), el("td", {}, f.message), el("td", {}, f.fix || "")))))
+      : el("p", { class: "muted" }, "The scrubber found nothing."),
+    el("h2", {}, "Diagnoses"),
+    dxList,
+    mayEdit ? el("button", { type: "button", class: "plain small", id: "add-dx", onclick: () => { const r = dxRow("", ""); dxList.append(r); r.querySelector("input").focus(); } }, "Add a diagnosis") : null,
+    el("h2", {}, "Lines"),
+    el("table", { id: "lines" }, el("thead", {}, el("tr", {}, el("th", {}, "#"), el("th", {}, "Code"), el("th", {}, "Modifiers"), el("th", {}, "Revenue"), el("th", { class: "num" }, "Units"), el("th", {}, "Pointers"), el("th", { class: "num" }, "Charge"))),
+      el("tbody", {}, lineRows)),
+    mayEdit
+      ? el("div", { class: "toolbar" }, el("button", { type: "button", id: "save-claim", onclick: save }, "Save and scrub again"),
+          el("span", { class: "muted" }, "Charges change through the fee schedule or a replacement claim, not here."))
+      : el("p", { class: "muted" }, EDITABLE.has(c.state) ? "" : "The payer has this claim: correct it with a replacement from the Denials screen."),
+    error,
+    el("h2", {}, "History"),
+    el("table", { id: "history" }, el("tbody", {}, c.history.map((e) => el("tr", {}, el("td", {}, e.at.replace("T", " ").slice(0, 19)), el("td", {}, e.user), el("td", {}, e.from + " → " + e.to), el("td", { class: "muted" }, e.reason))))),
+  );
 }
 
 async function codesScreen() {
