@@ -755,7 +755,8 @@ async function denialsScreen(by) {
           } }, "Appeal")),
           el("td", {}, el("button", { type: "button", class: "plain small", "data-action": "correct", onclick: () =>
             act("Replacement claim built for " + d.pcn + ": submit it from Files.", () => api("POST", "/api/claims/" + d.claim_id + "/correct", { void: false })) }, "Correct")));
-      }))))));
+      }))),
+      g.denials.length < g.count ? el("p", { class: "muted" }, (g.count - g.denials.length) + " more with later deadlines: work these first.") : null)));
   }
   show(el("h1", {}, "Denials"), tabs, message, body);
   try { await load(); } catch (e) { body.replaceChildren(failed(e)); }

@@ -276,10 +276,14 @@ pub(crate) async fn upload(
 pub struct DenialQuery {
     /// `reason` (group code and CARC, the default), `category` or `payer`.
     pub by: Option<String>,
+    /// How many denials to list across the groups, nearest deadline first (default 200, at
+    /// most 1000); the groups' counts and amounts cover them all.
+    pub limit: Option<i64>,
 }
 
-/// The open denials of the caller's practices in groups, the group with the nearest appeal
-/// deadline first and each group's denials oldest deadline first.
+/// The open denials of the caller's practices in groups (each with its full count, amount and
+/// nearest deadline), the group with the nearest appeal deadline first, listing the denials with
+/// the nearest deadlines.
 #[utoipa::path(get, path = "/api/denials", tag = "denials", params(DenialQuery),
     responses((status = 200, body = Vec<store::reports::DenialGroup>), (status = 400, body = ErrorBody)))]
 pub(crate) async fn list_denials(
@@ -297,13 +301,10 @@ pub(crate) async fn list_denials(
             )));
         }
     };
-    let mut items = Vec::new();
-    for p in c.practices() {
-        items.extend(st.store.denials(Some(p)).await?);
-    }
-    items.sort_by(|a, b| a.deadline.cmp(&b.deadline).then(a.id.cmp(&b.id)));
+    let limit = q.limit.unwrap_or(200).clamp(1, 1000);
+    let groups = st.store.denial_queue(&c.practices(), by, limit).await?;
     st.store.audit_request(&c.actor(), "list", "denial", None, None, &c.address).await?;
-    Ok(Json(store::reports::group_denials(items, by)))
+    Ok(Json(groups))
 }
 
 /// Whom to give a denial to.

@@ -141,8 +141,8 @@ both!(every_record_endpoint_hides_other_practices, async |db: &TestDb| {
     store::testing::execute(
         &db.url,
         &format!(
-            "INSERT INTO denial (claim_id, remit_claim_id, grp, carc, category, amount_cents, received, deadline) \
-             SELECT r.claim_id, r.id, 'CO', '197', 'authorization', 100, '2026-07-01', '2026-12-28' \
+            "INSERT INTO denial (claim_id, remit_claim_id, grp, carc, category, amount_cents, received, deadline, practice_id, payer_id) \
+             SELECT r.claim_id, r.id, 'CO', '197', 'authorization', 100, '2026-07-01', '2026-12-28', c.practice_id, c.payer_id \
              FROM remit_claim r JOIN claim c ON c.id = r.claim_id WHERE c.practice_id = {} ORDER BY r.id LIMIT 1",
             practices[1]
         ),
@@ -791,6 +791,16 @@ both!(working_denials, async |db: &TestDb| {
     );
     let by_reason = call(&app, &ca, Method::GET, "/api/denials", None).await;
     assert!(by_reason.body[0]["key"].as_str().unwrap().contains('-'), "group code and CARC");
+    // A long queue lists the nearest deadlines only; the groups still count every denial.
+    let short = call(&app, &ca, Method::GET, "/api/denials?by=payer&limit=1", None).await.body;
+    let short = short.as_array().unwrap();
+    let listed: usize = short.iter().map(|g| g["denials"].as_array().unwrap().len()).sum();
+    assert_eq!(listed, 1);
+    assert_eq!(short[0]["denials"][0]["id"], denials[0]["id"], "the nearest deadline");
+    assert_eq!(
+        short.iter().map(|g| g["count"].as_u64().unwrap()).sum::<u64>() as usize,
+        denials.len()
+    );
     assert_eq!(
         call(&app, &ca, Method::GET, "/api/denials?by=mood", None).await.status,
         StatusCode::BAD_REQUEST

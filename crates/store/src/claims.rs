@@ -1001,9 +1001,10 @@ async fn record_batch(
     {
         let ids: Vec<i64> = batch.claims.iter().map(|c| c.claim_id).collect();
         let mut total = 0;
+        let mut practices = std::collections::BTreeSet::new();
         for chunk in ids.chunks(1000) {
             let rows = sqlx::query(&format!(
-                "SELECT id, state, total_cents FROM claim WHERE id IN ({})",
+                "SELECT id, state, total_cents, practice_id FROM claim WHERE id IN ({})",
                 id_list(chunk)
             ))
             .fetch_all(&mut *tx)
@@ -1021,6 +1022,7 @@ async fn record_batch(
                     )));
                 }
                 total += r.get::<i64, _>(2);
+                practices.insert(r.get::<i64, _>(3));
             }
         }
         let now = crate::now();
@@ -1060,6 +1062,8 @@ async fn record_batch(
             )),
             e => e,
         })?;
+        let rows: Vec<Vec<V>> = practices.iter().map(|p| vec![V::I(id), V::I(*p)]).collect();
+        insert_many(&mut *tx, "batch_practice", &["batch_id", "practice_id"], &rows).await?;
         let mut events = Vec::with_capacity(batch.claims.len());
         for chunk in batch.claims.chunks(500) {
             let ids: Vec<i64> = chunk.iter().map(|c| c.claim_id).collect();

@@ -42,9 +42,8 @@ impl Store {
             return Ok(Vec::new());
         }
         let rows = sqlx::query(&format!(
-            "SELECT b.id FROM batch b WHERE ($1 = 0 OR b.id < $1) AND EXISTS (SELECT 1 FROM batch_claim bc \
-             JOIN claim c ON c.id = bc.claim_id WHERE bc.batch_id = b.id AND c.practice_id IN ({})) \
-             ORDER BY b.id DESC LIMIT $2",
+            "SELECT b.id FROM batch b WHERE ($1 = 0 OR b.id < $1) AND EXISTS (SELECT 1 FROM batch_practice bp \
+             WHERE bp.batch_id = b.id AND bp.practice_id IN ({})) ORDER BY b.id DESC LIMIT $2",
             id_list(practices)
         ))
         .bind(before)
@@ -75,8 +74,7 @@ impl Store {
             return Ok(None);
         };
         let practices = sqlx::query(
-            "SELECT DISTINCT c.practice_id FROM batch_claim bc JOIN claim c ON c.id = bc.claim_id \
-             WHERE bc.batch_id = $1 ORDER BY c.practice_id",
+            "SELECT practice_id FROM batch_practice WHERE batch_id = $1 ORDER BY practice_id",
         )
         .bind(id)
         .fetch_all(&self.pool)

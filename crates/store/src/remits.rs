@@ -411,6 +411,8 @@ impl Store {
                     V::NI(d.line.map(i64::from)),
                     effective.into(),
                     ledger::denial::appeal_deadline(effective, days).into(),
+                    V::I(claim.practice_id),
+                    V::I(payer_id),
                 ]);
             }
             if moves && state != target {
@@ -460,6 +462,8 @@ impl Store {
                 "line_no",
                 "received",
                 "deadline",
+                "practice_id",
+                "payer_id",
             ],
             &denial_rows,
         )

@@ -87,7 +87,8 @@ pub struct DenialGroup {
     pub cents: i64,
     /// The nearest appeal deadline.
     pub earliest_deadline: String,
-    /// The denials, oldest deadline first.
+    /// The denials, oldest deadline first (from the work queue, only those among the nearest
+    /// deadlines it lists: fewer than `count` when the queue is longer).
     pub denials: Vec<DenialItem>,
 }
 
@@ -100,6 +101,21 @@ pub enum DenialKey {
     Category,
     /// The payer.
     Payer,
+}
+
+fn denial_item_of(r: &sqlx::any::AnyRow) -> DenialItem {
+    DenialItem {
+        id: r.get(0),
+        claim_id: r.get(1),
+        pcn: r.get(2),
+        payer: r.get(3),
+        carc: format!("{}-{}", r.get::<String, _>(4), r.get::<String, _>(5)),
+        rarc: r.get(6),
+        category: r.get(7),
+        cents: r.get(8),
+        deadline: r.get(9),
+        assigned_to: r.get(10),
+    }
 }
 
 /// Groups denials (already oldest deadline first), the group with the nearest deadline first.
@@ -240,6 +256,73 @@ impl Store {
         .map(|r| r.get(0)))
     }
 
+    /// The denial work queue of `practices`: the open denials in groups by `by`, each group with
+    /// its full count, amount and nearest deadline, listing the `limit` denials with the nearest
+    /// deadlines across the groups; the group with the nearest deadline first. Counted from the
+    /// denials alone (each carries its claim's practice and payer), so a book of a million
+    /// claims costs no more than the denials do.
+    pub async fn denial_queue(
+        &self,
+        practices: &[i64],
+        by: DenialKey,
+        limit: i64,
+    ) -> Result<Vec<DenialGroup>> {
+        if practices.is_empty() {
+            return Ok(Vec::new());
+        }
+        let key = match by {
+            DenialKey::Reason => "d.grp || '-' || d.carc",
+            DenialKey::Category => "d.category",
+            DenialKey::Payer => "y.name",
+        };
+        let list = id_list(practices);
+        let totals = sqlx::query(&format!(
+            "SELECT {key}, CAST(COUNT(*) AS BIGINT), CAST(SUM(d.amount_cents) AS BIGINT), MIN(d.deadline) \
+             FROM denial d JOIN payer y ON y.id = d.payer_id \
+             WHERE d.status = 'open' AND d.practice_id IN ({list}) GROUP BY {key}"
+        ))
+        .fetch_all(&self.pool)
+        .await
+        .ctx("counting denials")?;
+        let mut groups: Vec<DenialGroup> = totals
+            .iter()
+            .map(|r| DenialGroup {
+                key: r.get(0),
+                count: r.get::<i64, _>(1) as usize,
+                cents: r.get(2),
+                earliest_deadline: r.get(3),
+                denials: Vec::new(),
+            })
+            .collect();
+        let rows = sqlx::query(&format!(
+            "SELECT d.id, d.claim_id, c.pcn, y.name, d.grp, d.carc, d.rarc, d.category, d.amount_cents, d.deadline, d.assigned_user_id \
+             FROM (SELECT * FROM denial WHERE status = 'open' AND practice_id IN ({list}) \
+                   ORDER BY deadline, id LIMIT $1) d \
+             JOIN claim c ON c.id = d.claim_id JOIN payer y ON y.id = d.payer_id ORDER BY d.deadline, d.id"
+        ))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .ctx("reading denials")?;
+        let index: BTreeMap<String, usize> =
+            groups.iter().enumerate().map(|(i, g)| (g.key.clone(), i)).collect();
+        for r in &rows {
+            let d = denial_item_of(r);
+            let k = match by {
+                DenialKey::Reason => &d.carc,
+                DenialKey::Category => &d.category,
+                DenialKey::Payer => &d.payer,
+            };
+            if let Some(i) = index.get(k) {
+                groups[*i].denials.push(d);
+            }
+        }
+        groups.sort_by(|a, b| {
+            a.earliest_deadline.cmp(&b.earliest_deadline).then(b.cents.cmp(&a.cents))
+        });
+        Ok(groups)
+    }
+
     /// Open denials, oldest deadline first.
     pub async fn denials(&self, practice: Option<i64>) -> Result<Vec<DenialItem>> {
         let rows = sqlx::query(
@@ -251,21 +334,7 @@ impl Store {
         .fetch_all(&self.pool)
         .await
         .ctx("reading denials")?;
-        Ok(rows
-            .iter()
-            .map(|r| DenialItem {
-                id: r.get(0),
-                claim_id: r.get(1),
-                pcn: r.get(2),
-                payer: r.get(3),
-                carc: format!("{}-{}", r.get::<String, _>(4), r.get::<String, _>(5)),
-                rarc: r.get(6),
-                category: r.get(7),
-                cents: r.get(8),
-                deadline: r.get(9),
-                assigned_to: r.get(10),
-            })
-            .collect())
+        Ok(rows.iter().map(denial_item_of).collect())
     }
 
     /// Credit balances: each account and party whose journal sums below zero (a payer or the
