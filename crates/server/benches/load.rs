@@ -104,6 +104,9 @@ fn code_sets(dir: &Path) -> &'static str {
 
 type Http = Client<HttpConnector, Full<Bytes>>;
 
+/// Answer times (µs) and errors by route.
+type Times = BTreeMap<&'static str, (Vec<u32>, usize)>;
+
 #[derive(Clone)]
 struct Session {
     login: &'static str,
@@ -236,7 +239,7 @@ fn pct(sorted: &[u32], p: f64) -> f64 {
     sorted[i] as f64 / 1000.0
 }
 
-fn report(title: &str, times: &BTreeMap<&'static str, (Vec<u32>, usize)>) {
+fn report(title: &str, times: &Times) {
     println!("{title}");
     println!(
         "  {:<36} {:>7} {:>6} {:>8} {:>8} {:>8} {:>8}",
@@ -325,7 +328,7 @@ fn main() {
             "{kind}: {n} claims; code sets: {which}; {users} users, think time {think_ms} ms on average, {seconds} s"
         );
 
-        let times: Arc<Mutex<BTreeMap<&'static str, (Vec<u32>, usize)>>> = Default::default();
+        let times: Arc<Mutex<Times>> = Default::default();
         let end = Instant::now() + Duration::from_secs(seconds);
         let mut tasks = Vec::new();
         for (i, s) in sessions.into_iter().enumerate() {
@@ -365,7 +368,7 @@ fn main() {
 
         // One coder typing: a search per keystroke, as the coding screen sends them.
         let coder = sign_in(&http, addr, "coder").await;
-        let mut typing: BTreeMap<&'static str, (Vec<u32>, usize)> = BTreeMap::new();
+        let mut typing = Times::new();
         for _ in 0..10 {
             for phrase in ["type 2 diabetes mellitus with hyperglycemia", "acute chest pain", "pneumonia unspecified organism"] {
                 for k in 2..=phrase.len() {
@@ -383,7 +386,7 @@ fn main() {
         // The dashboards, alone (not in the mix above: they read the whole journal, see
         // docs/benchmarks.md).
         let admin = sign_in(&http, addr, "admin").await;
-        let mut boards: BTreeMap<&'static str, (Vec<u32>, usize)> = BTreeMap::new();
+        let mut boards = Times::new();
         for (route, path) in [("GET /api/dashboard?weeks=1", "/api/dashboard?weeks=1"), ("GET /api/dashboard (12 weeks)", "/api/dashboard")] {
             let t = Instant::now();
             let (status, _) = send(&http, addr, Some(&admin), "GET", path, None).await;
