@@ -288,36 +288,8 @@ pub(crate) async fn list_practices(
     Ok(Json(st.store.practice_items(Some(&c.practices())).await?))
 }
 
-/// A new practice.
-#[derive(Deserialize, ToSchema)]
-pub struct NewPractice {
-    /// Name (the billing provider's name on claims).
-    pub name: String,
-    /// Group NPI (checked with the Luhn check digit).
-    pub npi: String,
-    /// Tax ID (EIN), nine digits.
-    pub tax_id: String,
-    /// Taxonomy code.
-    #[serde(default)]
-    pub taxonomy: String,
-    /// Street address.
-    #[serde(default)]
-    pub address: String,
-    /// City.
-    #[serde(default)]
-    pub city: String,
-    /// State (two letters).
-    #[serde(default)]
-    pub state: String,
-    /// ZIP code.
-    #[serde(default)]
-    pub zip: String,
-    /// Prefix of its patient control numbers: 1 to 6 letters or digits, unused.
-    pub claim_prefix: String,
-}
-
 /// Add a practice (service admins); the caller becomes its admin.
-#[utoipa::path(post, path = "/api/practices", tag = "admin", request_body = NewPractice,
+#[utoipa::path(post, path = "/api/practices", tag = "admin", request_body = store::setup::NewPractice,
     responses(
         (status = 201, body = Created),
         (status = 400, body = ErrorBody),
@@ -326,7 +298,7 @@ pub struct NewPractice {
 pub(crate) async fn create_practice(
     State(st): State<AppState>,
     c: Caller,
-    Json(p): Json<NewPractice>,
+    Json(p): Json<store::setup::NewPractice>,
 ) -> Result<Response, ApiError> {
     need_service_admin(&st, &c).await?;
     let tax_id: String = p.tax_id.chars().filter(|ch| *ch != '-').collect();

@@ -50,24 +50,9 @@ pub struct UserItem {
 pub struct PracticeItem {
     /// ID.
     pub id: i64,
-    /// Name.
-    pub name: String,
-    /// Billing provider NPI.
-    pub npi: String,
-    /// Tax ID (EIN).
-    pub tax_id: String,
-    /// Taxonomy code.
-    pub taxonomy: String,
-    /// Street address.
-    pub address: String,
-    /// City.
-    pub city: String,
-    /// State.
-    pub state: String,
-    /// ZIP code.
-    pub zip: String,
-    /// Prefix of its patient control numbers.
-    pub claim_prefix: String,
+    /// Its details.
+    #[serde(flatten)]
+    pub practice: NewPractice,
 }
 
 /// A payer as the admin screen lists and edits it.
@@ -367,7 +352,7 @@ impl Store {
     /// Practices with their details, by ID (all when `ids` is `None`).
     pub async fn practice_items(&self, ids: Option<&[i64]>) -> Result<Vec<PracticeItem>> {
         let rows = sqlx::query(
-            "SELECT id, name, npi, tax_id, taxonomy, address, city, state, zip, claim_prefix FROM practice ORDER BY id",
+            "SELECT id, name, npi, tax_id, taxonomy, address, city, state, zip, claim_prefix, org_id FROM practice ORDER BY id",
         )
         .fetch_all(&self.pool)
         .await
@@ -377,15 +362,18 @@ impl Store {
             .filter(|r| ids.is_none_or(|ids| ids.contains(&r.get::<i64, _>(0))))
             .map(|r| PracticeItem {
                 id: r.get(0),
-                name: r.get(1),
-                npi: r.get(2),
-                tax_id: r.get(3),
-                taxonomy: r.get(4),
-                address: r.get(5),
-                city: r.get(6),
-                state: r.get(7),
-                zip: r.get(8),
-                claim_prefix: r.get(9),
+                practice: NewPractice {
+                    org_id: r.get(10),
+                    name: r.get(1),
+                    npi: r.get(2),
+                    tax_id: r.get(3),
+                    taxonomy: r.get(4),
+                    address: r.get(5),
+                    city: r.get(6),
+                    state: r.get(7),
+                    zip: r.get(8),
+                    claim_prefix: r.get(9),
+                },
             })
             .collect())
     }

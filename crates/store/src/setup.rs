@@ -8,10 +8,13 @@ use sqlx::Row;
 use crate::sql::{V, audit, insert, insert_many, new_ids};
 use crate::{Actor, Context, Error, Result, Store};
 
-/// A practice to add.
-#[derive(Clone, Debug, Default)]
+/// A practice to add (and, with its ID, as the admin screen lists it).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
 pub struct NewPractice {
-    /// The organization (billing service) it belongs to.
+    /// The organization (billing service) it belongs to (the server sets it).
+    #[serde(default, skip_serializing)]
     pub org_id: i64,
     /// Name (billing provider name).
     pub name: String,
