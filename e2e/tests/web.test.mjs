@@ -237,7 +237,6 @@ test("a biller works a denial: assign, appeal, correct", async () => {
   const page = await browser.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
-  page.on("dialog", (d) => d.accept("the service was authorized, reference 123"));
   await signIn(page, "biller-a");
   await page.locator("#who", { hasText: "biller-a" }).waitFor();
   await page.keyboard.press("Alt+d");
@@ -245,10 +244,15 @@ test("a biller works a denial: assign, appeal, correct", async () => {
   const before = await page.locator("#denials tr[data-denial]").count();
   await shot(page, "denials");
   const first = page.locator("#denials tr[data-denial]").first();
-  await first.locator("input").fill("coder");
+  await first.locator('input[placeholder="login"]').fill("coder");
   await first.getByRole("button", { name: "Assign" }).click();
   await page.locator("#denials-message", { hasText: "Assigned to coder" }).waitFor();
-  await page.locator("#denials tr[data-denial]").first().getByRole("button", { name: "Appeal" }).click();
+  // An appeal without its reason is refused and says so; with one, it goes.
+  const next = page.locator("#denials tr[data-denial]").first();
+  await next.getByRole("button", { name: "Appeal" }).click();
+  await page.locator("#denials-message", { hasText: "reason" }).waitFor();
+  await next.locator('input[placeholder="appeal reason"]').fill("the service was authorized, reference 123");
+  await next.getByRole("button", { name: "Appeal" }).click();
   await page.locator("#denials-message", { hasText: "appealed" }).waitFor();
   await page.locator("#denials tr[data-denial]").first().getByRole("button", { name: "Correct" }).click();
   await page.locator("#denials-message", { hasText: "Replacement claim built" }).waitFor();

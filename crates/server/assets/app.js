@@ -740,6 +740,7 @@ async function denialsScreen(by) {
       el("h2", {}, g.key + " · " + g.count + " · " + money(g.cents) + " · appeal by " + g.earliest_deadline),
       el("table", {}, el("tbody", {}, g.denials.map((d) => {
         const who = el("input", { "aria-label": "Assign denial " + d.id + " to", placeholder: "login", size: 10 });
+        const why = el("input", { "aria-label": "Why the claim of denial " + d.id + " should be paid", placeholder: "appeal reason", size: 20 });
         const act = async (what, fn) => {
           message.textContent = "";
           try { await fn(); message.textContent = what; await load(); } catch (e) { message.textContent = e.message; }
@@ -749,10 +750,8 @@ async function denialsScreen(by) {
           el("td", {}, d.category), el("td", { class: "num" }, money(d.cents)), el("td", {}, d.deadline),
           el("td", {}, d.assigned_to ? "assigned" : ""),
           el("td", {}, who, el("button", { type: "button", class: "plain small", onclick: () => act("Assigned to " + who.value + ".", () => api("POST", "/api/denials/" + d.id + "/assign", { username: who.value })) }, "Assign")),
-          el("td", {}, el("button", { type: "button", class: "plain small", "data-action": "appeal", onclick: () => {
-            const reason = prompt("Why should the claim be paid? (the appeal's reason)");
-            if (reason) act("Claim " + d.pcn + " appealed.", () => api("POST", "/api/claims/" + d.claim_id + "/appeal", { reason }));
-          } }, "Appeal")),
+          el("td", {}, why, el("button", { type: "button", class: "plain small", "data-action": "appeal", onclick: () =>
+            act("Claim " + d.pcn + " appealed.", () => api("POST", "/api/claims/" + d.claim_id + "/appeal", { reason: why.value })) }, "Appeal")),
           el("td", {}, el("button", { type: "button", class: "plain small", "data-action": "correct", onclick: () =>
             act("Replacement claim built for " + d.pcn + ": submit it from Files.", () => api("POST", "/api/claims/" + d.claim_id + "/correct", { void: false })) }, "Correct")));
       }))),
