@@ -3,7 +3,7 @@
 use std::io::BufRead;
 use std::net::SocketAddr;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use store::Store;
 
 use crate::billing::{actor, open, runtime};
@@ -200,9 +200,7 @@ pub(crate) fn user(ctx: &Ctx, c: UserCommand) -> Result<Outcome> {
                     .read_line(&mut line)
                     .context("reading the password from standard input")?;
                 let pw = line.trim_end_matches(['\r', '\n']);
-                if pw.chars().count() < 12 {
-                    bail!("the password must have at least 12 characters");
-                }
+                server::auth::check_password(pw).map_err(|e| anyhow::anyhow!(e))?;
                 s.set_password_hash(&actor(), u.id, &server::auth::hash_password(pw)?).await?;
                 println!("password of {login} set");
             }

@@ -18,24 +18,18 @@ use crate::api::ErrorBody;
 use crate::auth::{self, Caller};
 use crate::{ApiError, AppState};
 
-/// The shortest password an admin may set (NIST SP 800-63B asks at least 8; billing data is
-/// worth more).
-pub const MIN_PASSWORD: usize = 12;
-
 fn admin_of(c: &Caller) -> Result<Vec<i64>, ApiError> {
     let a = c.practices_as(&["admin"]);
     if a.is_empty() { Err(ApiError::Forbidden) } else { Ok(a) }
 }
 
-/// Whether the caller administers every practice of the organization.
-async fn service_admin(st: &AppState, c: &Caller) -> Result<bool, ApiError> {
-    let admin_of = c.practices_as(&["admin"]);
-    let all = st.store.practices(Some(c.org_id)).await?;
-    Ok(!admin_of.is_empty() && all.iter().all(|p| admin_of.contains(&p.id)))
-}
-
+/// Refuses a caller who does not administer every practice of the organization.
 async fn need_service_admin(st: &AppState, c: &Caller) -> Result<(), ApiError> {
-    if service_admin(st, c).await? { Ok(()) } else { Err(ApiError::Forbidden) }
+    if crate::api::in_every_practice(st, c, &["admin"]).await? {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden)
+    }
 }
 
 /// How the caller stands to a user: `None` when the user is not the caller's to see (another
@@ -71,15 +65,7 @@ async fn user_for(st: &AppState, c: &Caller, id: i64) -> Result<(UserItem, bool)
 }
 
 fn check_password(p: &str) -> Result<(), ApiError> {
-    if p.chars().count() < MIN_PASSWORD {
-        return Err(ApiError::BadRequest(format!(
-            "password: at least {MIN_PASSWORD} characters (a phrase of a few words is easiest)"
-        )));
-    }
-    if p.len() > 1024 {
-        return Err(ApiError::BadRequest("password: at most 1024 bytes".into()));
-    }
-    Ok(())
+    auth::check_password(p).map_err(ApiError::BadRequest)
 }
 
 /// The users the caller administers or may grant roles to, by login; each with the roles held

@@ -170,6 +170,18 @@ async fn caller(
     Ok(Caller { user_id, org_id: user.org_id, login: user.login, grants, csrf, address })
 }
 
+/// Whether the caller holds one of `roles` in every practice of the organization (a service
+/// admin, someone who works every practice).
+pub(crate) async fn in_every_practice(
+    st: &AppState,
+    c: &Caller,
+    roles: &[&str],
+) -> Result<bool, ApiError> {
+    let mine = c.practices_as(roles);
+    let all = st.store.practices(Some(c.org_id)).await?;
+    Ok(!mine.is_empty() && all.iter().all(|p| mine.contains(&p.id)))
+}
+
 /// Reads a time the store wrote (`YYYY-MM-DDTHH:MM:SS.mmmZ`).
 fn parse_stamp(s: &str) -> Option<SystemTime> {
     let date: code_sets::Date = s.get(..10)?.parse().ok()?;

@@ -40,6 +40,23 @@ impl Default for Policy {
     }
 }
 
+/// The shortest password anyone may set (NIST SP 800-63B asks at least 8; billing data is worth
+/// more).
+pub const MIN_PASSWORD: usize = 12;
+
+/// Checks a new password's length; the error says what to do.
+pub fn check_password(p: &str) -> Result<(), String> {
+    if p.chars().count() < MIN_PASSWORD {
+        return Err(format!(
+            "password: at least {MIN_PASSWORD} characters (a phrase of a few words is easiest)"
+        ));
+    }
+    if p.len() > 1024 {
+        return Err("password: at most 1024 bytes".into());
+    }
+    Ok(())
+}
+
 /// An argon2id hash (PHC string) of a password.
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
     let salt = SaltString::generate(&mut OsRng);

@@ -429,9 +429,7 @@ pub(crate) async fn correct_claim(
 /// Whether the caller works every practice of the organization as biller or admin: only such
 /// a person sees money no practice can be told for.
 async fn works_everywhere(st: &AppState, c: &Caller) -> Result<bool, ApiError> {
-    let mine = c.practices_as(&WORKERS);
-    let all = st.store.practices(Some(c.org_id)).await?;
-    Ok(!mine.is_empty() && all.iter().all(|p| mine.contains(&p.id)))
+    crate::api::in_every_practice(st, c, &WORKERS).await
 }
 
 /// The suspense queue: money remittances carried that could not be posted (a CLP for no claim
