@@ -93,8 +93,11 @@ both!(the_billing_cycle, async |db| {
     std::fs::write(&ca, payer::answer_277ca(&batch, today()).unwrap()).unwrap();
     let a = work::import_ack(&s, &actor, &ca).await.unwrap();
     assert_eq!(a.unmatched, 0, "{:?}", a.notes);
-
-    // The 835: pays, adjusts, denies.
+    // One claim rejected after all (twice: it counts once against the first pass).
+    let bounced = s.claim_by_pcn(&claims[0].patient_control_number).await.unwrap();
+    for to in [ClaimState::Rejected, ClaimState::Accepted, ClaimState::Rejected] {
+        s.transition(&actor, bounced, to, "277CA from the payer's front end").await.unwrap();
+    }
     let paid_on: Date = "2026-07-01".parse().unwrap();
     let remits = payer::remittances(&claims, paid_on, "EFT");
     let era = tmp.path().join("batch.835");
@@ -125,6 +128,22 @@ both!(the_billing_cycle, async |db| {
         assert!(!s.claims_in(&[state], None).await.unwrap().is_empty(), "some claims {state:?}");
     }
     assert!(!s.denials(None).await.unwrap().is_empty());
+    // The daily figures: every claim submitted today, one rejected since, every one adjudicated
+    // on the payment date, and those with a denial denied.
+    let k = s.key_figures(paid_on, 30, None).await.unwrap();
+    let n = built.claims as i64;
+    assert_eq!((k.claims_submitted, k.claims_accepted_first_pass), (n, n - 1));
+    let mut denied: Vec<i64> = s.denials(None).await.unwrap().iter().map(|d| d.claim_id).collect();
+    denied.sort_unstable();
+    denied.dedup();
+    assert_eq!((k.claims_adjudicated, k.claims_denied), (n, denied.len() as i64));
+    assert_eq!(k.payments_cents, expected_paid);
+    assert_eq!(k.ar_cents, s.aging(paid_on, None).await.unwrap().total_cents);
+    let before = s.key_figures(today(), 1, None).await.unwrap();
+    assert_eq!(
+        (before.claims_submitted, before.claims_adjudicated, before.payments_cents),
+        (n, 0, 0)
+    );
 
     // A reversal and corrected payment of two paid claims.
     let paid_pcns: Vec<String> = remits
@@ -286,5 +305,9 @@ both!(the_billing_cycle, async |db| {
     assert!(
         store::testing::journal_day_agrees(&s).await.unwrap(),
         "the aging sums agree with the journal"
+    );
+    assert!(
+        store::testing::daily_figures_agree(&s).await.unwrap(),
+        "the daily figures agree with the records"
     );
 });

@@ -3,6 +3,7 @@
 
 use axum::Json;
 use axum::extract::{Query, State};
+use code_sets::Date;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -72,29 +73,31 @@ async fn board(
 ) -> Result<Board, ApiError> {
     let today = st.today();
     let aging = st.store.aging(today, practice).await?;
-    let now = st.store.key_figures(today, 30, practice).await?;
-    let mut reasons: Vec<Slice> = Vec::new();
-    for d in &now.denials {
-        match reasons.iter_mut().find(|s| s.label == d.carc) {
-            Some(s) => s.value += d.count,
-            None => reasons.push(Slice { label: d.carc.clone(), value: d.count }),
-        }
-    }
-    reasons.sort_by(|a, b| b.value.cmp(&a.value).then(a.label.cmp(&b.label)));
-    let mut trend = Vec::new();
-    for k in (0..weeks).rev() {
-        let Some(day) = code_sets::Date::from_day_number(today.day_number() - 7 * k) else {
-            continue;
-        };
-        let f = st.store.key_figures(day, 30, practice).await?;
-        trend.push(Point {
-            as_of: f.as_of,
-            first_pass_rate: f.first_pass_rate,
-            days_in_ar: f.days_in_ar,
-            denial_rate: f.denial_rate,
-            ar_cents: f.ar_cents,
-        });
-    }
+    let ends: Vec<Date> = (0..weeks)
+        .rev()
+        .filter_map(|k| Date::from_day_number(today.day_number() - 7 * k))
+        .collect();
+    let trend = st
+        .store
+        .periods(practice, &ends, 30)
+        .await?
+        .iter()
+        .map(|p| Point {
+            as_of: p.as_of.clone(),
+            first_pass_rate: p.first_pass_rate(),
+            days_in_ar: p.days_in_ar(30),
+            denial_rate: p.denial_rate(),
+            ar_cents: p.ar_cents,
+        })
+        .collect();
+    let month_ago = Date::from_day_number(today.day_number() - 29).unwrap_or(today);
+    let denial_reasons = st
+        .store
+        .denial_reasons(practice, month_ago, today)
+        .await?
+        .into_iter()
+        .map(|(label, value)| Slice { label, value })
+        .collect();
     Ok(Board {
         practice,
         name,
@@ -111,7 +114,7 @@ async fn board(
             .iter()
             .map(|p| Slice { label: p.payer.clone(), value: p.cents })
             .collect(),
-        denial_reasons: reasons,
+        denial_reasons,
         trend,
     })
 }

@@ -1067,6 +1067,18 @@ async fn record_batch(
         let mut events = Vec::with_capacity(batch.claims.len());
         for chunk in batch.claims.chunks(500) {
             let ids: Vec<i64> = chunk.iter().map(|c| c.claim_id).collect();
+            // First submissions, counted on the batch's date (the first-pass acceptance rate).
+            let first: Vec<(i64, String, i64)> = sqlx::query(&format!(
+                "SELECT practice_id, COUNT(*) FROM claim WHERE submitted_at IS NULL AND id IN ({}) GROUP BY practice_id",
+                id_list(&ids)
+            ))
+            .fetch_all(&mut *tx)
+            .await
+            .ctx("counting first submissions")?
+            .iter()
+            .map(|r| (r.get::<i64, _>(0), batch.date.to_string(), r.get::<i64, _>(1)))
+            .collect();
+            crate::daily::add(&mut *tx, crate::daily::Count::Submitted, &first).await?;
             sqlx::query(&format!(
                 "UPDATE claim SET state = 'submitted', state_at = $1, submitted_at = COALESCE(submitted_at, $2) WHERE id IN ({})",
                 id_list(&ids)
@@ -1175,6 +1187,21 @@ pub(crate) async fn move_claim(
     }
     ledger::lifecycle::transition(from, to)
         .map_err(|e| Error::Invalid(format!("claim {id}: {e}")))?;
+    if to == ClaimState::Rejected {
+        // A submitted claim's first rejection, counted on its submission's date.
+        let first = sqlx::query(
+            "SELECT practice_id, submitted_at FROM claim c WHERE id = $1 AND submitted_at IS NOT NULL \
+             AND NOT EXISTS (SELECT 1 FROM claim_event v WHERE v.claim_id = c.id AND v.to_state = 'rejected')",
+        )
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+        .ctx("reading the claim's submission")?;
+        if let Some(r) = first {
+            let row = (r.get::<i64, _>(0), r.get::<String, _>(1), 1);
+            crate::daily::add(&mut *conn, crate::daily::Count::Rejected, &[row]).await?;
+        }
+    }
     let now = crate::now();
     sqlx::query("UPDATE claim SET state = $1, state_at = $2 WHERE id = $3")
         .bind(to.as_str())

@@ -1,5 +1,6 @@
 //! Appending to the journal: every entry goes through [`append`], which writes the entries and
-//! adds them to `journal_day` (the sums A/R aging reads) in the caller's transaction.
+//! adds them to `journal_day` (the sums A/R aging reads) and `journal_kind_day` (the sums the
+//! dashboards read) in the caller's transaction.
 
 use std::collections::HashMap;
 
@@ -58,6 +59,7 @@ fn party(p: Party) -> (&'static str, Option<i64>) {
 pub(crate) async fn append(conn: &mut sqlx::AnyConnection, rows: &[Row]) -> Result<()> {
     let mut values = Vec::with_capacity(rows.len());
     let mut sums: HashMap<(Date, i64, &'static str, i64, Date), i64> = HashMap::new();
+    let mut kinds: HashMap<(i64, Date, &'static str, &str), i64> = HashMap::new();
     for r in rows {
         let (p, payer) = party(r.party);
         values.push(vec![
@@ -80,6 +82,9 @@ pub(crate) async fn append(conn: &mut sqlx::AnyConnection, rows: &[Row]) -> Resu
         *sums
             .entry((r.posting_date, r.practice_id, p, payer.unwrap_or(0), r.service_date))
             .or_default() += r.amount;
+        *kinds
+            .entry((r.practice_id, r.posting_date, r.kind.as_str(), r.group.as_str()))
+            .or_default() += r.amount;
     }
     insert_many(conn, "journal", COLUMNS, &values).await?;
     let mut sums: Vec<_> = sums.into_iter().collect();
@@ -97,6 +102,28 @@ pub(crate) async fn append(conn: &mut sqlx::AnyConnection, rows: &[Row]) -> Resu
             ]
         })
         .collect();
+    let mut kinds: Vec<_> = kinds.into_iter().collect();
+    kinds.sort_unstable();
+    let kind_rows: Vec<Vec<V>> = kinds
+        .into_iter()
+        .map(|((practice, posting, kind, group), amount)| {
+            vec![
+                V::I(practice),
+                posting.into(),
+                V::T(kind.into()),
+                V::T(group.into()),
+                V::I(amount),
+            ]
+        })
+        .collect();
+    crate::sql::upsert_many(
+        conn,
+        "journal_kind_day",
+        &["practice_id", "posting_date", "kind", "grp", "amount_cents"],
+        &kind_rows,
+        "(practice_id, posting_date, kind, grp) DO UPDATE SET amount_cents = journal_kind_day.amount_cents + excluded.amount_cents",
+    )
+    .await?;
     crate::sql::upsert_many(
         conn,
         "journal_day",

@@ -20,6 +20,7 @@ pub mod acks;
 pub mod admin;
 pub mod claims;
 pub mod coding;
+mod daily;
 pub mod encounters;
 pub mod files;
 mod journal;
@@ -210,6 +211,42 @@ pub mod testing {
         Ok(n == 0)
     }
 
+    /// True when the daily figures (`journal_kind_day`, `claim_day`) kept by the writes equal
+    /// those summed again from the records (what every write must keep true).
+    pub async fn daily_figures_agree(s: &crate::Store) -> crate::Result<bool> {
+        use crate::Context;
+        use sqlx::Row;
+        async fn read(tx: &mut sqlx::AnyConnection) -> crate::Result<Vec<String>> {
+            let mut out = Vec::new();
+            for sql in [
+                "SELECT practice_id, posting_date, kind, grp, amount_cents FROM journal_kind_day WHERE amount_cents <> 0 ORDER BY 1, 2, 3, 4",
+                "SELECT practice_id, day, submitted, rejected, adjudicated, denied FROM claim_day \
+                 WHERE submitted + rejected + adjudicated + denied > 0 ORDER BY 1, 2",
+            ] {
+                for r in
+                    sqlx::query(sql).fetch_all(&mut *tx).await.ctx("reading the daily figures")?
+                {
+                    let cells: Vec<String> = (0..r.len())
+                        .map(|i| {
+                            r.try_get::<i64, _>(i)
+                                .map(|v| v.to_string())
+                                .or_else(|_| r.try_get::<String, _>(i))
+                                .unwrap_or_default()
+                        })
+                        .collect();
+                    out.push(cells.join("|"));
+                }
+            }
+            Ok(out)
+        }
+        let mut tx = s.pool.begin().await.ctx("starting a transaction")?;
+        let kept = read(&mut tx).await?;
+        crate::daily::rebuild(&mut tx).await?;
+        let summed = read(&mut tx).await?;
+        tx.rollback().await.ctx("rolling back")?;
+        Ok(kept == summed)
+    }
+
     /// Copies every claim with its lines and journal `times` more times (new IDs and patient
     /// control numbers, the same patients and encounters): a large book of business for the
     /// A/R benchmarks, made in seconds. Returns the number of claims afterwards.
@@ -231,19 +268,20 @@ pub mod testing {
         for k in 1..=times {
             let off = max * k;
             let days = 11 * k;
-            let (sf, st, ld, pd, ed, sd) = (
+            let (sf, st, ld, pd, ed, sd, sa) = (
                 shift("service_from", days),
                 shift("service_to", days),
                 shift("service_date", days),
                 shift("posting_date", days),
                 shift("effective_date", days),
                 shift("service_date", days),
+                shift("submitted_at", days),
             );
             sqlx::raw_sql(&format!(
                 "INSERT INTO claim (id, org_id, practice_id, patient_id, encounter_id, coverage_id, payer_id, rank, account_id, kind, pcn, \
                  frequency, payer_claim_number, state, total_cents, service_from, service_to, drg, body, findings, submitted_at, state_at, created_at) \
                  SELECT id + {off}, org_id, practice_id, patient_id, encounter_id, coverage_id, payer_id, rank, account_id + {off}, kind, \
-                 pcn || 'R{k}', frequency, payer_claim_number, state, total_cents, {sf}, {st}, drg, body, findings, submitted_at, \
+                 pcn || 'R{k}', frequency, payer_claim_number, state, total_cents, {sf}, {st}, drg, body, findings, {sa}, \
                  state_at, created_at FROM claim WHERE id <= {max};
                  INSERT INTO claim_line (claim_id, line_no, code, modifiers, revenue_code, units, charge_cents, service_date) \
                  SELECT claim_id + {off}, line_no, code, modifiers, revenue_code, units, charge_cents, {ld} FROM claim_line WHERE claim_id <= {max};
@@ -264,6 +302,7 @@ pub mod testing {
         .execute(&mut *tx)
         .await
         .ctx("summing the copies")?;
+        crate::daily::rebuild(&mut tx).await?;
         let n = max * (times + 1);
         sqlx::query("UPDATE counter SET value = $1 WHERE name = 'claim'")
             .bind(n)

@@ -237,6 +237,8 @@ impl Store {
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let mut new_states: HashMap<i64, ClaimState> = HashMap::new();
         let mut reversed: Vec<(i64, i64)> = Vec::new();
+        // (claim, practice) of each claim paid or denied here, for the daily figures.
+        let mut matched: Vec<(i64, i64)> = Vec::new();
         for (k, pay) in r.claims.iter().enumerate() {
             let rc_id = first_rc + k as i64;
             let body = serde_json::to_string(pay).unwrap_or_default();
@@ -373,6 +375,7 @@ impl Store {
             s.patient_responsibility_cents += posted.patient_responsibility.0;
             s.notes.extend(posted.notes.iter().map(|n| format!("CLP {pcn}: {n}")));
             rc_rows.push(rc_row(Some(claim.id), posted.adjudication.as_str(), Some(payer_id)));
+            matched.push((claim.id, claim.practice_id));
             for e in &entries {
                 let service = e
                     .line
@@ -427,6 +430,7 @@ impl Store {
                 ]);
             }
         }
+        first_counts(tx, &matched, &denial_rows, effective).await?;
         insert_many(
             tx,
             "remit_claim",
@@ -1009,4 +1013,40 @@ fn suspense_item_of(r: &sqlx::any::AnyRow) -> SuspenseItem {
         resolution: r.get(13),
         org_id: r.get(14),
     }
+}
+
+/// Counts the claims adjudicated (and denied) here for the first time in the daily figures, on
+/// the payment date: read before this remittance's rows are written.
+async fn first_counts(
+    tx: &mut sqlx::AnyConnection,
+    matched: &[(i64, i64)],
+    denial_rows: &[Vec<V>],
+    on: Date,
+) -> Result<()> {
+    use crate::daily::{Count, add, already_in};
+    let practice: HashMap<i64, i64> = matched.iter().copied().collect();
+    let count = |claims: Vec<i64>, seen: &std::collections::HashSet<i64>| {
+        let mut per: std::collections::BTreeMap<i64, i64> = std::collections::BTreeMap::new();
+        let mut claims = claims;
+        claims.sort_unstable();
+        claims.dedup();
+        for c in claims.into_iter().filter(|c| !seen.contains(c)) {
+            if let Some(p) = practice.get(&c) {
+                *per.entry(*p).or_default() += 1;
+            }
+        }
+        per.into_iter().map(|(p, n)| (p, on.to_string(), n)).collect::<Vec<_>>()
+    };
+    let paid: Vec<i64> = matched.iter().map(|m| m.0).collect();
+    let seen = already_in(tx, "remit_claim", &paid).await?;
+    add(tx, Count::Adjudicated, &count(paid, &seen)).await?;
+    let denied: Vec<i64> = denial_rows
+        .iter()
+        .filter_map(|r| match r.first() {
+            Some(V::I(c)) => Some(*c),
+            _ => None,
+        })
+        .collect();
+    let seen = already_in(tx, "denial", &denied).await?;
+    add(tx, Count::Denied, &count(denied, &seen)).await
 }

@@ -703,11 +703,147 @@ pub struct PatientBalance {
     pub cents: i64,
 }
 
+/// One period's figures, from the daily sums (`journal_kind_day`, `claim_day`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Period {
+    /// The period's first day.
+    pub from: String,
+    /// Its last day.
+    pub as_of: String,
+    /// A/R at the end of `as_of` (every entry posted on or before it).
+    pub ar_cents: i64,
+    /// Charges posted in the period.
+    pub charges_cents: i64,
+    /// Payments posted (payers and patients).
+    pub payments_cents: i64,
+    /// Contractual adjustments (CO) posted.
+    pub contractual_cents: i64,
+    /// Claims first submitted in the period.
+    pub submitted: i64,
+    /// Of those, rejected since by the clearinghouse or the payer's front end.
+    pub rejected: i64,
+    /// Claims adjudicated for the first time in the period (by payment date).
+    pub adjudicated: i64,
+    /// Claims denied (in whole or in part) for the first time in the period.
+    pub denied: i64,
+}
+
+impl Period {
+    /// Days in A/R: A/R ÷ the period's average daily charges.
+    pub fn days_in_ar(&self, days: i64) -> Option<f64> {
+        let daily = self.charges_cents as f64 / days.max(1) as f64;
+        (daily > 0.0).then(|| (self.ar_cents as f64 / daily * 10.0).round() / 10.0)
+    }
+
+    /// First-pass acceptance (clean-claim) rate.
+    pub fn first_pass_rate(&self) -> Option<f64> {
+        rate(self.submitted - self.rejected, self.submitted)
+    }
+
+    /// Denial rate.
+    pub fn denial_rate(&self) -> Option<f64> {
+        rate(self.denied, self.adjudicated)
+    }
+}
+
 fn rate(n: i64, d: i64) -> Option<f64> {
     (d > 0).then(|| (n as f64 / d as f64 * 10_000.0).round() / 10_000.0)
 }
 
 impl Store {
+    /// The figures of the `days` days ending on each of `ends` (of one practice, or all), from
+    /// the daily sums: two reads however many periods, whatever the size of the journal.
+    pub async fn periods(
+        &self,
+        practice: Option<i64>,
+        ends: &[Date],
+        days: i64,
+    ) -> Result<Vec<Period>> {
+        let (Some(first), Some(last)) = (ends.iter().min(), ends.iter().max()) else {
+            return Ok(Vec::new());
+        };
+        let start = |end: &Date| Date::from_day_number(end.day_number() - days + 1).unwrap_or(*end);
+        let p = practice.unwrap_or(0);
+        let money = sqlx::query(
+            "SELECT posting_date, kind, grp, CAST(SUM(amount_cents) AS BIGINT) FROM journal_kind_day \
+             WHERE posting_date <= $1 AND ($2 = 0 OR practice_id = $2) GROUP BY posting_date, kind, grp",
+        )
+        .bind(last.to_string())
+        .bind(p)
+        .fetch_all(&self.pool)
+        .await
+        .ctx("summing the journal by day")?;
+        let counts = sqlx::query(
+            "SELECT day, CAST(SUM(submitted) AS BIGINT), CAST(SUM(rejected) AS BIGINT), CAST(SUM(adjudicated) AS BIGINT), \
+             CAST(SUM(denied) AS BIGINT) FROM claim_day WHERE day >= $1 AND day <= $2 AND ($3 = 0 OR practice_id = $3) GROUP BY day",
+        )
+        .bind(start(first).to_string())
+        .bind(last.to_string())
+        .bind(p)
+        .fetch_all(&self.pool)
+        .await
+        .ctx("counting claims by day")?;
+        let mut out: Vec<Period> = ends
+            .iter()
+            .map(|e| Period {
+                from: start(e).to_string(),
+                as_of: e.to_string(),
+                ..Period::default()
+            })
+            .collect();
+        for r in &money {
+            let day: String = r.get(0);
+            let (kind, grp): (String, String) = (r.get(1), r.get(2));
+            let cents: i64 = r.get::<Option<i64>, _>(3).unwrap_or(0);
+            for p in out.iter_mut().filter(|p| day <= p.as_of) {
+                p.ar_cents += cents;
+                if day < p.from {
+                    continue;
+                }
+                match (kind.as_str(), grp.as_str()) {
+                    ("charge", _) => p.charges_cents += cents,
+                    ("payment", _) => p.payments_cents -= cents,
+                    ("adjustment", "CO") => p.contractual_cents -= cents,
+                    _ => {}
+                }
+            }
+        }
+        for r in &counts {
+            let day: String = r.get(0);
+            let n = |i| r.get::<Option<i64>, _>(i).unwrap_or(0);
+            for p in out.iter_mut().filter(|p| p.from <= day && day <= p.as_of) {
+                p.submitted += n(1);
+                p.rejected += n(2);
+                p.adjudicated += n(3);
+                p.denied += n(4);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Denials received from `from` to `to` (of one practice, or all) by group and reason code
+    /// (`CO-197`), most first.
+    pub async fn denial_reasons(
+        &self,
+        practice: Option<i64>,
+        from: Date,
+        to: Date,
+    ) -> Result<Vec<(String, i64)>> {
+        Ok(sqlx::query(
+            "SELECT grp, carc, COUNT(*) FROM denial WHERE received >= $1 AND received <= $2 AND ($3 = 0 OR practice_id = $3) \
+             GROUP BY grp, carc ORDER BY COUNT(*) DESC, grp, carc",
+        )
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .bind(practice.unwrap_or(0))
+        .fetch_all(&self.pool)
+        .await
+        .ctx("counting denials by reason")?
+        .iter()
+        .map(|r| (format!("{}-{}", r.get::<String, _>(0), r.get::<String, _>(1)), r.get(2)))
+        .collect())
+    }
+
     /// Key figures for the `days` days ending on `as_of` (of one practice, or all).
     pub async fn key_figures(
         &self,
@@ -717,56 +853,11 @@ impl Store {
     ) -> Result<KeyFigures> {
         let from = Date::from_day_number(as_of.day_number() - days + 1).unwrap_or(as_of);
         let (f, t, p) = (from.to_string(), as_of.to_string(), practice.unwrap_or(0));
-        let one = |sql: &'static str| {
-            let (f, t) = (f.clone(), t.clone());
-            async move {
-                let r = sqlx::query(sql)
-                    .bind(f)
-                    .bind(t)
-                    .bind(p)
-                    .fetch_one(&self.pool)
-                    .await
-                    .ctx("computing key figures")?;
-                Ok::<i64, crate::Error>(r.get::<Option<i64>, _>(0).unwrap_or(0))
-            }
-        };
-        let ar = self.aging(as_of, practice).await?.total_cents;
-        let charges = one(
-            "SELECT CAST(SUM(amount_cents) AS BIGINT) FROM journal WHERE kind = 'charge' AND posting_date >= $1 AND posting_date <= $2 AND ($3 = 0 OR practice_id = $3)",
-        )
-        .await?;
-        let payments = one(
-            "SELECT CAST(-SUM(amount_cents) AS BIGINT) FROM journal WHERE kind = 'payment' AND posting_date >= $1 AND posting_date <= $2 AND ($3 = 0 OR practice_id = $3)",
-        )
-        .await?;
-        let contractual = one(
-            "SELECT CAST(-SUM(amount_cents) AS BIGINT) FROM journal WHERE kind = 'adjustment' AND grp = 'CO' AND posting_date >= $1 AND posting_date <= $2 AND ($3 = 0 OR practice_id = $3)",
-        )
-        .await?;
-        // First submissions in the period, and those never rejected.
-        let submitted = one(
-            "SELECT COUNT(*) FROM claim c WHERE c.submitted_at >= $1 AND c.submitted_at <= $2 AND ($3 = 0 OR c.practice_id = $3)",
-        )
-        .await?;
-        let clean = one(
-            "SELECT COUNT(*) FROM claim c WHERE c.submitted_at >= $1 AND c.submitted_at <= $2 AND ($3 = 0 OR c.practice_id = $3) \
-             AND NOT EXISTS (SELECT 1 FROM claim_event v WHERE v.claim_id = c.id AND v.to_state = 'rejected')",
-        )
-        .await?;
-        let adjudicated = one(
-            "SELECT COUNT(DISTINCT rc.claim_id) FROM remit_claim rc JOIN remit r ON r.id = rc.remit_id JOIN claim c ON c.id = rc.claim_id \
-             WHERE r.payment_date >= $1 AND r.payment_date <= $2 AND ($3 = 0 OR c.practice_id = $3)",
-        )
-        .await?;
-        let denied = one(
-            "SELECT COUNT(DISTINCT d.claim_id) FROM denial d JOIN claim c ON c.id = d.claim_id \
-             WHERE d.received >= $1 AND d.received <= $2 AND ($3 = 0 OR c.practice_id = $3)",
-        )
-        .await?;
+        let period = self.periods(practice, &[as_of], days).await?.pop().unwrap_or_default();
         let denials = sqlx::query(
             "SELECT y.name, d.grp, d.carc, d.category, COUNT(*), CAST(SUM(d.amount_cents) AS BIGINT) FROM denial d \
-             JOIN claim c ON c.id = d.claim_id JOIN payer y ON y.id = c.payer_id \
-             WHERE d.received >= $1 AND d.received <= $2 AND ($3 = 0 OR c.practice_id = $3) \
+             JOIN payer y ON y.id = d.payer_id \
+             WHERE d.received >= $1 AND d.received <= $2 AND ($3 = 0 OR d.practice_id = $3) \
              GROUP BY y.name, d.grp, d.carc, d.category ORDER BY COUNT(*) DESC, y.name, d.carc",
         )
         .bind(f.clone())
@@ -815,22 +906,22 @@ impl Store {
         .iter()
         .map(|r| PatientBalance { patient_id: r.get(0), account: r.get(1), cents: r.get::<Option<i64>, _>(2).unwrap_or(0) })
         .collect();
-        let daily = charges as f64 / days.max(1) as f64;
+        let p = &period;
         Ok(KeyFigures {
             as_of: t,
             from: f,
-            ar_cents: ar,
-            charges_cents: charges,
-            days_in_ar: (daily > 0.0).then(|| (ar as f64 / daily * 10.0).round() / 10.0),
-            claims_submitted: submitted,
-            claims_accepted_first_pass: clean,
-            first_pass_rate: rate(clean, submitted),
-            claims_adjudicated: adjudicated,
-            claims_denied: denied,
-            denial_rate: rate(denied, adjudicated),
-            payments_cents: payments,
-            contractual_cents: contractual,
-            net_collection_rate: rate(payments, charges - contractual),
+            ar_cents: p.ar_cents,
+            charges_cents: p.charges_cents,
+            days_in_ar: p.days_in_ar(days),
+            claims_submitted: p.submitted,
+            claims_accepted_first_pass: p.submitted - p.rejected,
+            first_pass_rate: p.first_pass_rate(),
+            claims_adjudicated: p.adjudicated,
+            claims_denied: p.denied,
+            denial_rate: p.denial_rate(),
+            payments_cents: p.payments_cents,
+            contractual_cents: p.contractual_cents,
+            net_collection_rate: rate(p.payments_cents, p.charges_cents - p.contractual_cents),
             denials,
             payments_by_code,
             by_patient,

@@ -86,6 +86,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 7,
+        name: "daily figures",
+        portable: include_str!("../migrations/0007_daily_figures.sql"),
+        sqlite: crate::daily::REBUILD,
+        postgres: crate::daily::REBUILD,
+    },
 ];
 
 /// Applies the migrations not yet applied, each in its own transaction (on PostgreSQL under an

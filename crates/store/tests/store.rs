@@ -113,7 +113,7 @@ both!(schema_opens_twice, async |db| {
     let s = db.store().await;
     let again = db.store().await;
     assert_eq!(s.count("practice").await.unwrap(), 0);
-    assert_eq!(again.count("schema_version").await.unwrap(), 6, "each migration applied once");
+    assert_eq!(again.count("schema_version").await.unwrap(), 7, "each migration applied once");
 });
 
 both!(claims_are_built_once_from_coded_encounters, async |db| {
@@ -416,6 +416,7 @@ both!(posting_pays_moves_patient_share_and_is_idempotent, async |db| {
         store::testing::journal_day_agrees(&s).await.unwrap(),
         "the aging sums agree with the journal"
     );
+    assert!(store::testing::daily_figures_agree(&s).await.unwrap());
 });
 
 both!(journal_is_append_only, async |db| {
