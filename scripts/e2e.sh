@@ -10,6 +10,8 @@ if ! command -v chromium >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then apt-get install -y chromium >/dev/null || { apt-get update >/dev/null && apt-get install -y chromium >/dev/null; }
   else sudo apt-get install -y chromium >/dev/null; fi
 fi
+# A syntax error in the page's script would only show as a sign-in form that never appears.
+node --check crates/server/assets/app.js
 [ -x target/release/superbill ] || cargo build --release -p cli
 (cd e2e && npm ci --no-audit --no-fund >/dev/null)
 

@@ -208,20 +208,33 @@ test("an admin submits a batch, downloads the 837 and posts the payer's 835", as
   });
   const eraName = readdirSync(dir).find((f) => f.endsWith(".835"));
   assert.ok(eraName, readdirSync(dir).join(","));
-  // One CLP names a claim that is not ours: it goes to suspense.
+  // Two CLPs name claims that are not ours (the second one's PCN mistyped by the payer): both go
+  // to suspense.
   const { writeFileSync } = await import("node:fs");
   const era = join(dir, "stranger.835");
-  writeFileSync(era, readFileSync(join(dir, eraName), "latin1").replace(/CLP\*[^*]+\*/, "CLP*ZZNOTOURS1*"), "latin1");
+  const original = readFileSync(join(dir, eraName), "latin1");
+  const mistyped = [...original.matchAll(/CLP\*([^*]+)\*/g)][1][1];
+  let n = 0;
+  writeFileSync(era, original.replace(/CLP\*[^*]+\*/g, (m) => (++n <= 2 ? "CLP*ZZNOTOURS" + n + "*" : m)), "latin1");
   await page.locator("#upload-file").setInputFiles(era);
   await page.locator("#upload").click();
   await page.locator("#deposit", { hasText: "balanced" }).waitFor();
   await page.locator("#suspense tr[data-suspense]", { hasText: "ZZNOTOURS1" }).waitFor();
   await shot(page, "posting");
   const row = page.locator("#suspense tr[data-suspense]", { hasText: "ZZNOTOURS1" });
-  await row.locator("input").fill("not our patient: returned to the payer");
+  await row.locator("input[name=resolution]").fill("not our patient: returned to the payer");
   await row.getByRole("button", { name: "Resolve" }).click();
   await page.locator("#suspense-status", { hasText: "Resolved." }).waitFor();
   assert.equal(await page.locator("#suspense tr[data-suspense]", { hasText: "ZZNOTOURS1" }).count(), 0);
+  // The second was for one of ours: applied to it, it is posted and leaves the queue.
+  const typo = page.locator("#suspense tr[data-suspense]", { hasText: "ZZNOTOURS2" });
+  await typo.locator("input[name=pcn]").fill("NOSUCHCLAIM");
+  await typo.getByRole("button", { name: "Apply" }).click();
+  await page.locator("#suspense-status", { hasText: "no claim of your practices" }).waitFor();
+  await typo.locator("input[name=pcn]").fill(mistyped);
+  await typo.getByRole("button", { name: "Apply" }).click();
+  await page.locator("#suspense-status", { hasText: "Applied to claim " + mistyped }).waitFor();
+  assert.equal(await page.locator("#suspense tr[data-suspense]", { hasText: "ZZNOTOURS2" }).count(), 0);
   // The same file again changes nothing, and says so.
   await page.locator("#upload").click();
   await page.locator("#posting", { hasText: "already posted" }).waitFor();
@@ -251,9 +264,23 @@ test("a biller works a denial: assign, appeal, correct", async () => {
   const next = page.locator("#denials tr[data-denial]").first();
   await next.getByRole("button", { name: "Appeal" }).click();
   await page.locator("#denials-message", { hasText: "reason" }).waitFor();
+  const appealed = await next.locator("a").first().getAttribute("href");
   await next.locator('input[placeholder="appeal reason"]').fill("the service was authorized, reference 123");
   await next.getByRole("button", { name: "Appeal" }).click();
   await page.locator("#denials-message", { hasText: "appealed" }).waitFor();
+  // The appealed claim's screen offers its letter, which carries the reason.
+  await page.goto(server.url + "/" + appealed);
+  await page.locator("#appeal-letter").waitFor();
+  const letter = await page.evaluate(async (href) => {
+    const pdf = await fetch(href);
+    const text = await fetch(href + "?format=text");
+    return { type: pdf.headers.get("content-type"), text: await text.text() };
+  }, await page.locator("#appeal-letter").getAttribute("href"));
+  assert.equal(letter.type, "application/pdf");
+  assert.ok(letter.text.includes("the service was authorized, reference 123"), letter.text);
+  await shot(page, "appealed-claim");
+  await page.keyboard.press("Alt+d");
+  await page.locator("#denials tr[data-denial]").first().waitFor();
   await page.locator("#denials tr[data-denial]").first().getByRole("button", { name: "Correct" }).click();
   await page.locator("#denials-message", { hasText: "Replacement claim built" }).waitFor();
   assert.ok(await page.locator("#denials tr[data-denial]").count() < before);
@@ -356,6 +383,42 @@ test("a biller fixes a scrubber finding on the claim's screen", async () => {
   await page.locator("#claim-error", { hasText: "line 1: modifier" }).waitFor();
   assert.equal(await page.locator('#lines tr[data-line="1"] input[name=modifiers]').inputValue(), "2");
   await shot(page, "claim-fixed");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a biller sends the statements, then reads a patient's encounters, ledger and statement", async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await signIn(page, "biller-a");
+  await page.locator("#who", { hasText: "biller-a" }).waitFor();
+  await page.keyboard.press("Alt+f");
+  await page.locator('button[data-statements="1"]').click();
+  await page.locator("#statements-sent", { hasText: "statements sent" }).waitFor();
+  const first = page.locator("#statements-list li").first();
+  const due = (await first.textContent()).split(" · ")[1];
+  const href = await first.locator("a").getAttribute("href");
+  await shot(page, "statements-sent");
+  // A second click the same day sends nothing twice, and says so.
+  await page.locator('button[data-statements="1"]').click();
+  await page.locator("#statements-sent", { hasText: "today already" }).waitFor();
+  // The guarantor's screen: encounters, the ledger with its running balance, the statement.
+  await page.goto(server.url + "/" + href);
+  await page.locator("#ledger tbody tr").first().waitFor();
+  assert.ok(await page.locator("#encounters tbody tr").count() > 0);
+  const balances = await page.locator("#ledger tbody tr td:last-child").allTextContents();
+  assert.ok(balances.length > 0);
+  // The last balance is what the patient and the payers owe; no missing value shows as text.
+  const owed = await page.locator("#balances").textContent();
+  assert.doesNotMatch(await page.locator("#main").textContent(), /\bnull\b|\bundefined\b|NaN/);
+  assert.ok(owed.includes("Patient owes"), owed);
+  assert.match(await page.locator("#encounters tbody").textContent(), /[A-Z]\d\d\.\w/);
+  await page.locator("#statements tbody tr").first().getByRole("button", { name: "View" }).click();
+  await page.locator("#statement-text", { hasText: "AMOUNT DUE" }).waitFor();
+  assert.ok((await page.locator("#statement-text").textContent()).length > 100);
+  assert.equal(await page.locator("#statements tbody tr td:nth-child(2)").first().textContent(), due.replace(" due", ""));
+  await shot(page, "patient-ledger");
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -11,6 +11,7 @@
 //!   month of coded visits and some inpatient stays).
 //! - [`statements`]: patient statements as HTML, PDF and plain text.
 
+pub mod appeals;
 pub mod demo;
 pub mod engines;
 pub mod payer;

@@ -22,6 +22,24 @@ pub struct StatementsSummary {
     pub pending_with_insurance: usize,
     /// Files written.
     pub files: Vec<String>,
+    /// The statements recorded.
+    pub sent: Vec<SentStatement>,
+    /// Guarantors left off because they were sent one that day already ([`send_due`]).
+    pub already_sent: usize,
+}
+
+/// A statement recorded.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SentStatement {
+    /// Its ID.
+    pub id: i64,
+    /// The guarantor it went to (a patient ID).
+    pub guarantor_id: i64,
+    /// The guarantor's account number.
+    pub account: String,
+    /// Total due on it.
+    pub total_due_cents: i64,
 }
 
 fn money(c: i64) -> String {
@@ -145,8 +163,13 @@ td,th{{border-bottom:1px solid #ccc;padding:4px 6px;text-align:left}}.n{{text-al
 
 /// The statement as a PDF (Letter pages, Courier, the text form's lines).
 pub fn pdf(s: &StatementData, date: Date) -> Vec<u8> {
+    text_pdf(&text(s, date))
+}
+
+/// Plain text as a PDF: Letter pages of 60 lines in Courier (characters outside ASCII as `?`).
+pub fn text_pdf(text: &str) -> Vec<u8> {
     use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
-    let lines: Vec<String> = text(s, date)
+    let lines: Vec<String> = text
         .lines()
         .map(|l| l.chars().map(|c| if c.is_ascii() { c } else { '?' }).collect())
         .collect();
@@ -205,10 +228,45 @@ pub async fn write_all(
             std::fs::write(&p, bytes).with_context(|| format!("writing {}", p.display()))?;
             out.files.push(p.display().to_string());
         }
-        store.record_statement(actor, s, date, &t).await?;
-        out.statements += 1;
-        out.total_due_cents += s.total_due;
-        out.pending_with_insurance += s.pending_with_insurance;
+        let id = store.record_statement(actor, s, date, &t).await?;
+        out.add(id, s);
     }
     Ok(out)
+}
+
+/// Records every statement due as of `date` (of one practice, or all) with its text, writing
+/// no file: the web app's statement run (each is read back, and printed, from the patient
+/// screen). Its claims become patient billed. A guarantor sent a statement that day already
+/// is left off (a second click sends nothing twice).
+pub async fn send_due(
+    store: &Store,
+    actor: &Actor,
+    date: Date,
+    practice: Option<i64>,
+) -> Result<StatementsSummary> {
+    let mut out = StatementsSummary::default();
+    let sent = store.statements_sent_on(date, practice).await?;
+    for s in &store.statement_data(date, practice).await? {
+        if sent.contains(&(s.practice.0, s.guarantor.0)) {
+            out.already_sent += 1;
+            continue;
+        }
+        let id = store.record_statement(actor, s, date, &text(s, date)).await?;
+        out.add(id, s);
+    }
+    Ok(out)
+}
+
+impl StatementsSummary {
+    fn add(&mut self, id: i64, s: &StatementData) {
+        self.sent.push(SentStatement {
+            id,
+            guarantor_id: s.guarantor.0,
+            account: s.account.clone(),
+            total_due_cents: s.total_due,
+        });
+        self.statements += 1;
+        self.total_due_cents += s.total_due;
+        self.pending_with_insurance += s.pending_with_insurance;
+    }
 }

@@ -24,7 +24,13 @@ function el(tag, attrs, ...children) {
 
 function show(...nodes) {
   const main = document.getElementById("main");
-  main.replaceChildren(...nodes);
+  // Conditional parts are written `cond ? node : null`: leave those out (never the text "null").
+  main.replaceChildren(...nodes.filter((n) => n !== null && n !== undefined && n !== false));
+}
+
+// An ICD-10-CM code as printed (the code sets store it without the dot: E119 → E11.9).
+function dotted(code) {
+  return code.length > 3 ? code.slice(0, 3) + "." + code.slice(3) : code;
 }
 
 function money(cents) {
@@ -209,15 +215,52 @@ async function patientScreen(id) {
                 el("td", {}, c.payer), el("td", {}, c.member_id),
                 el("td", {}, c.effective_from + " – " + c.effective_to)))))
             : el("p", { class: "muted" }, "Self-pay: no coverage on file."))),
+      el("p", { id: "balances" }, "Patient owes ", el("strong", {}, money(p.patient_balance_cents)), " · insurance owes ", el("strong", {}, money(p.insurance_balance_cents))),
+      el("h2", {}, "Encounters"),
+      p.encounters.length
+        ? el("table", { id: "encounters" }, el("thead", {}, el("tr", {}, el("th", {}, "Date"), el("th", {}, "Kind"), el("th", {}, "Status"), el("th", {}, "Diagnoses"))),
+            el("tbody", {}, p.encounters.map((e) => el("tr", {},
+              el("td", {}, el("a", { href: "#/coding/" + e.id }, e.service_date + (e.discharge_date ? " – " + e.discharge_date : ""))),
+              el("td", {}, e.kind), el("td", {}, el("span", { class: "tag" }, e.status)),
+              el("td", { class: "code" }, e.diagnoses.map(dotted).join(", "))))))
+        : el("p", { class: "muted" }, "No encounters yet."),
       el("h2", {}, "Claims"),
       p.claims.length
         ? el("table", { id: "claims" }, el("thead", {}, el("tr", {}, el("th", {}, "Claim"), el("th", {}, "Service"), el("th", {}, "State"), el("th", { class: "num" }, "Charges"))),
-            el("tbody", {}, p.claims.map((c) => el("tr", {}, el("td", { class: "code" }, c.pcn), el("td", {}, c.service_from), el("td", {}, el("span", { class: "tag" }, c.state.replace(/_/g, " "))), el("td", { class: "num" }, money(c.total_cents))))))
+            el("tbody", {}, p.claims.map((c) => el("tr", {}, el("td", { class: "code" }, el("a", { href: "#/claims/" + c.id }, c.pcn)), el("td", {}, c.service_from), el("td", {}, el("span", { class: "tag" }, c.state.replace(/_/g, " "))), el("td", { class: "num" }, money(c.total_cents))))))
         : el("p", { class: "muted" }, "No claims yet."),
+      el("h2", {}, "Ledger"),
+      p.ledger_truncated ? el("p", { class: "muted" }, "The latest " + p.ledger.length + " entries; older ones are left off.") : null,
+      p.ledger.length
+        ? el("table", { id: "ledger" }, el("thead", {}, el("tr", {}, el("th", {}, "Posted"), el("th", {}, "Claim"), el("th", {}, "Owed by"), el("th", {}, "Entry"), el("th", {}, "Reason"), el("th", { class: "num" }, "Amount"), el("th", { class: "num" }, "Balance"))),
+            el("tbody", {}, p.ledger.map((l) => el("tr", {},
+              el("td", {}, l.posting_date), el("td", { class: "code" }, l.pcn), el("td", {}, l.party), el("td", {}, l.kind),
+              el("td", { class: "code" }, l.reason), el("td", { class: "num" }, money(l.amount_cents)), el("td", { class: "num" }, money(l.balance_cents))))))
+        : el("p", { class: "muted" }, "Nothing posted yet."),
+      el("h2", {}, "Statements"),
+      p.statements.length
+        ? el("table", { id: "statements" }, el("thead", {}, el("tr", {}, el("th", {}, "Date"), el("th", { class: "num" }, "Due"), el("th", {}, ""))),
+            el("tbody", {}, p.statements.map((s) => el("tr", {},
+              el("td", {}, s.statement_date), el("td", { class: "num" }, money(s.total_cents)),
+              el("td", {}, el("button", { type: "button", onclick: () => showStatement(s.id) }, "View"))))))
+        : el("p", { class: "muted" }, "No statement sent."),
+      el("pre", { id: "statement-text", hidden: true }),
     );
   } catch (e) {
     show(el("p", {}, el("a", { href: "#/patients" }, "← Patients")), failed(e.status === 404 ? new Error("No such patient, or not one of your practices.") : e));
   }
+}
+
+async function showStatement(id) {
+  const box = document.getElementById("statement-text");
+  try {
+    const { data } = await api("GET", "/api/statements/" + encodeURIComponent(id));
+    box.textContent = data.body;
+  } catch (e) {
+    box.textContent = e.message;
+  }
+  box.hidden = false;
+  box.scrollIntoView();
 }
 
 const QUEUES = [
@@ -337,6 +380,11 @@ function renderClaim(c, said) {
     el("h1", {}, "Claim " + c.pcn),
     el("p", {}, el("span", { class: "tag", id: "claim-state" }, c.state.replace(/_/g, " ")), " ", c.patient, " · ", c.payer, " · ", c.kind, " · ", money(c.total_cents),
       c.payer_claim_number ? " · payer's number " + c.payer_claim_number : "", c.drg ? " · MS-DRG " + c.drg : ""),
+    c.denials > 0 && state.me.grants.some((g) => g.practice === c.practice && ["biller", "admin"].includes(g.role))
+      ? el("p", {}, c.denials + (c.denials === 1 ? " denial · " : " denials · "),
+          el("a", { href: "/api/claims/" + c.id + "/appeal-letter", target: "_blank", rel: "noopener", id: "appeal-letter" }, "Appeal letter (PDF)"), " · ",
+          el("a", { href: "/api/claims/" + c.id + "/appeal-letter?format=text", target: "_blank", rel: "noopener" }, "as text"))
+      : null,
     message,
     el("h2", {}, "Findings"),
     findings.length
@@ -632,7 +680,7 @@ async function filesScreen() {
     const { data } = await api("GET", "/api/suspense");
     suspenseStatus.textContent = data.length ? "" : "Nothing in suspense.";
     suspense.replaceChildren(...data.map((x) => {
-      const what = el("input", { "aria-label": "What was done about suspense entry " + x.id, placeholder: "what was done", size: 24 });
+      const what = el("input", { "aria-label": "What was done about suspense entry " + x.id, placeholder: "what was done", size: 24, name: "resolution" });
       const resolve = el("button", { type: "button", class: "plain small", "data-action": "resolve" }, "Resolve");
       resolve.addEventListener("click", async () => {
         try {
@@ -641,10 +689,24 @@ async function filesScreen() {
           suspenseStatus.textContent = "Resolved.";
         } catch (e) { suspenseStatus.textContent = e.message; }
       });
+      // A claim payment can be applied to the claim it was for (its PCN typed).
+      let apply = null;
+      if (x.kind === "unmatched_claim") {
+        const pcn = el("input", { "aria-label": "The claim suspense entry " + x.id + " was for", placeholder: "claim PCN", size: 12, name: "pcn" });
+        const go = el("button", { type: "button", class: "plain small", "data-action": "apply" }, "Apply");
+        go.addEventListener("click", async () => {
+          try {
+            const { data } = await api("POST", "/api/suspense/" + x.id + "/apply", { claim: pcn.value });
+            await loadSuspense();
+            suspenseStatus.textContent = "Applied to claim " + pcn.value + ": " + money(data.posting.paid_cents) + " posted.";
+          } catch (e) { suspenseStatus.textContent = e.message; }
+        });
+        apply = el("div", {}, pcn, " ", go);
+      }
       return el("tr", { "data-suspense": x.id },
         el("td", {}, x.created_at.slice(0, 10)), el("td", {}, x.kind === "deposit" ? "deposit" : "claim"),
         el("td", {}, x.payer), el("td", { class: "code" }, x.trace), el("td", { class: "code" }, x.pcn),
-        el("td", { class: "num" }, money(x.amount_cents)), el("td", {}, x.reason), el("td", {}, what, " ", resolve));
+        el("td", { class: "num" }, money(x.amount_cents)), el("td", {}, x.reason), el("td", {}, apply, what, " ", resolve));
     }));
   }
   const submitButtons = mine.map((p) => {
@@ -660,6 +722,28 @@ async function filesScreen() {
           : el("p", {}, "No claim of practice " + p + " is ready to submit."),
           ...data.skipped.map((s) => el("p", { class: "error" }, s.claim + ": " + s.reason)));
         await loadBatches();
+      } catch (e) {
+        error.textContent = e.message;
+      } finally {
+        b.disabled = false;
+      }
+    });
+    return b;
+  });
+  const statementButtons = mine.map((p) => {
+    const b = el("button", { type: "button", "data-statements": p }, "Send the statements of practice " + p);
+    b.addEventListener("click", async () => {
+      error.textContent = "";
+      b.disabled = true;
+      try {
+        const { data } = await api("POST", "/api/statements", { practice: p });
+        result.replaceChildren(el("p", { id: "statements-sent" }, data.statements
+          ? data.statements + " statements sent, " + money(data.total_due_cents) + " due; each is on its patient's screen."
+          : "No patient of practice " + p + " owes on a claim insurance has finished with.",
+          data.pending_with_insurance ? " " + data.pending_with_insurance + " claims still with insurance were left off." : "",
+          data.already_sent ? " " + data.already_sent + " patients were sent theirs today already." : ""),
+          data.sent.length ? el("ul", { id: "statements-list" }, data.sent.map((x) => el("li", {},
+            el("a", { href: "#/patients/" + x.guarantor_id }, "Account " + x.account), " · " + money(x.total_due_cents) + " due"))) : null);
       } catch (e) {
         error.textContent = e.message;
       } finally {
@@ -714,6 +798,8 @@ async function filesScreen() {
     el("div", { class: "toolbar" }, submitButtons),
     el("h2", {}, "Upload an 835, 999 or 277CA"),
     el("div", { class: "toolbar" }, input, upload),
+    el("h2", {}, "Patient statements"),
+    el("div", { class: "toolbar" }, statementButtons),
     error, result,
     el("h2", {}, "Suspense"),
     el("p", { class: "muted" }, "Money a remittance carried that could not be posted: a claim that is not ours, or a deposit that does not balance."),

@@ -226,7 +226,8 @@ fn next_request(
             ("GET /api/claims/{id}", "GET", format!("/api/claims/{id}"), None)
         }
         (_, 90..=94) => ("GET /api/denials", "GET", "/api/denials?by=reason".into(), None),
-        (_, 95..=97) => ("GET /api/batches", "GET", "/api/batches?limit=20".into(), None),
+        (_, 95..=96) => ("GET /api/batches", "GET", "/api/batches?limit=20".into(), None),
+        (_, 97..=98) => ("GET /api/dashboard", "GET", "/api/dashboard?weeks=12".into(), None),
         _ => ("GET /api/me", "GET", "/api/me".into(), None),
     }
 }
@@ -383,18 +384,6 @@ fn main() {
         }
         report("code search as you type (one coder, a request per keystroke)", &typing);
 
-        // The dashboards, alone (not in the mix above: they read the whole journal, see
-        // docs/benchmarks.md).
-        let admin = sign_in(&http, addr, "admin").await;
-        let mut boards = Times::new();
-        for (route, path) in [("GET /api/dashboard?weeks=1", "/api/dashboard?weeks=1"), ("GET /api/dashboard (12 weeks)", "/api/dashboard")] {
-            let t = Instant::now();
-            let (status, _) = send(&http, addr, Some(&admin), "GET", path, None).await;
-            let e = boards.entry(route).or_default();
-            e.0.push(t.elapsed().as_micros() as u32);
-            e.1 += usize::from(status != 200);
-        }
-        report("dashboards (one admin, every practice and the total, once each)", &boards);
 
         s.close().await;
         match db {

@@ -48,6 +48,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(me))
         .routes(routes!(list_patients))
         .routes(routes!(get_patient))
+        .routes(routes!(get_statement))
+        .routes(routes!(crate::billing::send_statements))
         .routes(routes!(search_codes))
         .routes(routes!(list_claims))
         .routes(routes!(get_claim, crate::billing::edit_claim))
@@ -64,9 +66,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::dashboard::dashboard))
         .routes(routes!(crate::billing::assign_denial))
         .routes(routes!(crate::billing::appeal_claim))
+        .routes(routes!(crate::billing::appeal_letter))
         .routes(routes!(crate::billing::correct_claim))
         .routes(routes!(crate::billing::list_suspense))
         .routes(routes!(crate::billing::resolve_suspense))
+        .routes(routes!(crate::billing::apply_suspense))
         .routes(routes!(crate::admin::list_users, crate::admin::create_user))
         .routes(routes!(crate::admin::update_user))
         .routes(routes!(crate::admin::grant_role, crate::admin::revoke_role))
@@ -461,6 +465,35 @@ async fn get_patient(
         )
         .await?;
     Ok(Json(p))
+}
+
+/// A statement sent to a guarantor, with its text; 404 when the caller may not see it.
+#[utoipa::path(get, path = "/api/statements/{id}", tag = "patients",
+    params(("id" = i64, Path, description = "Statement ID")),
+    responses(
+        (status = 200, body = store::web::StatementText),
+        (status = 404, description = "No statement the caller may see has this ID", body = ErrorBody),
+    ))]
+async fn get_statement(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<store::web::StatementText>, ApiError> {
+    let s = st.store.statement(id).await?.ok_or(ApiError::NotFound)?;
+    if !c.sees(s.statement.practice) {
+        return Err(ApiError::NotFound);
+    }
+    st.store
+        .audit_request(
+            &c.actor(),
+            "read",
+            "statement",
+            Some(id),
+            Some(s.statement.practice),
+            &c.address,
+        )
+        .await?;
+    Ok(Json(s))
 }
 
 // ---------------------------------------------------------------------------------------------

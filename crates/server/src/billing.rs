@@ -110,6 +110,57 @@ pub(crate) async fn submit_batch(
     Ok((code, Json(body)).into_response())
 }
 
+/// Send a practice's patient statements.
+#[derive(Deserialize, ToSchema)]
+pub struct StatementsRequest {
+    /// Practice ID.
+    pub practice: i64,
+}
+
+/// The statements sent.
+#[derive(Serialize, ToSchema)]
+pub struct StatementsSent {
+    /// Statements recorded (one per guarantor who owes).
+    pub statements: usize,
+    /// Their total due.
+    pub total_due_cents: i64,
+    /// Claims left off because insurance has not finished with them.
+    pub pending_with_insurance: usize,
+    /// Each statement (`/api/statements/{id}` for its text) and its guarantor.
+    pub sent: Vec<backoffice::statements::SentStatement>,
+    /// Guarantors left off because they were sent one today already.
+    pub already_sent: usize,
+}
+
+/// Records the statement of every guarantor of the practice who owes on claims insurance has
+/// finished with (their claims become patient billed), except those sent one today already;
+/// billers and admins of the practice.
+#[utoipa::path(post, path = "/api/statements", tag = "patients", request_body = StatementsRequest,
+    responses(
+        (status = 201, description = "Statements were recorded", body = StatementsSent),
+        (status = 200, description = "No patient owes: nothing recorded", body = StatementsSent),
+        (status = 403, description = "Only billers and admins of the practice send statements", body = ErrorBody),
+    ))]
+pub(crate) async fn send_statements(
+    State(st): State<AppState>,
+    c: Caller,
+    Json(req): Json<StatementsRequest>,
+) -> Result<Response, ApiError> {
+    c.may(req.practice, &WORKERS)?;
+    let s = backoffice::statements::send_due(&st.store, &c.actor(), st.today(), Some(req.practice))
+        .await
+        .map_err(work_error)?;
+    let body = StatementsSent {
+        statements: s.statements,
+        total_due_cents: s.total_due_cents,
+        pending_with_insurance: s.pending_with_insurance,
+        sent: s.sent,
+        already_sent: s.already_sent,
+    };
+    let code = if body.statements > 0 { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((code, Json(body)).into_response())
+}
+
 /// Paging.
 #[derive(Deserialize, IntoParams)]
 pub struct BatchQuery {
@@ -168,6 +219,57 @@ pub(crate) async fn batch_file(
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/edi-x12"));
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"batch-{id}.837\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(res)
+}
+
+/// Which form of the letter.
+#[derive(Deserialize, IntoParams)]
+pub struct LetterQuery {
+    /// `pdf` (default) or `text`.
+    pub format: Option<String>,
+}
+
+/// The appeal letter of a denied claim, addressed to its payer with the claim's facts, each
+/// denial and the reason given when it was appealed (a place for one before); billers and
+/// admins of its practice.
+#[utoipa::path(get, path = "/api/claims/{id}/appeal-letter", tag = "denials", params(
+        ("id" = i64, Path, description = "Claim ID"), LetterQuery),
+    responses(
+        (status = 200, description = "The letter (`application/pdf`, or `text/plain` with `format=text`)"),
+        (status = 400, description = "The payer denied nothing on the claim, or an unknown format", body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ))]
+pub(crate) async fn appeal_letter(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<i64>,
+    Query(q): Query<LetterQuery>,
+) -> Result<Response, ApiError> {
+    let practice = st.store.claim_detail(id).await?.ok_or(ApiError::NotFound)?.item.practice;
+    c.may(practice, &WORKERS)?;
+    let pdf = match q.format.as_deref().unwrap_or("pdf") {
+        "pdf" => true,
+        "text" => false,
+        other => return Err(ApiError::BadRequest(format!("format {other:?}: use pdf or text"))),
+    };
+    let data = st.store.appeal_data(id).await?.ok_or(ApiError::NotFound)?;
+    st.store
+        .audit_request(&c.actor(), "read", "appeal_letter", Some(id), Some(practice), &c.address)
+        .await?;
+    let today = st.today();
+    let (bytes, kind, ext) = if pdf {
+        (backoffice::appeals::pdf(&data, today), "application/pdf", "pdf")
+    } else {
+        (backoffice::appeals::text(&data, today).into_bytes(), "text/plain; charset=utf-8", "txt")
+    };
+    let mut res = Response::new(axum::body::Body::from(bytes));
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"appeal-{}.{ext}\"", data.pcn))
+    {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     Ok(res)
@@ -484,6 +586,72 @@ pub(crate) async fn resolve_suspense(
     }
     st.store.resolve_suspense(&c.actor(), id, &req.resolution).await?;
     Ok(Json(st.store.suspense_item(id).await?))
+}
+
+/// The claim a suspended payment was for.
+#[derive(Deserialize, ToSchema)]
+pub struct ApplyRequest {
+    /// Its patient control number (CLM01), as the claim screen shows it.
+    pub claim: String,
+}
+
+/// A suspended payment applied.
+#[derive(Serialize, ToSchema)]
+pub struct Applied {
+    /// The entry, resolved.
+    pub suspense: store::remits::SuspenseItem,
+    /// The posting (the `remit post --json` form).
+    #[schema(value_type = Object)]
+    pub posting: serde_json::Value,
+}
+
+/// Apply an unmatched claim payment to the claim it was for (billers and admins who see the
+/// entry and work the claim's practice): posted as if the 835 had named the claim, the entry
+/// resolved; refused with the reason, nothing changed, when the payment cannot apply to it.
+#[utoipa::path(post, path = "/api/suspense/{id}/apply", tag = "billing", request_body = ApplyRequest,
+    params(("id" = i64, Path, description = "Suspense entry ID")),
+    responses(
+        (status = 200, body = Applied),
+        (status = 400, description = "No such claim of the caller's practices, or the payment cannot apply to it", body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ))]
+pub(crate) async fn apply_suspense(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<i64>,
+    Json(req): Json<ApplyRequest>,
+) -> Result<Json<Applied>, ApiError> {
+    let item = st.store.suspense_item(id).await?;
+    if item.org_id != c.org_id {
+        return Err(ApiError::NotFound);
+    }
+    match item.practice {
+        Some(p) => c.may(p, &WORKERS)?,
+        None if works_everywhere(&st, &c).await? => {}
+        None => return Err(ApiError::NotFound),
+    }
+    let pcn = req.claim.trim();
+    let unknown = || {
+        ApiError::BadRequest(format!(
+            "claim {pcn:?}: no claim of your practices has this patient control number"
+        ))
+    };
+    let claim = match st.store.claim_by_pcn(pcn).await {
+        Ok(claim) => claim,
+        Err(store::Error::NotFound(_)) => return Err(unknown()),
+        Err(e) => return Err(e.into()),
+    };
+    let detail = st.store.claim_detail(claim).await?.ok_or_else(unknown)?;
+    if !c.sees(detail.item.practice) {
+        return Err(unknown());
+    }
+    c.may(detail.item.practice, &WORKERS)?;
+    let posting = st.store.apply_suspense(&c.actor(), id, pcn, st.today()).await?;
+    Ok(Json(Applied {
+        suspense: st.store.suspense_item(id).await?,
+        posting: serde_json::to_value(&posting).unwrap_or_default(),
+    }))
 }
 
 /// A claim after an edit: its changes in words and the claim as the scrubber left it.

@@ -169,6 +169,11 @@ both!(every_record_endpoint_hides_other_practices, async |db: &TestDb| {
         );
     }
     let b_users = vec![s.user_for_login("biller-b").await.unwrap().unwrap().id];
+    let sent =
+        call(&app, &cb, Method::POST, "/api/statements", Some(json!({"practice": practices[1]})))
+            .await;
+    let b_statements: Vec<i64> =
+        sent.body["sent"].as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect();
     // Each documented path with a record ID, and the records of practice B it names. A new
     // endpoint with an ID must be added here, or this test fails.
     let doc = call(&app, &Client::default(), Method::GET, "/api/openapi.json", None).await;
@@ -184,9 +189,12 @@ both!(every_record_endpoint_hides_other_practices, async |db: &TestDb| {
             | "/api/encounters/{id}/coding" => &b_encounters,
             "/api/batches/{id}/file" => &b_batches,
             "/api/denials/{id}/assign" => &b_denials,
-            "/api/claims/{id}/appeal" | "/api/claims/{id}/correct" => &b_claims,
+            "/api/claims/{id}/appeal"
+            | "/api/claims/{id}/correct"
+            | "/api/claims/{id}/appeal-letter" => &b_claims,
             "/api/practices/{id}/fees" => &vec![practices[1]],
-            "/api/suspense/{id}/resolve" => &b_suspense,
+            "/api/suspense/{id}/resolve" | "/api/suspense/{id}/apply" => &b_suspense,
+            "/api/statements/{id}" => &b_statements,
             "/api/admin/users/{id}" | "/api/admin/users/{id}/roles" => &b_users,
             // Payers are the whole billing service's, no practice's.
             "/api/payers/{id}" => continue,
@@ -200,7 +208,7 @@ both!(every_record_endpoint_hides_other_practices, async |db: &TestDb| {
                 let body = (m != Method::GET).then(|| {
                     json!({"diagnoses": [{"code": "I10"}], "username": "coder", "reason": "x", "void": false,
                         "practice": practices[1], "role": "coder", "code": "99213", "charge_cents": 100,
-                        "resolution": "x"})
+                        "resolution": "x", "claim": "X"})
                 });
                 let r = call(&app, &ca, m, &path.replace("{id}", &id.to_string()), body).await;
                 assert_eq!(r.status, StatusCode::NOT_FOUND, "{method} {path} {id}");
@@ -850,6 +858,17 @@ both!(working_denials, async |db: &TestDb| {
     assert_eq!(mine["assigned_to"], coder);
     // Appeal the first denied claim: a reason is required.
     let claim = denials[0]["claim_id"].as_i64().unwrap();
+    // Its letter before the appeal: the claim, its denials, a place for the reason.
+    let letter = format!("/api/claims/{claim}/appeal-letter");
+    let (st, h, body) =
+        call_raw(&app, &ca, Method::GET, &format!("{letter}?format=text"), Vec::new()).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(h[header::CONTENT_TYPE], "text/plain; charset=utf-8");
+    let text = String::from_utf8(body).unwrap();
+    let pcn = denials[0]["pcn"].as_str().unwrap();
+    assert!(text.contains(&format!("Our claim no.:     {pcn}")), "{text}");
+    assert!(text.contains(denials[0]["carc"].as_str().unwrap()), "{text}");
+    assert!(text.contains("[State why the claim should be paid.]"), "{text}");
     let r = call(
         &app,
         &ca,
@@ -889,6 +908,40 @@ both!(working_denials, async |db: &TestDb| {
         })
         .collect();
     assert!(!open.contains(&claim), "an appealed claim's denials leave the queue");
+    // After the appeal the letter carries its reason; as a PDF by default; billers and admins of
+    // the practice only; a claim with no denial has none.
+    let (_, _, body) =
+        call_raw(&app, &ca, Method::GET, &format!("{letter}?format=text"), Vec::new()).await;
+    assert!(String::from_utf8(body).unwrap().contains("the service was authorized (ref 123)"));
+    let (st, h, body) = call_raw(&app, &ca, Method::GET, &letter, Vec::new()).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(h[header::CONTENT_TYPE], "application/pdf");
+    assert!(body.starts_with(b"%PDF-"));
+    let (_, coder_client) = login(&app, "coder", PW).await;
+    assert_eq!(
+        call(&app, &coder_client, Method::GET, &letter, None).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let (_, cb) = login(&app, "biller-b", PW).await;
+    assert_eq!(call(&app, &cb, Method::GET, &letter, None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        call(&app, &ca, Method::GET, &format!("{letter}?format=doc"), None).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    let mut clean = None;
+    for c in all_claims(&app, &ca, "paid").await {
+        let id = c["id"].as_i64().unwrap();
+        if call(&app, &ca, Method::GET, &format!("/api/claims/{id}"), None).await.body["denials"]
+            == 0
+        {
+            clean = Some(id);
+            break;
+        }
+    }
+    let clean = clean.expect("a claim paid in full");
+    let r = call(&app, &ca, Method::GET, &format!("/api/claims/{clean}/appeal-letter"), None).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body["message"].as_str().unwrap().contains("nothing to appeal"), "{:?}", r.body);
     // Correct another denied claim: the replacement is built, scrubbed and waits to be submitted.
     let other =
         denials.iter().map(|d| d["claim_id"].as_i64().unwrap()).find(|c| *c != claim).unwrap();
@@ -924,6 +977,8 @@ both!(dashboards_per_practice_and_across, async |db: &TestDb| {
     assert_eq!(trend.len(), 4);
     assert_eq!(trend[3]["as_of"], "2026-06-15");
     assert!(trend[3]["first_pass_rate"].as_f64().is_some_and(|r| (0.0..=1.0).contains(&r)));
+    assert_eq!(trend[3]["ar_cents"], a["ar_cents"], "today's point is today's A/R");
+    assert!(trend[3]["days_in_ar"].as_f64().is_some_and(|d| d > 0.0));
     assert_eq!(
         call(&app, &ca, Method::GET, "/api/dashboard?weeks=0", None).await.status,
         StatusCode::BAD_REQUEST
@@ -935,6 +990,160 @@ both!(dashboards_per_practice_and_across, async |db: &TestDb| {
     assert!(boards[2]["practice"].is_null());
     let sum = boards[0]["ar_cents"].as_i64().unwrap() + boards[1]["ar_cents"].as_i64().unwrap();
     assert_eq!(boards[2]["ar_cents"].as_i64().unwrap(), sum);
+});
+
+both!(applying_a_suspended_payment_to_its_claim, async |db: &TestDb| {
+    let s = db.store().await;
+    let (app, practices, _) = played_app(&s).await;
+    let b = practices[1];
+    let (_, ca) = login(&app, "biller-a", PW).await;
+    let (_, cb) = login(&app, "biller-b", PW).await;
+    let (_, coder) = login(&app, "coder", PW).await;
+    let sub = call(&app, &cb, Method::POST, "/api/batches", Some(json!({"practice": b}))).await;
+    let link = sub.body["download"].as_str().unwrap().to_string();
+    let (_, _, file) = call_raw(&app, &cb, Method::GET, &link, Vec::new()).await;
+    let era = backoffice::payer::answer_835(&file, "2026-07-01".parse().unwrap(), 9).unwrap();
+    // The CLP the payer mistyped was for this claim, which stays submitted meanwhile.
+    let text = String::from_utf8(era.clone()).unwrap();
+    let at = text.find("CLP*").unwrap() + 4;
+    let meant = text[at..at + text[at..].find('*').unwrap()].to_string();
+    let (st, _, _) =
+        call_raw(&app, &cb, Method::POST, "/api/remittances?name=b.835", with_stranger(era)).await;
+    assert_eq!(st, StatusCode::OK);
+    let meant_id = s.claim_by_pcn(&meant).await.unwrap();
+    assert_eq!(s.claim(meant_id).await.unwrap().state, ledger::lifecycle::ClaimState::Submitted);
+    let item = call(&app, &cb, Method::GET, "/api/suspense", None).await.body[0].clone();
+    let id = item["id"].as_i64().unwrap();
+    let apply = format!("/api/suspense/{id}/apply");
+    let to = |pcn: &str| Some(json!({ "claim": pcn }));
+    // Who may: not A's biller (the entry is B's), not a coder.
+    assert_eq!(
+        call(&app, &ca, Method::POST, &apply, to(&meant)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        call(&app, &coder, Method::POST, &apply, to(&meant)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    // A claim that does not exist, one of practice A, one already paid: refused, nothing changed.
+    let a_claim = all_claims(&app, &ca, EVERY_STATE).await[0]["pcn"].as_str().unwrap().to_string();
+    for pcn in ["NOSUCHCLAIM", a_claim.as_str()] {
+        let r = call(&app, &cb, Method::POST, &apply, to(pcn)).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{pcn}");
+        assert!(
+            r.body["message"].as_str().unwrap().contains("no claim of your practices"),
+            "{:?}",
+            r.body
+        );
+    }
+    let paid = all_claims(&app, &cb, "paid,partially_paid,denied").await;
+    let paid = paid[0]["pcn"].as_str().unwrap();
+    let r = call(&app, &cb, Method::POST, &apply, to(paid)).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body["message"].as_str().unwrap().contains("waiting for the payer"), "{:?}", r.body);
+    let journal = s.count("journal").await.unwrap();
+    assert_eq!(
+        call(&app, &cb, Method::GET, "/api/suspense", None).await.body.as_array().unwrap().len(),
+        1
+    );
+    // The claim it was for: posted as if the 835 had named it, the entry resolved.
+    let r = call(&app, &cb, Method::POST, &apply, to(&meant)).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["posting"]["claims_matched"], 1);
+    assert_eq!(r.body["posting"]["paid_cents"], item["amount_cents"]);
+    assert_eq!(r.body["suspense"]["resolution"], format!("applied to claim {meant}"));
+    assert_eq!(r.body["suspense"]["resolved_by"], "biller-b");
+    assert!(s.count("journal").await.unwrap() > journal);
+    assert_ne!(s.claim(meant_id).await.unwrap().state, ledger::lifecycle::ClaimState::Submitted);
+    assert!(
+        call(&app, &cb, Method::GET, "/api/suspense", None)
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let again = call(&app, &cb, Method::POST, &apply, to(&meant)).await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST);
+    assert!(store::testing::journal_day_agrees(&s).await.unwrap());
+    assert!(store::testing::daily_figures_agree(&s).await.unwrap());
+    let audit = s.audit_events(None, 0, 20).await.unwrap();
+    assert!(audit.iter().any(|a| a.action == "apply" && a.record == format!("suspense/{id}")));
+});
+
+both!(a_patients_encounters_ledger_and_statements, async |db: &TestDb| {
+    let s = db.store().await;
+    let (app, practices, _) = played_app(&s).await;
+    let (_, ca) = login(&app, "biller-a", PW).await;
+    let (_, coder) = login(&app, "coder", PW).await;
+    // Statements: billers of the practice only; a second run the same day sends nothing twice.
+    let ask = json!({"practice": practices[0]});
+    let r = call(&app, &coder, Method::POST, "/api/statements", Some(ask.clone())).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r =
+        call(&app, &ca, Method::POST, "/api/statements", Some(json!({"practice": practices[1]})))
+            .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let sent = call(&app, &ca, Method::POST, "/api/statements", Some(ask.clone())).await;
+    assert_eq!(sent.status, StatusCode::CREATED, "{:?}", sent.body);
+    let ids: Vec<i64> =
+        sent.body["sent"].as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids.len() as u64, sent.body["statements"].as_u64().unwrap());
+    let again = call(&app, &ca, Method::POST, "/api/statements", Some(ask)).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(again.body["statements"], 0);
+    assert_eq!(again.body["already_sent"].as_u64().unwrap(), ids.len() as u64);
+    // The statement's text, and its guarantor's screen.
+    let text = call(&app, &ca, Method::GET, &format!("/api/statements/{}", ids[0]), None).await;
+    assert_eq!(text.status, StatusCode::OK);
+    assert!(text.body["body"].as_str().unwrap().contains("AMOUNT DUE"), "{:?}", text.body);
+    let due = text.body["total_cents"].as_i64().unwrap();
+    let guarantor = text.body["guarantor_id"].as_i64().unwrap();
+    let p = call(&app, &ca, Method::GET, &format!("/api/patients/{guarantor}"), None).await;
+    assert_eq!(p.status, StatusCode::OK);
+    let p = p.body;
+    assert_eq!(p["statements"][0]["id"], ids[0]);
+    assert_eq!(p["statements"][0]["total_cents"], due);
+    // Encounters, newest first, with their diagnoses.
+    let encounters = p["encounters"].as_array().unwrap();
+    assert!(!encounters.is_empty());
+    assert!(
+        encounters
+            .iter()
+            .all(|e| !e["diagnoses"].as_array().unwrap().is_empty() || e["status"] == "open")
+    );
+    let dates: Vec<&str> = encounters.iter().map(|e| e["service_date"].as_str().unwrap()).collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
+    // The ledger: oldest first, a running balance that ends at what is owed, which the
+    // statement (for a guarantor who is the patient) asks for.
+    let ledger = p["ledger"].as_array().unwrap();
+    assert!(!ledger.is_empty());
+    assert_eq!(p["ledger_truncated"], false);
+    let posted: Vec<&str> = ledger.iter().map(|l| l["posting_date"].as_str().unwrap()).collect();
+    assert!(posted.windows(2).all(|w| w[0] <= w[1]), "{posted:?}");
+    let mut running = 0;
+    for l in ledger {
+        running += l["amount_cents"].as_i64().unwrap();
+        assert_eq!(l["balance_cents"].as_i64().unwrap(), running, "{l:?}");
+    }
+    let (patient, insurance) = (
+        p["patient_balance_cents"].as_i64().unwrap(),
+        p["insurance_balance_cents"].as_i64().unwrap(),
+    );
+    assert_eq!(running, patient + insurance);
+    assert!(patient > 0, "the guarantor owes what the statement asked for");
+    assert!(
+        ledger.iter().any(|l| l["kind"] == "charge")
+            && ledger.iter().any(|l| l["kind"] == "payment")
+    );
+    // Another practice's biller: the statement does not exist for them.
+    let (_, cb) = login(&app, "biller-b", PW).await;
+    let r = call(&app, &cb, Method::GET, &format!("/api/statements/{}", ids[0]), None).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let audit = s.audit_events(None, 0, 50).await.unwrap();
+    assert!(
+        audit.iter().any(|a| a.action == "read" && a.record == format!("statement/{}", ids[0]))
+    );
 });
 
 both!(audit_log_exports_as_csv, async |db: &TestDb| {

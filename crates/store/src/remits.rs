@@ -116,16 +116,7 @@ impl Store {
             return Ok(s);
         };
         let file_id: i64 = file.get(0);
-        let payers: HashMap<String, (i64, i64)> =
-            sqlx::query("SELECT payer_code, id, appeal_days FROM payer WHERE org_id = $1")
-                .bind(org_id)
-                .fetch_all(&mut *tx)
-                .await
-                .ctx("reading payers")?
-                .iter()
-                .map(|r| (r.get::<String, _>(0), (r.get(1), r.get(2))))
-                .collect();
-        let appeal_days: HashMap<i64, i64> = payers.values().copied().collect();
+        let (payers, appeal_days) = payer_maps(&mut tx, org_id).await?;
         for (n, r) in remits.iter().enumerate() {
             let key = set_key(r);
             let remit = sqlx::query(
@@ -689,6 +680,112 @@ impl Store {
         tx.commit().await.ctx("saving the resolution")
     }
 
+    /// Applies an unmatched claim payment in the suspense queue to the claim the biller found
+    /// it was for (`pcn`: the payer mistyped or truncated it, or sent it before the claim was
+    /// ours): posted as if the 835 had named that claim — journal, denials, the claim's state —
+    /// under the same remittance, and the entry resolved, in one transaction. Refused, with
+    /// nothing changed, when the payment cannot apply to that claim (another payer's, a claim
+    /// never submitted, figures that do not balance, a state that cannot take it).
+    pub async fn apply_suspense(
+        &self,
+        actor: &Actor,
+        id: i64,
+        pcn: &str,
+        today: Date,
+    ) -> Result<PostSummary> {
+        let item = self.suspense_item(id).await?;
+        if item.kind != "unmatched_claim" {
+            return Err(Error::Invalid(format!(
+                "suspense entry {id} is a deposit that does not balance: only a claim payment can be applied to a claim; resolve it with what was done"
+            )));
+        }
+        let pcn = pcn.trim();
+        let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
+        let state = sqlx::query("SELECT state FROM claim WHERE pcn = $1 AND org_id = $2")
+            .bind(pcn)
+            .bind(item.org_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .ctx("reading the claim")?
+            .map(|r| r.get::<String, _>(0))
+            .ok_or_else(|| Error::NotFound(format!("claim {pcn:?}")))?;
+        if !matches!(state.as_str(), "submitted" | "accepted") {
+            return Err(Error::Invalid(format!(
+                "claim {pcn} is {}: only a claim waiting for the payer's answer (submitted or accepted) takes a suspended payment; nothing was applied",
+                state.replace('_', " ")
+            )));
+        }
+        let n = sqlx::query(
+            "UPDATE suspense SET resolved_at = $1, resolved_by = $2, resolution = $3 WHERE id = $4 AND resolved_at IS NULL",
+        )
+        .bind(crate::now())
+        .bind(&actor.0)
+        .bind(format!("applied to claim {pcn}"))
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .ctx("resolving a suspense entry")?
+        .rows_affected();
+        if n == 0 {
+            return Err(Error::Invalid(format!(
+                "suspense entry {id} is already resolved: reload the queue"
+            )));
+        }
+        let row = sqlx::query(
+            "SELECT rc.body, r.id, r.payer_name, r.payer_code, r.payee_name, r.payee_id, r.trace, r.method, r.payment_date \
+             FROM suspense s JOIN remit_claim rc ON rc.id = s.remit_claim_id JOIN remit r ON r.id = s.remit_id WHERE s.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .ctx("reading the suspended payment")?
+        .ok_or_else(|| Error::NotFound(format!("suspense entry {id}")))?;
+        let mut pay: claim_model::ClaimPayment = serde_json::from_str(&row.get::<String, _>(0))
+            .map_err(|e| {
+                Error::Invalid(format!(
+                    "suspense entry {id}: the stored payment cannot be read ({e})"
+                ))
+            })?;
+        let remit_id: i64 = row.get(1);
+        let text = |i: usize| claim_model::Text::from(row.get::<String, _>(i).as_str());
+        pay.patient_control_number = claim_model::Text::from(pcn);
+        let remit = Remittance {
+            payment: pay.paid,
+            method: text(7),
+            date: row.get::<String, _>(8).parse().ok(),
+            trace: text(6),
+            payer: (text(2), text(3)),
+            payee: (text(4), text(5)),
+            payer_address: None,
+            payee_address: None,
+            claims: vec![pay],
+            provider_adjustments: Vec::new(),
+        };
+        let (payers, appeal_days) = payer_maps(&mut tx, item.org_id).await?;
+        let mut s = PostSummary { balanced: true, sets_posted: 1, ..Default::default() };
+        self.post_set(
+            &mut tx,
+            actor,
+            item.org_id,
+            remit_id,
+            &remit,
+            today,
+            &payers,
+            &appeal_days,
+            &mut s,
+        )
+        .await?;
+        if s.claims_matched != 1 {
+            let why =
+                s.notes.first().cloned().unwrap_or_else(|| format!("claim {pcn}: not posted"));
+            return Err(Error::Invalid(format!("{why}; nothing was applied")));
+        }
+        crate::sql::audit(&mut tx, actor, "apply", "suspense", Some(id), item.practice, pcn)
+            .await?;
+        tx.commit().await.ctx("applying the suspended payment")?;
+        Ok(s)
+    }
+
     /// A claim's journal (by account: the claim and its later payers' claims).
     pub async fn journal(&self, claim_id: i64) -> Result<Vec<Entry>> {
         let rows = sqlx::query(
@@ -1049,4 +1146,22 @@ async fn first_counts(
         .collect();
     let seen = already_in(tx, "denial", &denied).await?;
     add(tx, Count::Denied, &count(denied, &seen)).await
+}
+
+/// The organization's payers by payer code (their ID and appeal days), and appeal days by ID.
+async fn payer_maps(
+    tx: &mut sqlx::AnyConnection,
+    org_id: i64,
+) -> Result<(HashMap<String, (i64, i64)>, HashMap<i64, i64>)> {
+    let payers: HashMap<String, (i64, i64)> =
+        sqlx::query("SELECT payer_code, id, appeal_days FROM payer WHERE org_id = $1")
+            .bind(org_id)
+            .fetch_all(&mut *tx)
+            .await
+            .ctx("reading payers")?
+            .iter()
+            .map(|r| (r.get::<String, _>(0), (r.get(1), r.get(2))))
+            .collect();
+    let appeal_days = payers.values().copied().collect();
+    Ok((payers, appeal_days))
 }

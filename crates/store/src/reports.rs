@@ -10,7 +10,7 @@ use ledger::aging::{Buckets, LABELS};
 use sqlx::Row;
 
 use crate::sql::id_list;
-use crate::{Context, Result, Store};
+use crate::{Context, Error, Result, Store};
 
 /// A/R aging (the `ar aging --json` contract).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -270,35 +270,73 @@ impl Store {
         if practices.is_empty() {
             return Ok(Vec::new());
         }
-        let key = match by {
-            DenialKey::Reason => "d.grp || '-' || d.carc",
-            DenialKey::Category => "d.category",
-            DenialKey::Payer => "y.name",
+        // Counted from the denials alone, grouped by their own columns (the payer's name is
+        // looked up afterwards): one pass over an index, no join.
+        let cols = match by {
+            DenialKey::Reason => "grp, carc",
+            DenialKey::Category => "category",
+            DenialKey::Payer => "payer_id",
         };
         let list = id_list(practices);
         let totals = sqlx::query(&format!(
-            "SELECT {key}, CAST(COUNT(*) AS BIGINT), CAST(SUM(d.amount_cents) AS BIGINT), MIN(d.deadline) \
-             FROM denial d JOIN payer y ON y.id = d.payer_id \
-             WHERE d.status = 'open' AND d.practice_id IN ({list}) GROUP BY {key}"
+            "SELECT {cols}, CAST(COUNT(*) AS BIGINT), CAST(SUM(amount_cents) AS BIGINT), MIN(deadline) \
+             FROM denial WHERE status = 'open' AND practice_id IN ({list}) GROUP BY {cols}"
         ))
         .fetch_all(&self.pool)
         .await
         .ctx("counting denials")?;
-        let mut groups: Vec<DenialGroup> = totals
-            .iter()
-            .map(|r| DenialGroup {
-                key: r.get(0),
-                count: r.get::<i64, _>(1) as usize,
-                cents: r.get(2),
-                earliest_deadline: r.get(3),
+        let payers: BTreeMap<i64, String> = match by {
+            DenialKey::Payer => sqlx::query("SELECT id, name FROM payer")
+                .fetch_all(&self.pool)
+                .await
+                .ctx("reading payers")?
+                .iter()
+                .map(|r| (r.get(0), r.get(1)))
+                .collect(),
+            _ => BTreeMap::new(),
+        };
+        let mut merged: BTreeMap<String, DenialGroup> = BTreeMap::new();
+        for r in &totals {
+            let (key, n) = match by {
+                DenialKey::Reason => {
+                    (format!("{}-{}", r.get::<String, _>(0), r.get::<String, _>(1)), 2)
+                }
+                DenialKey::Category => (r.get(0), 1),
+                DenialKey::Payer => {
+                    let id: Option<i64> = r.get(0);
+                    (id.and_then(|i| payers.get(&i).cloned()).unwrap_or_default(), 1)
+                }
+            };
+            let (count, cents, deadline): (i64, Option<i64>, String) =
+                (r.get(n), r.get(n + 1), r.get(n + 2));
+            let g = merged.entry(key.clone()).or_insert_with(|| DenialGroup {
+                key,
+                count: 0,
+                cents: 0,
+                earliest_deadline: deadline.clone(),
                 denials: Vec::new(),
+            });
+            g.count += count as usize;
+            g.cents += cents.unwrap_or(0);
+            if deadline < g.earliest_deadline {
+                g.earliest_deadline = deadline;
+            }
+        }
+        let mut groups: Vec<DenialGroup> = merged.into_values().collect();
+        // The nearest deadlines of each practice read in index order, then merged.
+        let nearest = practices
+            .iter()
+            .map(|p| {
+                format!(
+                    "SELECT * FROM (SELECT * FROM denial WHERE status = 'open' AND practice_id = {p} ORDER BY deadline, id LIMIT $1) n{p}"
+                )
             })
-            .collect();
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ");
         let rows = sqlx::query(&format!(
             "SELECT d.id, d.claim_id, c.pcn, y.name, d.grp, d.carc, d.rarc, d.category, d.amount_cents, d.deadline, d.assigned_user_id \
-             FROM (SELECT * FROM denial WHERE status = 'open' AND practice_id IN ({list}) \
-                   ORDER BY deadline, id LIMIT $1) d \
-             JOIN claim c ON c.id = d.claim_id JOIN payer y ON y.id = d.payer_id ORDER BY d.deadline, d.id"
+             FROM ({nearest}) d \
+             JOIN claim c ON c.id = d.claim_id JOIN payer y ON y.id = d.payer_id ORDER BY d.deadline, d.id LIMIT $1"
         ))
         .bind(limit)
         .fetch_all(&self.pool)
@@ -573,6 +611,25 @@ impl Store {
         Ok(out)
     }
 
+    /// The guarantors (patient IDs) sent a statement dated `date` (by one practice, or any).
+    pub async fn statements_sent_on(
+        &self,
+        date: Date,
+        practice: Option<i64>,
+    ) -> Result<std::collections::BTreeSet<(i64, i64)>> {
+        Ok(sqlx::query(
+            "SELECT practice_id, guarantor_id FROM statement WHERE statement_date = $1 AND ($2 = 0 OR practice_id = $2)",
+        )
+        .bind(date.to_string())
+        .bind(practice.unwrap_or(0))
+        .fetch_all(&self.pool)
+        .await
+        .ctx("reading statements sent")?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect())
+    }
+
     /// Records a statement sent and moves its claims to `patient_billed` (in one transaction).
     pub async fn record_statement(
         &self,
@@ -620,6 +677,147 @@ impl Store {
         .await?;
         tx.commit().await.ctx("saving the statement")?;
         Ok(id)
+    }
+}
+
+/// What an appeal letter for a denied claim is made of.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct AppealData {
+    /// The claim.
+    pub claim_id: i64,
+    /// Its practice.
+    pub practice_id: i64,
+    /// Practice name, address lines, NPI and tax ID.
+    pub practice: (String, Vec<String>, String, String),
+    /// The payer's name.
+    pub payer: String,
+    /// Patient name, date of birth and member ID.
+    pub patient: (String, String, String),
+    /// Patient control number.
+    pub pcn: String,
+    /// The payer's claim number.
+    pub payer_claim_number: String,
+    /// Dates of service (from, to).
+    pub service: (String, String),
+    /// Total charge.
+    pub total_cents: i64,
+    /// Lines: (line, code with modifiers, units, charge).
+    pub lines: Vec<(i64, String, String, i64)>,
+    /// Denials: (group-CARC, remarks, category, amount, received).
+    pub denials: Vec<(String, String, String, i64, String)>,
+    /// The reason the biller gave when appealing (the latest), if the claim was appealed.
+    pub reason: Option<String>,
+}
+
+impl Store {
+    /// The facts of an appeal letter for a claim with at least one denial (`None` when the
+    /// claim does not exist; an error when it has no denial).
+    pub async fn appeal_data(&self, claim_id: i64) -> Result<Option<AppealData>> {
+        let Some(r) = sqlx::query(
+            "SELECT c.practice_id, pr.name, pr.address, pr.city, pr.state, pr.zip, pr.npi, pr.tax_id, y.name, \
+             p.first_name, p.last_name, p.birth_date, COALESCE(cv.member_id, ''), c.pcn, c.payer_claim_number, \
+             c.service_from, c.service_to, c.total_cents \
+             FROM claim c JOIN practice pr ON pr.id = c.practice_id JOIN payer y ON y.id = c.payer_id \
+             JOIN patient p ON p.id = c.patient_id LEFT JOIN coverage cv ON cv.id = c.coverage_id WHERE c.id = $1",
+        )
+        .bind(claim_id)
+        .fetch_optional(&self.pool)
+        .await
+        .ctx("reading the claim")?
+        else {
+            return Ok(None);
+        };
+        let denials: Vec<(String, String, String, i64, String)> = sqlx::query(
+            "SELECT grp, carc, rarc, category, amount_cents, received FROM denial WHERE claim_id = $1 ORDER BY id",
+        )
+        .bind(claim_id)
+        .fetch_all(&self.pool)
+        .await
+        .ctx("reading the claim's denials")?
+        .iter()
+        .map(|d| {
+            (
+                format!("{}-{}", d.get::<String, _>(0), d.get::<String, _>(1)),
+                d.get(2),
+                d.get(3),
+                d.get(4),
+                d.get(5),
+            )
+        })
+        .collect();
+        if denials.is_empty() {
+            return Err(Error::Invalid(format!(
+                "claim {}: the payer denied nothing on it, so there is nothing to appeal",
+                r.get::<String, _>(13)
+            )));
+        }
+        let lines = sqlx::query(
+            "SELECT line_no, code, modifiers, revenue_code, units, charge_cents FROM claim_line WHERE claim_id = $1 ORDER BY line_no",
+        )
+        .bind(claim_id)
+        .fetch_all(&self.pool)
+        .await
+        .ctx("reading the claim's lines")?
+        .iter()
+        .map(|l| {
+            let (code, modifiers, revenue): (String, String, String) = (l.get(1), l.get(2), l.get(3));
+            let mut what = if code.is_empty() { format!("rev {revenue}") } else { code };
+            for m in modifiers.split([',', ' ', ':']).filter(|m| !m.is_empty()) {
+                what.push('-');
+                what.push_str(m);
+            }
+            let units = l.get::<i64, _>(4);
+            let units = if units % 1000 == 0 {
+                (units / 1000).to_string()
+            } else {
+                format!("{}", units as f64 / 1000.0)
+            };
+            (l.get(0), what, units, l.get(5))
+        })
+        .collect();
+        let reason = sqlx::query(
+            "SELECT reason FROM claim_event WHERE claim_id = $1 AND to_state = 'appealed' ORDER BY id DESC LIMIT 1",
+        )
+        .bind(claim_id)
+        .fetch_optional(&self.pool)
+        .await
+        .ctx("reading the appeal")?
+        .map(|e| {
+            let why: String = e.get(0);
+            why.strip_prefix("appeal: ").unwrap_or(&why).to_string()
+        });
+        let zip = |z: String| if z.len() == 9 { format!("{}-{}", &z[..5], &z[5..]) } else { z };
+        Ok(Some(AppealData {
+            claim_id,
+            practice_id: r.get(0),
+            practice: (
+                r.get(1),
+                vec![
+                    r.get(2),
+                    format!(
+                        "{}, {} {}",
+                        r.get::<String, _>(3),
+                        r.get::<String, _>(4),
+                        zip(r.get(5))
+                    ),
+                ],
+                r.get(6),
+                r.get(7),
+            ),
+            payer: r.get(8),
+            patient: (
+                format!("{} {}", r.get::<String, _>(9), r.get::<String, _>(10)),
+                r.get(11),
+                r.get(12),
+            ),
+            pcn: r.get(13),
+            payer_claim_number: r.get(14),
+            service: (r.get(15), r.get(16)),
+            total_cents: r.get(17),
+            lines,
+            denials,
+            reason,
+        }))
     }
 }
 

@@ -93,6 +93,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: crate::daily::REBUILD,
         postgres: crate::daily::REBUILD,
     },
+    Migration {
+        version: 8,
+        name: "patient screen and denial queue",
+        portable: include_str!("../migrations/0008_patient_screen.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// Applies the migrations not yet applied, each in its own transaction (on PostgreSQL under an

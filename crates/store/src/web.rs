@@ -101,6 +101,89 @@ pub struct PatientDetail {
     pub coverages: Vec<CoverageItem>,
     /// The patient's claims: (id, pcn, state, total cents, service date).
     pub claims: Vec<PatientClaim>,
+    /// The patient's encounters, newest first.
+    pub encounters: Vec<PatientEncounter>,
+    /// What the patient owes now (every entry on the patient's claims owed by the patient).
+    pub patient_balance_cents: i64,
+    /// What the payers owe now on the patient's claims.
+    pub insurance_balance_cents: i64,
+    /// The account's ledger, oldest first: the latest [`LEDGER_LINES`] entries of the patient's
+    /// claims.
+    pub ledger: Vec<LedgerLine>,
+    /// True when older entries were left off the ledger.
+    pub ledger_truncated: bool,
+    /// Statements sent to the patient (or to the patient's guarantor), newest first.
+    pub statements: Vec<StatementItem>,
+}
+
+/// How many journal entries the patient screen's ledger shows (the latest).
+pub const LEDGER_LINES: i64 = 300;
+
+/// An encounter on the patient screen.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PatientEncounter {
+    /// ID.
+    pub id: i64,
+    /// `professional`, `inpatient` or `outpatient`.
+    pub kind: String,
+    /// Date of service (admission for a stay).
+    pub service_date: String,
+    /// Discharge date of a stay.
+    pub discharge_date: Option<String>,
+    /// `open`, `coded` or `billed`.
+    pub status: String,
+    /// Diagnosis codes, principal first.
+    pub diagnoses: Vec<String>,
+}
+
+/// One entry of a patient's ledger.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LedgerLine {
+    /// Posting date.
+    pub posting_date: String,
+    /// The claim (the account) it belongs to.
+    pub claim_id: i64,
+    /// Its patient control number.
+    pub pcn: String,
+    /// Who owes it: a payer's name, or `patient`.
+    pub party: String,
+    /// `charge`, `payment`, `adjustment`, `transfer`, `refund`…
+    pub kind: String,
+    /// Group and reason code of an adjustment (`CO-45`), or the reference of a payment.
+    pub reason: String,
+    /// Amount: positive owed, negative paid or written off.
+    pub amount_cents: i64,
+    /// The account's balance after it (all parties).
+    pub balance_cents: i64,
+}
+
+/// A statement sent.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatementItem {
+    /// ID.
+    pub id: i64,
+    /// Practice.
+    pub practice: i64,
+    /// The guarantor it was sent to (a patient ID).
+    pub guarantor_id: i64,
+    /// Date.
+    pub statement_date: String,
+    /// Total due on it.
+    pub total_cents: i64,
+}
+
+/// A statement with the text that was sent.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatementText {
+    /// The statement.
+    #[serde(flatten)]
+    pub statement: StatementItem,
+    /// Its text as sent.
+    pub body: String,
 }
 
 /// A claim on the patient screen.
@@ -208,6 +291,8 @@ pub struct ClaimDetail {
     pub drg: String,
     /// Every transition, oldest first.
     pub history: Vec<ClaimEvent>,
+    /// How many denials the payer sent on it (an appeal letter can be written when any).
+    pub denials: i64,
 }
 
 const CLAIM_ITEM: &str = "c.id, c.pcn, c.practice_id, c.patient_id, p.last_name || ', ' || p.first_name, y.name, c.rank, \
@@ -473,6 +558,58 @@ impl Store {
         Ok(r.map(|r| r.get(0)))
     }
 
+    /// A patient's encounters, newest first, with their diagnosis codes.
+    async fn patient_encounters(&self, patient: i64) -> Result<Vec<PatientEncounter>> {
+        let mut out: Vec<PatientEncounter> = sqlx::query(
+            "SELECT id, kind, service_date, discharge_date, status FROM encounter WHERE patient_id = $1 \
+             ORDER BY service_date DESC, id DESC",
+        )
+        .bind(patient)
+        .fetch_all(&self.pool)
+        .await
+        .ctx("reading the patient's encounters")?
+        .iter()
+        .map(|e| PatientEncounter {
+            id: e.get(0),
+            kind: e.get(1),
+            service_date: e.get(2),
+            discharge_date: e.get(3),
+            status: e.get(4),
+            diagnoses: Vec::new(),
+        })
+        .collect();
+        let ids: Vec<i64> = out.iter().map(|e| e.id).collect();
+        let mut codes: std::collections::HashMap<i64, Vec<String>> = Default::default();
+        for chunk in ids.chunks(500) {
+            for r in sqlx::query(&format!(
+                "SELECT encounter_id, code FROM encounter_diagnosis WHERE encounter_id IN ({}) ORDER BY encounter_id, seq",
+                id_list(chunk)
+            ))
+            .fetch_all(&self.pool)
+            .await
+            .ctx("reading diagnoses")?
+            {
+                codes.entry(r.get(0)).or_default().push(r.get(1));
+            }
+        }
+        for e in &mut out {
+            e.diagnoses = codes.remove(&e.id).unwrap_or_default();
+        }
+        Ok(out)
+    }
+
+    /// A statement with its text, if it exists.
+    pub async fn statement(&self, id: i64) -> Result<Option<StatementText>> {
+        Ok(sqlx::query(
+            "SELECT id, practice_id, guarantor_id, statement_date, total_cents, body FROM statement WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .ctx("reading the statement")?
+        .map(|r| StatementText { statement: statement_of(&r), body: r.get(5) }))
+    }
+
     /// A page of the patients of `practices`, by ID after `after`.
     pub async fn patients_page(
         &self,
@@ -547,7 +684,77 @@ impl Store {
             service_from: c.get(4),
         })
         .collect();
+        let encounters = self.patient_encounters(id).await?;
+        let (patient_balance_cents, insurance_balance_cents): (i64, i64) = {
+            let b = sqlx::query(
+                "SELECT CAST(COALESCE(SUM(CASE WHEN j.party = 'patient' THEN j.amount_cents ELSE 0 END), 0) AS BIGINT), \
+                 CAST(COALESCE(SUM(CASE WHEN j.party = 'patient' THEN 0 ELSE j.amount_cents END), 0) AS BIGINT) \
+                 FROM journal j JOIN claim c ON c.id = j.claim_id WHERE c.patient_id = $1",
+            )
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await
+            .ctx("summing the patient's balance")?;
+            (b.get(0), b.get(1))
+        };
+        let mut ledger: Vec<LedgerLine> = sqlx::query(
+            "SELECT j.posting_date, j.claim_id, c.pcn, j.party, COALESCE(y.name, ''), j.kind, j.grp, j.reason, j.amount_cents \
+             FROM journal j JOIN claim c ON c.id = j.claim_id LEFT JOIN payer y ON y.id = j.payer_id \
+             WHERE c.patient_id = $1 ORDER BY j.posting_date DESC, j.id DESC LIMIT $2",
+        )
+        .bind(id)
+        .bind(LEDGER_LINES + 1)
+        .fetch_all(&self.pool)
+        .await
+        .ctx("reading the patient's ledger")?
+        .iter()
+        .map(|j| {
+            let (party, payer, grp, reason): (String, String, String, String) =
+                (j.get(3), j.get(4), j.get(6), j.get(7));
+            LedgerLine {
+                posting_date: j.get(0),
+                claim_id: j.get(1),
+                pcn: j.get(2),
+                party: if party == "patient" { party } else { payer },
+                kind: j.get(5),
+                reason: match (grp.is_empty(), reason.is_empty()) {
+                    (false, false) => format!("{grp}-{reason}"),
+                    (false, true) => grp,
+                    _ => reason,
+                },
+                amount_cents: j.get(8),
+                balance_cents: 0,
+            }
+        })
+        .collect();
+        let ledger_truncated = ledger.len() as i64 > LEDGER_LINES;
+        ledger.truncate(LEDGER_LINES as usize);
+        ledger.reverse();
+        // Running balance: what the account stood at after each entry (counted back from now).
+        let mut balance = patient_balance_cents + insurance_balance_cents;
+        for l in ledger.iter_mut().rev() {
+            l.balance_cents = balance;
+            balance -= l.amount_cents;
+        }
+        let statements = sqlx::query(
+            "SELECT s.id, s.practice_id, s.guarantor_id, s.statement_date, s.total_cents FROM statement s \
+             WHERE s.guarantor_id = $1 OR s.guarantor_id = (SELECT guarantor_id FROM patient WHERE id = $1) \
+             ORDER BY s.statement_date DESC, s.id DESC",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await
+        .ctx("reading statements")?
+        .iter()
+        .map(statement_of)
+        .collect();
         Ok(Some(PatientDetail {
+            encounters,
+            patient_balance_cents,
+            insurance_balance_cents,
+            ledger,
+            ledger_truncated,
+            statements,
             patient: patient_of(&r),
             address: r.get(7),
             city: r.get(8),
@@ -616,9 +823,16 @@ impl Store {
         .iter()
         .map(|e| ClaimEvent { at: e.get(0), user: e.get(1), from: e.get(2), to: e.get(3), reason: e.get(4) })
         .collect();
+        let denials: i64 = sqlx::query("SELECT COUNT(*) FROM denial WHERE claim_id = $1")
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await
+            .ctx("counting the claim's denials")?
+            .get(0);
         let body: String = r.get(13);
         let findings: String = r.get(12);
         Ok(Some(ClaimDetail {
+            denials,
             item: claim_item_of(&r),
             claim: serde_json::from_str(&body).unwrap_or(serde_json::Value::Null),
             findings_list: serde_json::from_str(&findings)
@@ -697,5 +911,15 @@ fn patient_of(r: &sqlx::any::AnyRow) -> PatientListItem {
         first_name: r.get(4),
         birth_date: r.get(5),
         sex: r.get(6),
+    }
+}
+
+fn statement_of(r: &sqlx::any::AnyRow) -> StatementItem {
+    StatementItem {
+        id: r.get(0),
+        practice: r.get(1),
+        guarantor_id: r.get(2),
+        statement_date: r.get(3),
+        total_cents: r.get(4),
     }
 }

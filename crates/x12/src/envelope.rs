@@ -372,10 +372,14 @@ impl<'a> EnvelopeParser<'a> {
         if !(2..=3).contains(&id.len())
             || !id.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
         {
+            // At most the first three characters are quoted: with a broken delimiter the
+            // "identifier" can be a whole segment, and error messages never echo a patient's data.
+            let shown: String = txt(id).chars().take(3).collect();
+            let more = if id.len() > 3 { "…" } else { "" };
             b.find(
                 seg.pos,
                 "X12-SYN-003",
-                format!("{:?} is not a segment identifier (2–3 letters or digits)", txt(id)),
+                format!("{shown:?}{more} is not a segment identifier (2–3 letters or digits)"),
             );
         }
         if !seg.terminated {
@@ -608,6 +612,18 @@ mod tests {
         assert!(r.contains(&"X12-ENV-010"), "{r:?}");
         assert!(r.contains(&"X12-ENV-020"), "{r:?}");
         assert!(r.contains(&"X12-ENV-033"), "{r:?}");
+    }
+
+    #[test]
+    fn a_broken_segment_is_not_echoed() {
+        // A segment whose element separator was lost: its "identifier" is the whole segment.
+        let edi = format!(
+            "{ISA}GS*HC*S*R*20260101*1200*7*X*005010X222A1~ST*837*0001~NM1|IL|1|DOE|JOHN~SE*3*0001~GE*1*7~IEA*1*000000001~"
+        );
+        let (_, f) = parse(edi.as_bytes());
+        let bad = f.iter().find(|f| f.rule == "X12-SYN-003").expect("a finding");
+        assert_eq!(bad.message, "\"NM1\"… is not a segment identifier (2–3 letters or digits)");
+        assert!(!bad.message.contains("DOE"));
     }
 
     #[test]
