@@ -189,20 +189,18 @@ pub(crate) async fn update_user(
     if req.name.as_ref().is_some_and(|n| n.trim().is_empty()) {
         return Err(ApiError::BadRequest("name: the person's name".into()));
     }
-    let actor = c.actor();
-    if let Some(n) = &req.name {
-        st.store.rename_user(&actor, id, n).await?;
-    }
-    if let Some(p) = &req.password {
-        st.store.set_password_hash(&actor, id, &hash(p).await?).await?;
-        st.store.end_sessions_of(id).await?;
-    }
-    if let Some(d) = req.disabled {
-        st.store.set_user_disabled(&actor, id, d).await?;
-    }
-    if req.unlock {
-        st.store.unlock_user(&actor, id).await?;
-    }
+    let password_hash = match &req.password {
+        Some(p) => Some(hash(p).await?),
+        None => None,
+    };
+    // All of it in one transaction, or nothing.
+    let change = store::admin::UserUpdate {
+        name: req.name.clone(),
+        password_hash,
+        disabled: req.disabled,
+        unlock: req.unlock,
+    };
+    st.store.update_user(&c.actor(), id, &change).await?;
     Ok(Json(user_for(&st, &c, id).await?.0))
 }
 

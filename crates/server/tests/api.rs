@@ -727,6 +727,7 @@ both!(submit_download_and_post_from_the_api, async |db: &TestDb| {
     assert_eq!(st, StatusCode::NOT_FOUND);
     let listed = call(&app, &cb, Method::GET, "/api/batches", None).await;
     assert!(listed.body.as_array().unwrap().iter().all(|x| x["practices"] == json!([b])));
+    assert_eq!(listed.body[0]["status"], "live", "sent, not yet acknowledged");
     // What comes back: the 999, the 277CA, then the 835, uploaded by B's biller; A's biller may
     // not post B's money.
     let paid_on: code_sets::Date = "2026-07-01".parse().unwrap();
@@ -747,6 +748,8 @@ both!(submit_download_and_post_from_the_api, async |db: &TestDb| {
     let (st, body) = up(&cb, "b.999", ack).await;
     assert_eq!(st, StatusCode::OK, "{body:?}");
     assert_eq!(body["kind"], "999");
+    let listed = call(&app, &cb, Method::GET, "/api/batches", None).await;
+    assert_eq!(listed.body[0]["status"], "accepted", "the 999 accepted the batch");
     let ca277 = backoffice::payer::answer_277ca(&file, paid_on).unwrap();
     let (st, body) = up(&cb, "b.277", ca277).await;
     assert_eq!(st, StatusCode::OK, "{body:?}");
@@ -1306,6 +1309,19 @@ both!(administering_users_and_roles, async |db: &TestDb| {
         call(&app, &cc, Method::GET, "/api/me", None).await.status,
         StatusCode::UNAUTHORIZED
     );
+    assert_eq!(login(&app, "biller-c", "another long phrase").await.0.status, StatusCode::OK);
+    // A change with a part refused changes nothing: not the password, not the lock state.
+    let long = "n".repeat(201);
+    let r = call(
+        &app,
+        &admin,
+        Method::PUT,
+        &user,
+        Some(json!({"password": "a third long phrase", "name": long, "disabled": true})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{:?}", r.body);
+    assert!(r.body["message"].as_str().unwrap().contains("name"), "{:?}", r.body);
     assert_eq!(login(&app, "biller-c", "another long phrase").await.0.status, StatusCode::OK);
 
     // An admin of practice A alone manages A's people only.

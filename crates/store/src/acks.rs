@@ -91,7 +91,7 @@ impl Store {
                 for g in groups {
                     let control: i64 = g.group_control.trim().parse().unwrap_or(-1);
                     let rows = sqlx::query(
-                        "SELECT bc.claim_id, bc.set_control, c.pcn FROM batch_claim bc JOIN claim c ON c.id = bc.claim_id \
+                        "SELECT bc.claim_id, bc.set_control, c.pcn, bc.batch_id FROM batch_claim bc JOIN claim c ON c.id = bc.claim_id \
                          JOIN batch b ON b.id = bc.batch_id WHERE bc.group_control = $1 AND bc.live = 1 AND b.org_id = $2",
                     )
                     .bind(control)
@@ -106,6 +106,9 @@ impl Store {
                         ));
                         continue;
                     }
+                    let mut batches: Vec<i64> = rows.iter().map(|r| r.get(3)).collect();
+                    batches.sort_unstable();
+                    batches.dedup();
                     for r in rows {
                         let (claim, set, pcn): (i64, String, String) =
                             (r.get(0), r.get(1), r.get(2));
@@ -141,6 +144,17 @@ impl Store {
                         };
                         apply(&mut tx, actor, claim, &pcn, ok, &why, &mut s).await?;
                     }
+                    // The batch that sent the group: accepted (in whole or part) or rejected.
+                    let status =
+                        if matches!(g.status.as_str(), "A" | "E" | "P") { "accepted" } else { "rejected" };
+                    sqlx::query(&format!(
+                        "UPDATE batch SET status = $1 WHERE status = 'live' AND id IN ({})",
+                        crate::sql::id_list(&batches)
+                    ))
+                    .bind(status)
+                    .execute(&mut *tx)
+                    .await
+                    .ctx("recording the batch's acknowledgment")?;
                 }
             }
             Ack::Claims(claims) => {

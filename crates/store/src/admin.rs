@@ -143,6 +143,19 @@ fn check_fee(f: &FeeItem) -> Result<()> {
     })
 }
 
+/// Changes to a user, applied together by [`Store::update_user`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UserUpdate {
+    /// A new name.
+    pub name: Option<String>,
+    /// A new password's hash (argon2id, made by the caller).
+    pub password_hash: Option<String>,
+    /// Disable (`true`) or enable (`false`).
+    pub disabled: Option<bool>,
+    /// Lift a lockout.
+    pub unlock: bool,
+}
+
 impl Store {
     /// The users of an organization with their roles, by login.
     pub async fn users(&self, org_id: i64) -> Result<Vec<UserItem>> {
@@ -240,11 +253,8 @@ impl Store {
 
     /// Renames a user (audited).
     pub async fn rename_user(&self, actor: &Actor, user_id: i64, name: &str) -> Result<()> {
-        need(!name.trim().is_empty() && name.len() <= 200, || {
-            "name: the person's name, up to 200 characters".into()
-        })?;
-        let sql = "UPDATE app_user SET name = $2 WHERE id = $1";
-        self.change_user(actor, user_id, "rename", sql, Some(name.trim())).await
+        let change = UserUpdate { name: Some(name.to_string()), ..UserUpdate::default() };
+        self.update_user(actor, user_id, &change).await
     }
 
     /// Disables a user (ends the user's sessions; tokens stop working while disabled) or enables
@@ -255,53 +265,85 @@ impl Store {
         user_id: i64,
         disabled: bool,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
-        let n = sqlx::query("UPDATE app_user SET disabled = $1 WHERE id = $2")
-            .bind(i64::from(disabled))
-            .bind(user_id)
-            .execute(&mut *tx)
+        let change = UserUpdate { disabled: Some(disabled), ..UserUpdate::default() };
+        self.update_user(actor, user_id, &change).await
+    }
+
+    /// Lifts a lockout and clears the failures in a row (audited).
+    pub async fn unlock_user(&self, actor: &Actor, user_id: i64) -> Result<()> {
+        self.update_user(actor, user_id, &UserUpdate { unlock: true, ..UserUpdate::default() })
             .await
-            .ctx("disabling a user")?
-            .rows_affected();
-        if n == 0 {
+    }
+
+    /// Changes a user in one transaction — all of it or, when any part is refused, none —, each
+    /// part audited: a new name, a new password (its hash; the user's sessions end), disabled
+    /// (sessions end; tokens stop working) or enabled, a lockout lifted.
+    pub async fn update_user(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        change: &UserUpdate,
+    ) -> Result<()> {
+        if let Some(name) = &change.name {
+            need(!name.trim().is_empty() && name.len() <= 200, || {
+                "name: the person's name, up to 200 characters".into()
+            })?;
+        }
+        let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
+        let exists = sqlx::query("SELECT 1 FROM app_user WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .ctx("reading the user")?;
+        if exists.is_none() {
             return Err(Error::NotFound(format!("user {user_id}")));
         }
-        if disabled {
+        let mut end_sessions = false;
+        if let Some(name) = &change.name {
+            sqlx::query("UPDATE app_user SET name = $1 WHERE id = $2")
+                .bind(name.trim())
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await
+                .ctx("renaming a user")?;
+            audit(&mut tx, actor, "rename", "user", Some(user_id), None, "").await?;
+        }
+        if let Some(hash) = &change.password_hash {
+            sqlx::query("UPDATE app_user SET password_hash = $1 WHERE id = $2")
+                .bind(hash)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await
+                .ctx("setting a password")?;
+            audit(&mut tx, actor, "set password", "user", Some(user_id), None, "").await?;
+            end_sessions = true;
+        }
+        if let Some(disabled) = change.disabled {
+            sqlx::query("UPDATE app_user SET disabled = $1 WHERE id = $2")
+                .bind(i64::from(disabled))
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await
+                .ctx("disabling a user")?;
+            let what = if disabled { "disable" } else { "enable" };
+            audit(&mut tx, actor, what, "user", Some(user_id), None, "").await?;
+            end_sessions |= disabled;
+        }
+        if change.unlock {
+            sqlx::query("UPDATE app_user SET failed_logins = 0, locked_until = NULL WHERE id = $1")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await
+                .ctx("unlocking a user")?;
+            audit(&mut tx, actor, "unlock", "user", Some(user_id), None, "").await?;
+        }
+        if end_sessions {
             sqlx::query("DELETE FROM web_session WHERE user_id = $1")
                 .bind(user_id)
                 .execute(&mut *tx)
                 .await
                 .ctx("ending sessions")?;
         }
-        let what = if disabled { "disable" } else { "enable" };
-        audit(&mut tx, actor, what, "user", Some(user_id), None, "").await?;
-        tx.commit().await.ctx("saving the user")
-    }
-
-    /// Lifts a lockout and clears the failures in a row (audited).
-    pub async fn unlock_user(&self, actor: &Actor, user_id: i64) -> Result<()> {
-        let sql = "UPDATE app_user SET failed_logins = 0, locked_until = NULL WHERE id = $1";
-        self.change_user(actor, user_id, "unlock", sql, None).await
-    }
-
-    async fn change_user(
-        &self,
-        actor: &Actor,
-        user_id: i64,
-        action: &str,
-        sql: &str,
-        value: Option<&str>,
-    ) -> Result<()> {
-        let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
-        let mut q = sqlx::query(sql).bind(user_id);
-        if let Some(v) = value {
-            q = q.bind(v);
-        }
-        let n = q.execute(&mut *tx).await.ctx("changing a user")?.rows_affected();
-        if n == 0 {
-            return Err(Error::NotFound(format!("user {user_id}")));
-        }
-        audit(&mut tx, actor, action, "user", Some(user_id), None, "").await?;
         tx.commit().await.ctx("saving the user")
     }
 
