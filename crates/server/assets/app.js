@@ -704,7 +704,7 @@ async function filesScreen() {
         apply = el("div", {}, pcn, " ", go);
       }
       return el("tr", { "data-suspense": x.id },
-        el("td", {}, x.created_at.slice(0, 10)), el("td", {}, x.kind === "deposit" ? "deposit" : "claim"),
+        el("td", {}, x.created_at.slice(0, 10)), el("td", {}, { deposit: "deposit", unmatched_claim: "claim", unmatched_ack: "acknowledgment" }[x.kind] || x.kind),
         el("td", {}, x.payer), el("td", { class: "code" }, x.trace), el("td", { class: "code" }, x.pcn),
         el("td", { class: "num" }, money(x.amount_cents)), el("td", {}, x.reason), el("td", {}, apply, what, " ", resolve));
     }));

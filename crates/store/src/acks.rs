@@ -145,8 +145,11 @@ impl Store {
                         apply(&mut tx, actor, claim, &pcn, ok, &why, &mut s).await?;
                     }
                     // The batch that sent the group: accepted (in whole or part) or rejected.
-                    let status =
-                        if matches!(g.status.as_str(), "A" | "E" | "P") { "accepted" } else { "rejected" };
+                    let status = if matches!(g.status.as_str(), "A" | "E" | "P") {
+                        "accepted"
+                    } else {
+                        "rejected"
+                    };
                     sqlx::query(&format!(
                         "UPDATE batch SET status = $1 WHERE status = 'live' AND id IN ({})",
                         crate::sql::id_list(&batches)
