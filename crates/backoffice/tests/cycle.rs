@@ -139,6 +139,12 @@ both!(the_billing_cycle, async |db| {
     assert_eq!((k.claims_adjudicated, k.claims_denied), (n, denied.len() as i64));
     assert_eq!(k.payments_cents, expected_paid);
     assert_eq!(k.ar_cents, s.aging(paid_on, None).await.unwrap().total_cents);
+    // Several periods at once: each one's A/R is the aging's on its last day.
+    let ends = [today(), "2026-06-25".parse().unwrap(), paid_on];
+    for p in s.periods(None, &ends, 30).await.unwrap() {
+        let aged = s.aging(p.as_of.parse().unwrap(), None).await.unwrap().total_cents;
+        assert_eq!(p.ar_cents, aged, "{}", p.as_of);
+    }
     let before = s.key_figures(today(), 1, None).await.unwrap();
     assert_eq!(
         (before.claims_submitted, before.claims_adjudicated, before.payments_cents),

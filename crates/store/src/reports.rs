@@ -950,7 +950,8 @@ fn rate(n: i64, d: i64) -> Option<f64> {
 
 impl Store {
     /// The figures of the `days` days ending on each of `ends` (of one practice, or all), from
-    /// the daily sums: two reads however many periods, whatever the size of the journal.
+    /// the daily sums: three reads however many periods (A/R before the earliest, then the days
+    /// the periods cover), never the journal itself.
     pub async fn periods(
         &self,
         practice: Option<i64>,
@@ -962,10 +963,23 @@ impl Store {
         };
         let start = |end: &Date| Date::from_day_number(end.day_number() - days + 1).unwrap_or(*end);
         let p = practice.unwrap_or(0);
+        // What was owed before the earliest period (one sum), then the days the periods cover.
+        let since = start(first).to_string();
+        let before: i64 = sqlx::query(
+            "SELECT CAST(SUM(amount_cents) AS BIGINT) FROM journal_kind_day WHERE posting_date < $1 AND ($2 = 0 OR practice_id = $2)",
+        )
+        .bind(since.as_str())
+        .bind(p)
+        .fetch_one(&self.pool)
+        .await
+        .ctx("summing the journal")?
+        .get::<Option<i64>, _>(0)
+        .unwrap_or(0);
         let money = sqlx::query(
             "SELECT posting_date, kind, grp, CAST(SUM(amount_cents) AS BIGINT) FROM journal_kind_day \
-             WHERE posting_date <= $1 AND ($2 = 0 OR practice_id = $2) GROUP BY posting_date, kind, grp",
+             WHERE posting_date >= $1 AND posting_date <= $2 AND ($3 = 0 OR practice_id = $3) GROUP BY posting_date, kind, grp",
         )
+        .bind(since.as_str())
         .bind(last.to_string())
         .bind(p)
         .fetch_all(&self.pool)
@@ -986,6 +1000,7 @@ impl Store {
             .map(|e| Period {
                 from: start(e).to_string(),
                 as_of: e.to_string(),
+                ar_cents: before,
                 ..Period::default()
             })
             .collect();
