@@ -567,7 +567,8 @@ impl Store {
         )
         .await?;
         tx.commit().await.ctx("saving the claims")?;
-        self.refresh_statistics(summary.claims, &["claim", "claim_line", "journal"]).await;
+        self.refresh_statistics(summary.claims, &["claim", "claim_body", "claim_line", "journal"])
+            .await;
         Ok(summary)
     }
 
@@ -738,8 +739,8 @@ impl Store {
     ) -> Result<Vec<StoredClaim>> {
         let names: Vec<String> = states.iter().map(|s| format!("'{}'", s.as_str())).collect();
         let rows = sqlx::query(&format!(
-            "SELECT c.id, c.practice_id, c.payer_id, c.body, c.state, y.trading_partner_id FROM claim c \
-             JOIN payer y ON y.id = c.payer_id WHERE c.state IN ({}) AND ($1 = 0 OR c.practice_id = $1) ORDER BY c.id",
+            "SELECT c.id, c.practice_id, c.payer_id, b.body, c.state, y.trading_partner_id FROM claim c \
+             JOIN claim_body b ON b.claim_id = c.id JOIN payer y ON y.id = c.payer_id WHERE c.state IN ({}) AND ($1 = 0 OR c.practice_id = $1) ORDER BY c.id",
             names.join(",")
         ))
         .bind(practice.unwrap_or(0))
@@ -752,8 +753,8 @@ impl Store {
     /// One claim.
     pub async fn claim(&self, id: i64) -> Result<StoredClaim> {
         let row = sqlx::query(
-            "SELECT c.id, c.practice_id, c.payer_id, c.body, c.state, y.trading_partner_id FROM claim c \
-             JOIN payer y ON y.id = c.payer_id WHERE c.id = $1",
+            "SELECT c.id, c.practice_id, c.payer_id, b.body, c.state, y.trading_partner_id FROM claim c \
+             JOIN claim_body b ON b.claim_id = c.id JOIN payer y ON y.id = c.payer_id WHERE c.id = $1",
         )
         .bind(id)
         .fetch_optional(&self.pool)
@@ -777,8 +778,8 @@ impl Store {
     ) -> Result<Vec<String>> {
         let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
         let row = sqlx::query(
-            "SELECT c.id, c.practice_id, c.payer_id, c.body, c.state, y.trading_partner_id, c.service_from FROM claim c \
-             JOIN payer y ON y.id = c.payer_id WHERE c.id = $1",
+            "SELECT c.id, c.practice_id, c.payer_id, b.body, c.state, y.trading_partner_id, c.service_from FROM claim c \
+             JOIN claim_body b ON b.claim_id = c.id JOIN payer y ON y.id = c.payer_id WHERE c.id = $1",
         )
         .bind(id)
         .fetch_optional(&mut *tx)
@@ -807,10 +808,9 @@ impl Store {
         let body = serde_json::to_string(&new).map_err(|e| Error::Invalid(e.to_string()))?;
         let now = crate::now();
         let n = sqlx::query(
-            "UPDATE claim SET body = $1, drg = $2, findings = '[]', state = 'draft', state_at = $3 \
-             WHERE id = $4 AND state = $5",
+            "UPDATE claim SET drg = $1, findings = '[]', state = 'draft', state_at = $2 \
+             WHERE id = $3 AND state = $4",
         )
-        .bind(&body)
         .bind(new.drg.as_str())
         .bind(now.as_str())
         .bind(id)
@@ -824,6 +824,12 @@ impl Store {
                 "claim {pcn} changed while it was edited: reload it"
             )));
         }
+        sqlx::query("UPDATE claim_body SET body = $1 WHERE claim_id = $2")
+            .bind(&body)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .ctx("saving the claim's body")?;
         let from: Date = row
             .get::<String, _>("service_from")
             .parse()
@@ -1441,7 +1447,8 @@ impl Store {
         let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
         let r = sqlx::query(
             "SELECT org_id, practice_id, patient_id, encounter_id, coverage_id, payer_id, rank, account_id, kind, state, total_cents, \
-             service_from, service_to, drg, body, payer_claim_number FROM claim WHERE id = $1",
+             service_from, service_to, drg, (SELECT body FROM claim_body WHERE claim_id = claim.id) AS body, payer_claim_number \
+             FROM claim WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&mut *tx)
@@ -1622,7 +1629,6 @@ const CLAIM_COLUMNS: &[&str] = &[
     "service_from",
     "service_to",
     "drg",
-    "body",
     "state_at",
     "created_at",
 ];
@@ -1633,10 +1639,11 @@ async fn insert_claims(
     rows: Vec<NewClaimRow>,
     now: &str,
 ) -> Result<()> {
+    let mut bodies: Vec<Vec<V>> = Vec::with_capacity(rows.len());
     let values: Vec<Vec<V>> = rows
         .into_iter()
         .map(|c| {
-            vec![
+            let row = vec![
                 V::I(c.id),
                 V::I(c.org_id),
                 V::I(c.practice_id),
@@ -1655,13 +1662,15 @@ async fn insert_claims(
                 V::T(c.service_from),
                 V::T(c.service_to),
                 V::T(c.drg),
-                V::T(c.body),
                 V::T(now.to_string()),
                 V::T(now.to_string()),
-            ]
+            ];
+            bodies.push(vec![V::I(c.id), V::T(c.body)]);
+            row
         })
         .collect();
-    insert_many(conn, "claim", CLAIM_COLUMNS, &values).await
+    insert_many(&mut *conn, "claim", CLAIM_COLUMNS, &values).await?;
+    insert_many(conn, "claim_body", &["claim_id", "body"], &bodies).await
 }
 
 const LINE_COLUMNS: &[&str] = &[

@@ -279,10 +279,11 @@ pub mod testing {
             );
             sqlx::raw_sql(&format!(
                 "INSERT INTO claim (id, org_id, practice_id, patient_id, encounter_id, coverage_id, payer_id, rank, account_id, kind, pcn, \
-                 frequency, payer_claim_number, state, total_cents, service_from, service_to, drg, body, findings, submitted_at, state_at, created_at) \
+                 frequency, payer_claim_number, state, total_cents, service_from, service_to, drg, findings, submitted_at, state_at, created_at) \
                  SELECT id + {off}, org_id, practice_id, patient_id, encounter_id, coverage_id, payer_id, rank, account_id + {off}, kind, \
-                 pcn || 'R{k}', frequency, payer_claim_number, state, total_cents, {sf}, {st}, drg, body, findings, {sa}, \
+                 pcn || 'R{k}', frequency, payer_claim_number, state, total_cents, {sf}, {st}, drg, findings, {sa}, \
                  state_at, created_at FROM claim WHERE id <= {max};
+                 INSERT INTO claim_body (claim_id, body) SELECT claim_id + {off}, body FROM claim_body WHERE claim_id <= {max};
                  INSERT INTO claim_line (claim_id, line_no, code, modifiers, revenue_code, units, charge_cents, service_date) \
                  SELECT claim_id + {off}, line_no, code, modifiers, revenue_code, units, charge_cents, {ld} FROM claim_line WHERE claim_id <= {max};
                  INSERT INTO journal (practice_id, claim_id, line_no, party, payer_id, patient_id, kind, amount_cents, grp, reason, \

@@ -100,6 +100,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 9,
+        name: "claim bodies in their own table",
+        portable: include_str!("../migrations/0009_claim_body_table.sql"),
+        sqlite: "",
+        postgres: include_str!("../migrations/0009_claim_body_table.postgres.sql"),
+    },
 ];
 
 /// Applies the migrations not yet applied, each in its own transaction (on PostgreSQL under an

@@ -803,7 +803,7 @@ impl Store {
     /// A claim with findings and history, if it exists.
     pub async fn claim_detail(&self, id: i64) -> Result<Option<ClaimDetail>> {
         let Some(r) = sqlx::query(&format!(
-            "SELECT {CLAIM_ITEM}, c.body, c.payer_claim_number, c.drg FROM claim c \
+            "SELECT {CLAIM_ITEM}, (SELECT body FROM claim_body WHERE claim_id = c.id), c.payer_claim_number, c.drg FROM claim c \
              JOIN patient p ON p.id = c.patient_id JOIN payer y ON y.id = c.payer_id WHERE c.id = $1"
         ))
         .bind(id)
