@@ -553,6 +553,25 @@ pub(crate) async fn list_suspense(
     Ok(Json(items))
 }
 
+/// A suspense entry the caller may work: of their billing service, and of a practice they work
+/// as biller or admin (an entry no practice can be told for: someone who works every practice).
+async fn worked_suspense(
+    st: &AppState,
+    c: &Caller,
+    id: i64,
+) -> Result<store::remits::SuspenseItem, ApiError> {
+    let item = st.store.suspense_item(id).await?;
+    if item.org_id != c.org_id {
+        return Err(ApiError::NotFound);
+    }
+    match item.practice {
+        Some(p) => c.may(p, &WORKERS)?,
+        None if works_everywhere(st, c).await? => {}
+        None => return Err(ApiError::NotFound),
+    }
+    Ok(item)
+}
+
 /// What was done about a suspense entry.
 #[derive(Deserialize, ToSchema)]
 pub struct ResolveRequest {
@@ -575,15 +594,7 @@ pub(crate) async fn resolve_suspense(
     Path(id): Path<i64>,
     Json(req): Json<ResolveRequest>,
 ) -> Result<Json<store::remits::SuspenseItem>, ApiError> {
-    let item = st.store.suspense_item(id).await?;
-    if item.org_id != c.org_id {
-        return Err(ApiError::NotFound);
-    }
-    match item.practice {
-        Some(p) => c.may(p, &WORKERS)?,
-        None if works_everywhere(&st, &c).await? => {}
-        None => return Err(ApiError::NotFound),
-    }
+    worked_suspense(&st, &c, id).await?;
     st.store.resolve_suspense(&c.actor(), id, &req.resolution).await?;
     Ok(Json(st.store.suspense_item(id).await?))
 }
@@ -622,15 +633,7 @@ pub(crate) async fn apply_suspense(
     Path(id): Path<i64>,
     Json(req): Json<ApplyRequest>,
 ) -> Result<Json<Applied>, ApiError> {
-    let item = st.store.suspense_item(id).await?;
-    if item.org_id != c.org_id {
-        return Err(ApiError::NotFound);
-    }
-    match item.practice {
-        Some(p) => c.may(p, &WORKERS)?,
-        None if works_everywhere(&st, &c).await? => {}
-        None => return Err(ApiError::NotFound),
-    }
+    worked_suspense(&st, &c, id).await?;
     let pcn = req.claim.trim();
     let unknown = || {
         ApiError::BadRequest(format!(

@@ -659,22 +659,7 @@ impl Store {
         }
         let item = self.suspense_item(id).await?;
         let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
-        let n = sqlx::query(
-            "UPDATE suspense SET resolved_at = $1, resolved_by = $2, resolution = $3 WHERE id = $4 AND resolved_at IS NULL",
-        )
-        .bind(crate::now())
-        .bind(&actor.0)
-        .bind(resolution)
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .ctx("resolving a suspense entry")?
-        .rows_affected();
-        if n == 0 {
-            return Err(Error::Invalid(format!(
-                "suspense entry {id} is already resolved: reload the queue"
-            )));
-        }
+        mark_resolved(&mut tx, actor, id, resolution).await?;
         crate::sql::audit(&mut tx, actor, "resolve", "suspense", Some(id), item.practice, "")
             .await?;
         tx.commit().await.ctx("saving the resolution")
@@ -715,22 +700,7 @@ impl Store {
                 state.replace('_', " ")
             )));
         }
-        let n = sqlx::query(
-            "UPDATE suspense SET resolved_at = $1, resolved_by = $2, resolution = $3 WHERE id = $4 AND resolved_at IS NULL",
-        )
-        .bind(crate::now())
-        .bind(&actor.0)
-        .bind(format!("applied to claim {pcn}"))
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .ctx("resolving a suspense entry")?
-        .rows_affected();
-        if n == 0 {
-            return Err(Error::Invalid(format!(
-                "suspense entry {id} is already resolved: reload the queue"
-            )));
-        }
+        mark_resolved(&mut tx, actor, id, &format!("applied to claim {pcn}")).await?;
         let row = sqlx::query(
             "SELECT rc.body, r.id, r.payer_name, r.payer_code, r.payee_name, r.payee_id, r.trace, r.method, r.payment_date \
              FROM suspense s JOIN remit_claim rc ON rc.id = s.remit_claim_id JOIN remit r ON r.id = s.remit_id WHERE s.id = $1",
@@ -1164,4 +1134,31 @@ async fn payer_maps(
             .collect();
     let appeal_days = payers.values().copied().collect();
     Ok((payers, appeal_days))
+}
+
+/// Marks a suspense entry resolved (who, when, what was done) in the caller's transaction;
+/// refused when someone resolved it first (two people working the queue never both act).
+async fn mark_resolved(
+    tx: &mut sqlx::AnyConnection,
+    actor: &Actor,
+    id: i64,
+    resolution: &str,
+) -> Result<()> {
+    let n = sqlx::query(
+        "UPDATE suspense SET resolved_at = $1, resolved_by = $2, resolution = $3 WHERE id = $4 AND resolved_at IS NULL",
+    )
+    .bind(crate::now())
+    .bind(&actor.0)
+    .bind(resolution)
+    .bind(id)
+    .execute(&mut *tx)
+    .await
+    .ctx("resolving a suspense entry")?
+    .rows_affected();
+    if n == 0 {
+        return Err(Error::Invalid(format!(
+            "suspense entry {id} is already resolved: reload the queue"
+        )));
+    }
+    Ok(())
 }
