@@ -23,6 +23,31 @@ fn with_stranger(era: Vec<u8>) -> Vec<u8> {
     format!("{}ZZNOTOURS1{}", &text[..at], &text[end..]).into_bytes()
 }
 
+/// Practice `practice`'s ready claims submitted by `biller` and answered by the test payer's 835,
+/// uploaded with its first CLP made a stranger (`ZZNOTOURS1`): the 835 as the payer wrote it,
+/// and what the upload answered.
+async fn answered_with_a_stranger(
+    app: &Router,
+    biller: &Client,
+    practice: i64,
+) -> (Vec<u8>, Value) {
+    let sub =
+        call(app, biller, Method::POST, "/api/batches", Some(json!({"practice": practice}))).await;
+    let link = sub.body["download"].as_str().unwrap().to_string();
+    let (_, _, file) = call_raw(app, biller, Method::GET, &link, Vec::new()).await;
+    let era = backoffice::payer::answer_835(&file, "2026-07-01".parse().unwrap(), 9).unwrap();
+    let (st, _, body) = call_raw(
+        app,
+        biller,
+        Method::POST,
+        "/api/remittances?name=b.835",
+        with_stranger(era.clone()),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    (era, serde_json::from_slice(&body).unwrap())
+}
+
 /// The demo with a month of billing played (claims in every queue).
 async fn played_app(s: &Store) -> (Router, Vec<i64>, backoffice::demo::Played) {
     let (app, practices) = demo_app(s, Policy::default()).await;
@@ -1002,17 +1027,11 @@ both!(applying_a_suspended_payment_to_its_claim, async |db: &TestDb| {
     let (_, ca) = login(&app, "biller-a", PW).await;
     let (_, cb) = login(&app, "biller-b", PW).await;
     let (_, coder) = login(&app, "coder", PW).await;
-    let sub = call(&app, &cb, Method::POST, "/api/batches", Some(json!({"practice": b}))).await;
-    let link = sub.body["download"].as_str().unwrap().to_string();
-    let (_, _, file) = call_raw(&app, &cb, Method::GET, &link, Vec::new()).await;
-    let era = backoffice::payer::answer_835(&file, "2026-07-01".parse().unwrap(), 9).unwrap();
+    let (era, _) = answered_with_a_stranger(&app, &cb, b).await;
     // The CLP the payer mistyped was for this claim, which stays submitted meanwhile.
-    let text = String::from_utf8(era.clone()).unwrap();
+    let text = String::from_utf8(era).unwrap();
     let at = text.find("CLP*").unwrap() + 4;
     let meant = text[at..at + text[at..].find('*').unwrap()].to_string();
-    let (st, _, _) =
-        call_raw(&app, &cb, Method::POST, "/api/remittances?name=b.835", with_stranger(era)).await;
-    assert_eq!(st, StatusCode::OK);
     let meant_id = s.claim_by_pcn(&meant).await.unwrap();
     assert_eq!(s.claim(meant_id).await.unwrap().state, ledger::lifecycle::ClaimState::Submitted);
     let item = call(&app, &cb, Method::GET, "/api/suspense", None).await.body[0].clone();
@@ -1511,14 +1530,7 @@ both!(working_the_suspense_queue, async |db: &TestDb| {
     let (_, ca) = login(&app, "biller-a", PW).await;
     let (_, cb) = login(&app, "biller-b", PW).await;
     let (_, coder) = login(&app, "coder", PW).await;
-    let sub = call(&app, &cb, Method::POST, "/api/batches", Some(json!({"practice": b}))).await;
-    let link = sub.body["download"].as_str().unwrap().to_string();
-    let (_, _, file) = call_raw(&app, &cb, Method::GET, &link, Vec::new()).await;
-    let era = backoffice::payer::answer_835(&file, "2026-07-01".parse().unwrap(), 9).unwrap();
-    let (st, _, body) =
-        call_raw(&app, &cb, Method::POST, "/api/remittances?name=b.835", with_stranger(era)).await;
-    assert_eq!(st, StatusCode::OK);
-    let posted: Value = serde_json::from_slice(&body).unwrap();
+    let (_, posted) = answered_with_a_stranger(&app, &cb, b).await;
     assert_eq!(posted["posting"]["claims_unmatched"], 1, "{posted:?}");
     // B's biller sees the CLP that matched nothing, with what identifies the money.
     let q = call(&app, &cb, Method::GET, "/api/suspense", None).await;
