@@ -228,8 +228,9 @@ impl Store {
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let mut new_states: HashMap<i64, ClaimState> = HashMap::new();
         let mut reversed: Vec<(i64, i64)> = Vec::new();
-        // (claim, practice) of each claim paid or denied here, for the daily figures.
-        let mut matched: Vec<(i64, i64)> = Vec::new();
+        // (claim, practice) of each claim paid or denied here, and the claims with a denial, for
+        // the daily figures.
+        let (mut matched, mut denied): (Vec<(i64, i64)>, Vec<i64>) = (Vec::new(), Vec::new());
         for (k, pay) in r.claims.iter().enumerate() {
             let rc_id = first_rc + k as i64;
             let body = serde_json::to_string(pay).unwrap_or_default();
@@ -392,6 +393,9 @@ impl Store {
             }
             let days =
                 appeal_days.get(&payer_id).copied().unwrap_or(ledger::denial::DEFAULT_APPEAL_DAYS);
+            if !posted.denials.is_empty() {
+                denied.push(claim.id);
+            }
             for d in &posted.denials {
                 s.denials += 1;
                 denial_rows.push(vec![
@@ -421,7 +425,7 @@ impl Store {
                 ]);
             }
         }
-        first_counts(tx, &matched, &denial_rows, effective).await?;
+        first_counts(tx, &matched, denied, effective).await?;
         insert_many(
             tx,
             "remit_claim",
@@ -1087,14 +1091,13 @@ fn suspense_item_of(r: &sqlx::any::AnyRow) -> SuspenseItem {
 async fn first_counts(
     tx: &mut sqlx::AnyConnection,
     matched: &[(i64, i64)],
-    denial_rows: &[Vec<V>],
+    denied: Vec<i64>,
     on: Date,
 ) -> Result<()> {
     use crate::daily::{Count, add, already_in};
     let practice: HashMap<i64, i64> = matched.iter().copied().collect();
-    let count = |claims: Vec<i64>, seen: &std::collections::HashSet<i64>| {
+    let count = |mut claims: Vec<i64>, seen: &std::collections::HashSet<i64>| {
         let mut per: std::collections::BTreeMap<i64, i64> = std::collections::BTreeMap::new();
-        let mut claims = claims;
         claims.sort_unstable();
         claims.dedup();
         for c in claims.into_iter().filter(|c| !seen.contains(c)) {
@@ -1107,13 +1110,6 @@ async fn first_counts(
     let paid: Vec<i64> = matched.iter().map(|m| m.0).collect();
     let seen = already_in(tx, "remit_claim", &paid).await?;
     add(tx, Count::Adjudicated, &count(paid, &seen)).await?;
-    let denied: Vec<i64> = denial_rows
-        .iter()
-        .filter_map(|r| match r.first() {
-            Some(V::I(c)) => Some(*c),
-            _ => None,
-        })
-        .collect();
     let seen = already_in(tx, "denial", &denied).await?;
     add(tx, Count::Denied, &count(denied, &seen)).await
 }

@@ -509,16 +509,6 @@ impl Store {
         Ok(())
     }
 
-    /// Ends every session of a user (after a new password).
-    pub async fn end_sessions_of(&self, user_id: i64) -> Result<()> {
-        sqlx::query("DELETE FROM web_session WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&self.pool)
-            .await
-            .ctx("ending sessions")?;
-        Ok(())
-    }
-
     /// Stores an API token (its SHA-256) for a user.
     pub async fn create_api_token(
         &self,
