@@ -1,6 +1,7 @@
 //! Throughput of validation on a large synthetic 837P batch (the same corpus as the x12
 //! tokenizer benchmark): SNIP level 1 (envelopes), 2 (the guide walk), 3 (balancing too), on
-//! one thread and on every core; then reading the claims into the model and writing them.
+//! one thread and on every core; then reading the claims into the model (owned `Claim` values, and
+//! the typed views borrowed from the file) and writing them.
 //!
 //! `cargo bench -p x12-claims --bench validate`
 
@@ -49,6 +50,21 @@ fn benches(c: &mut Criterion) {
     g.bench_function(format!("read_837_typed_{cores}_threads"), |b| {
         b.iter(|| x12_claims::read_837_threads(black_box(&batch), cores).0.len())
     });
+    g.bench_function("read_837_views", |b| {
+        b.iter(|| x12_claims::read_837_views(black_box(&batch), 1).0.len())
+    });
+    g.bench_function(format!("read_837_views_{cores}_threads"), |b| {
+        b.iter(|| x12_claims::read_837_views(black_box(&batch), cores).0.len())
+    });
+    let claims_each = |src: &[u8], threads| {
+        let mut n = 0;
+        x12_claims::read_837_views_each(src, threads, |b| n += b.len());
+        n
+    };
+    g.bench_function("read_837_views_each", |b| b.iter(|| claims_each(black_box(&batch), 1)));
+    g.bench_function(format!("read_837_views_each_{cores}_threads"), |b| {
+        b.iter(|| claims_each(black_box(&batch), cores))
+    });
     g.finish();
     // Reading claims into the model, and writing them back as X12.
     let (claims, _) = x12_claims::read_837(&data);
@@ -72,6 +88,12 @@ fn benches(c: &mut Criterion) {
     });
     g.bench_function(format!("read_837_typed_{cores}_threads"), |b| {
         b.iter(|| x12_claims::read_837_threads(black_box(&data), cores).0.len())
+    });
+    g.bench_function("read_837_views", |b| {
+        b.iter(|| x12_claims::read_837_views(black_box(&data), 1).0.len())
+    });
+    g.bench_function(format!("read_837_views_{cores}_threads"), |b| {
+        b.iter(|| x12_claims::read_837_views(black_box(&data), cores).0.len())
     });
     g.throughput(Throughput::Bytes(written.len() as u64));
     g.bench_function("write_837", |b| {

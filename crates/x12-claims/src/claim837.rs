@@ -1,19 +1,20 @@
-//! 837P (005010X222A1) and 837I (005010X223A2) claims → [`Claim`].
+//! 837P (005010X222A1) and 837I (005010X223A2) claims → [`ClaimBatch`] views and [`Claim`] values.
 //!
 //! The reader follows the HL hierarchy (20 billing provider, 22 subscriber, 23 patient) and the
 //! claim loops by the segments that open them (CLM, LX, SBR inside a claim for 2320, SVD for
 //! 2430). It keeps every claim it can read and reports problems as findings: a batch with bad
 //! claims still yields the good ones.
 
-use claim_model::{
-    Address, Cents, Claim, ClaimKind, CodedValue, Diagnosis, DiagnosisKind, Frequency,
-    LineAdjudication, Name, OtherPayer, Party, Payer, Person, Poa, Procedure, ProviderRole,
-    ServiceLine, Subscriber, Text, Units,
-};
+use claim_model::{Cents, Claim, ClaimKind, DiagnosisKind, Frequency, Poa, ProviderRole, Units};
 use code_sets::Date;
 use x12::{Finding, Position, Segment, Split};
 
-use crate::fields::{Fields, Set, comp_slices, text, text_of};
+use crate::fields::{Fields, Set, Texts, comp_slices};
+use crate::view837::{
+    AddressView, AdjustmentView, ClaimBatch, ClaimFields, CodedValueView, DiagnosisView,
+    LineAdjudicationFields, LineFields, NameView, NdcView, OtherPayerFields, PartyView, PayerView,
+    PersonView, ProcedureView, Span, Str, SubscriberView,
+};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Loop {
@@ -27,60 +28,123 @@ enum Loop {
     LineAdjudication,
 }
 
-fn name(seg: &Split<'_>) -> Name {
-    if seg.text(2).trim() == "1" {
-        Name::Person {
-            last: text(seg, 3),
-            first: text(seg, 4),
-            middle: text(seg, 5),
-            suffix: text(seg, 7),
+fn name<'a>(tx: Texts<'a>, seg: &Split<'a>) -> NameView<'a> {
+    if tx.el(seg, 2) == "1" {
+        NameView::Person {
+            last: tx.el(seg, 3),
+            first: tx.el(seg, 4),
+            middle: tx.el(seg, 5),
+            suffix: tx.el(seg, 7),
         }
     } else {
-        Name::Organization(text(seg, 3))
+        NameView::Organization(tx.el(seg, 3))
     }
 }
 
-fn party(seg: &Split<'_>) -> Party {
-    let npi = (seg.text(8).trim() == "XX").then(|| text(seg, 9)).filter(|n| !n.is_empty());
-    Party {
-        name: name(seg),
+fn party<'a>(tx: Texts<'a>, seg: &Split<'a>) -> PartyView<'a> {
+    let npi = (tx.el(seg, 8) == "XX").then(|| tx.el(seg, 9)).filter(|n| !n.is_empty());
+    PartyView {
+        name: name(tx, seg),
         npi,
-        tax_id: Text::default(),
-        taxonomy: Text::default(),
+        tax_id: Str::default(),
+        taxonomy: Str::default(),
         address: None,
     }
 }
 
-fn person(seg: &Split<'_>) -> Person {
-    Person { name: name(seg), member_id: text(seg, 9), birth_date: None, sex: 'U', address: None }
-}
-
-fn empty_subscriber() -> Subscriber {
-    Subscriber {
-        person: Person {
-            name: Name::Organization(Text::default()),
-            member_id: Text::default(),
-            birth_date: None,
-            sex: 'U',
-            address: None,
-        },
-        payer_responsibility: ' ',
-        relationship: Text::default(),
-        group_number: Text::default(),
-        insurance_type: Text::default(),
-        filing_indicator: Text::default(),
+fn person<'a>(tx: Texts<'a>, seg: &Split<'a>) -> PersonView<'a> {
+    PersonView {
+        name: name(tx, seg),
+        member_id: tx.el(seg, 9),
+        birth_date: None,
+        sex: 'U',
+        address: None,
     }
 }
 
-fn sbr(seg: &Split<'_>) -> Subscriber {
-    Subscriber {
-        payer_responsibility: seg.text(1).trim().chars().next().unwrap_or(' '),
-        relationship: text(seg, 2),
-        group_number: text(seg, 3),
-        insurance_type: text(seg, 5),
-        filing_indicator: text(seg, 9),
-        ..empty_subscriber()
+fn sbr<'a>(tx: Texts<'a>, seg: &Split<'a>) -> SubscriberView<'a> {
+    SubscriberView {
+        payer_responsibility: tx.el(seg, 1).chars().next().unwrap_or(' '),
+        relationship: tx.el(seg, 2),
+        group_number: tx.el(seg, 3),
+        insurance_type: tx.el(seg, 5),
+        filing_indicator: tx.el(seg, 9),
+        ..SubscriberView::empty()
     }
+}
+
+/// N3 or N4 into an address.
+fn apply_address<'a>(tx: Texts<'a>, a: &mut Option<AddressView<'a>>, seg: &Split<'a>) {
+    let a = a.get_or_insert_with(AddressView::default);
+    if seg.id() == b"N3" {
+        a.line1 = tx.el(seg, 1);
+        a.line2 = tx.el(seg, 2);
+    } else {
+        a.city = tx.el(seg, 1);
+        a.state = tx.el(seg, 2);
+        a.postal_code = tx.el(seg, 3);
+        a.country = tx.el(seg, 4);
+    }
+}
+
+/// A party the reader is filling in (billing provider, subscriber…), kept once in the batch:
+/// claims refer to it by index. A change after a claim referred to it goes to a copy, so that
+/// the claim keeps what was read before it.
+#[derive(Clone, Copy, Default)]
+struct Current {
+    index: Option<u32>,
+    shared: bool,
+}
+
+impl Current {
+    fn set<T>(&mut self, items: &mut Vec<T>, value: T) {
+        items.push(value);
+        *self = Current { index: Some(items.len() as u32 - 1), shared: false };
+    }
+
+    fn get<'v, T>(&self, items: &'v [T]) -> Option<&'v T> {
+        self.index.map(|i| &items[i as usize])
+    }
+
+    fn get_mut<'v, T: Clone>(&mut self, items: &'v mut Vec<T>) -> Option<&'v mut T> {
+        let i = self.index? as usize;
+        if self.shared {
+            let copy = items[i].clone();
+            self.set(items, copy);
+            return items.last_mut();
+        }
+        items.get_mut(i)
+    }
+
+    /// Like `get_mut`, starting from `empty` when there is none yet.
+    fn get_or<'v, T: Clone>(
+        &mut self,
+        items: &'v mut Vec<T>,
+        empty: impl FnOnce() -> T,
+    ) -> &'v mut T {
+        if self.index.is_none() {
+            self.set(items, empty());
+        }
+        let i = self.index.unwrap_or_default() as usize;
+        if self.shared {
+            let copy = items[i].clone();
+            self.set(items, copy);
+        }
+        let i = self.index.unwrap_or_default() as usize;
+        &mut items[i]
+    }
+}
+
+/// Appends `value` to `items` as the last item of `span`.
+fn push_to<T>(span: &mut Span, items: &mut Vec<T>, value: T) {
+    let before = items.len();
+    items.push(value);
+    span.grow(before, items);
+}
+
+/// The last item of `span` in `items`.
+fn last_in<T>(span: Span, items: &mut [T]) -> Option<&mut T> {
+    if span.is_empty() { None } else { items.get_mut(span.end as usize - 1) }
 }
 
 /// What an address segment (N3/N4) should fill, given the loop and the last NM1.
@@ -108,28 +172,130 @@ pub fn read_837_threads(src: &[u8], threads: usize) -> (Vec<Claim>, Vec<Finding>
     let mut claims = Vec::new();
     let mut read_findings = Vec::new();
     if threads <= 1 {
-        // Each set read as soon as it closes, from a buffer reused from set to set.
+        // Each set read as soon as it closes, into a batch and a buffer reused from set to set.
         let mut set = Vec::new();
-        each_set(&src, &mut env, &mut set, |set| {
-            read_claims(set, false, &mut claims, &mut read_findings);
+        let mut batch = ClaimBatch::default();
+        each_set(&src, &mut env, &mut set, |set, _| {
+            read_set(set, Some(&src), false, &mut batch, &mut read_findings);
+            claims.extend(batch.claims().map(|c| c.to_claim()));
+            batch.clear();
+            set.clear();
         });
     } else {
-        read_sets_on_threads(&src, &mut env, threads, &mut claims, &mut read_findings);
+        let work = |segs: &[Segment<'_>], sets: &[std::ops::Range<usize>]| {
+            let (mut batch, mut f) = (ClaimBatch::default(), Vec::new());
+            for r in sets {
+                read_set(&segs[r.clone()], Some(&src), false, &mut batch, &mut f);
+            }
+            (batch.claims().map(|c| c.to_claim()).collect::<Vec<_>>(), f)
+        };
+        on_threads(&src, &mut env, threads, work, |(c, f)| {
+            claims.extend(c);
+            read_findings.extend(f);
+        });
     }
     let (_, mut findings) = env.finish();
     findings.extend(read_findings);
     (claims, findings)
 }
 
-/// Tokenizes `src` through the envelope checks and hands each transaction set (ST to SE, or to
-/// where it was cut off) to `on_set` as it closes; `set` is the buffer the set is gathered in.
-/// Each set is read on its own: a set's loops never reach into the next.
+/// Reads every 837 transaction set in `src` into typed claims borrowed from `src` (see
+/// [`ClaimBatch`]), on `threads` threads: batches of claims in file order, then the envelope
+/// findings and the reader's (the same as [`read_837`]'s). A UTF-16 file cannot be borrowed
+/// from: decode it with [`x12::to_bytes`] first.
+pub fn read_837_views(src: &[u8], threads: usize) -> (Vec<ClaimBatch<'_>>, Vec<Finding>) {
+    let mut batches = Vec::new();
+    let findings = views(src, threads, |batch| {
+        batches.push(batch);
+        None
+    });
+    (batches, findings)
+}
+
+/// Like [`read_837_views`], handing each batch of claims to `on_batch` in file order as soon as
+/// it is read, and reusing its memory for a later batch: a file of any size is read in the memory
+/// of the few batches in flight. Returns the findings.
+pub fn read_837_views_each<'a>(
+    src: &'a [u8],
+    threads: usize,
+    mut on_batch: impl FnMut(&ClaimBatch<'a>),
+) -> Vec<Finding> {
+    views(src, threads, |mut batch| {
+        on_batch(&batch);
+        batch.clear();
+        Some(batch)
+    })
+}
+
+/// The claims of `src` in batches of about [`SEGMENTS_PER_BATCH`] segments, handed to `on_batch`
+/// in file order; a batch it gives back (emptied) is filled again. Returns the findings.
+fn views<'a>(
+    src: &'a [u8],
+    threads: usize,
+    mut on_batch: impl FnMut(ClaimBatch<'a>) -> Option<ClaimBatch<'a>>,
+) -> Vec<Finding> {
+    if x12::is_utf16(src) {
+        return vec![Finding {
+            pos: Position::default(),
+            rule: "X12-837-ENC-001",
+            message: "the file is UTF-16: decode it with x12::to_bytes before reading views".into(),
+        }];
+    }
+    let mut env = x12::EnvelopeParser::new(&[], false);
+    let mut read_findings = Vec::new();
+    if threads <= 1 {
+        let mut set = Vec::new();
+        let (mut batch, mut segments) = (ClaimBatch::default(), 0);
+        each_set(src, &mut env, &mut set, |set, _| {
+            read_set(set, Some(src), false, &mut batch, &mut read_findings);
+            segments += set.len();
+            set.clear();
+            if segments >= SEGMENTS_PER_BATCH {
+                if let Some(empty) = on_batch(std::mem::take(&mut batch)) {
+                    batch = empty;
+                }
+                segments = 0;
+            }
+        });
+        if !batch.is_empty() {
+            on_batch(batch);
+        }
+    } else {
+        let pool: std::sync::Mutex<Vec<ClaimBatch<'a>>> = Default::default();
+        let work = |segs: &[Segment<'a>], sets: &[std::ops::Range<usize>]| {
+            let taken = pool.lock().ok().and_then(|mut p| p.pop());
+            let (mut batch, mut f) = (taken.unwrap_or_default(), Vec::new());
+            for r in sets {
+                read_set(&segs[r.clone()], Some(src), false, &mut batch, &mut f);
+            }
+            (batch, f)
+        };
+        on_threads(src, &mut env, threads, work, |(batch, f)| {
+            read_findings.extend(f);
+            if batch.is_empty() {
+                return;
+            }
+            if let (Some(empty), Ok(mut pool)) = (on_batch(batch), pool.lock()) {
+                pool.push(empty);
+            }
+        });
+    }
+    let (_, mut findings) = env.finish();
+    findings.extend(read_findings);
+    findings
+}
+
+/// Tokenizes `src` through the envelope checks and gathers each transaction set (ST to SE, or to
+/// where it was cut off) at the end of `set`; when one closes, `on_set` gets the buffer and where
+/// the set starts in it (it may empty the buffer or leave the set there). Each set is read on
+/// its own: a set's loops never reach into the next.
 fn each_set<'a>(
     src: &'a [u8],
     env: &mut x12::EnvelopeParser<'_>,
     set: &mut Vec<Segment<'a>>,
-    mut on_set: impl FnMut(&[Segment<'a>]),
+    mut on_set: impl FnMut(&mut Vec<Segment<'a>>, usize),
 ) {
+    let mut open: Option<usize> = None;
     for item in x12::Tokenizer::new(src) {
         let seg = match item {
             Ok(seg) => seg,
@@ -142,20 +308,19 @@ fn each_set<'a>(
         let id = seg.id();
         if matches!(id, b"ST" | b"GE" | b"IEA" | b"GS" | b"ISA") {
             // The open set (if any) ends here; an ST opens the next.
-            if !set.is_empty() {
-                on_set(set);
-                set.clear();
+            if let Some(start) = open.take() {
+                on_set(set, start);
             }
             if id == b"ST" {
+                open = Some(set.len());
                 set.push(seg);
             }
-        } else if !set.is_empty() {
+        } else if open.is_some() {
             set.push(seg);
         }
     }
-    if !set.is_empty() {
-        on_set(set);
-        set.clear();
+    if let Some(start) = open {
+        on_set(set, start);
     }
 }
 
@@ -173,7 +338,6 @@ pub fn read_837_each<R: std::io::Read>(
     // The open set: its bytes and, per segment, its range, position, delimiters, terminator.
     let mut bytes: Vec<u8> = Vec::new();
     let mut segs: Vec<(std::ops::Range<usize>, Position, x12::Delimiters, bool)> = Vec::new();
-    let mut claims: Vec<Claim> = Vec::new();
     let mut close = |bytes: &mut Vec<u8>,
                      segs: &mut Vec<(std::ops::Range<usize>, Position, x12::Delimiters, bool)>,
                      findings: &mut Vec<Finding>| {
@@ -189,10 +353,12 @@ pub fn read_837_each<R: std::io::Read>(
                 terminated: *terminated,
             })
             .collect();
-        read_claims(&view, false, &mut claims, findings);
-        for c in claims.drain(..) {
-            on_claim(c);
+        let mut batch = ClaimBatch::default();
+        read_set(&view, Some(&bytes[..]), false, &mut batch, findings);
+        for c in batch.claims() {
+            on_claim(c.to_claim());
         }
+        drop(batch);
         bytes.clear();
         segs.clear();
     };
@@ -225,49 +391,65 @@ pub fn read_837_each<R: std::io::Read>(
     Ok(out)
 }
 
-/// Segments of whole transaction sets gathered before they go to a worker thread.
+/// Segments of whole transaction sets gathered into one batch (for a worker thread, or for one
+/// [`ClaimBatch`]).
 const SEGMENTS_PER_BATCH: usize = 8192;
 
-/// Like the one-thread read, with batches of sets read on `threads` worker threads while this
-/// thread goes on tokenizing; the claims and findings come back in file order.
-fn read_sets_on_threads<'a>(
+/// Tokenizes `src` through the envelope checks on this thread while `work` reads batches of whole
+/// transaction sets (the segments and each set's range among them) on `threads` worker threads;
+/// `on_result` gets the results on this thread in file order, as soon as each can be handed on.
+fn on_threads<'a, R: Send>(
     src: &'a [u8],
     env: &mut x12::EnvelopeParser<'_>,
     threads: usize,
-    claims: &mut Vec<Claim>,
-    findings: &mut Vec<Finding>,
+    work: impl Fn(&[Segment<'a>], &[std::ops::Range<usize>]) -> R + Sync,
+    mut on_result: impl FnMut(R),
 ) {
     type Batch<'s> = (u64, Vec<Segment<'s>>, Vec<std::ops::Range<usize>>);
     let (jobs_tx, jobs_rx) = std::sync::mpsc::sync_channel::<Batch<'a>>(2 * threads);
-    let (done_tx, done_rx) = std::sync::mpsc::channel::<(u64, (Vec<Claim>, Vec<Finding>))>();
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<(u64, R)>();
+    // Segment buffers come back from the workers to be filled again (fresh ones would be
+    // page-faulted in, batch after batch).
+    let (free_tx, free_rx) = std::sync::mpsc::channel::<Vec<Segment<'a>>>();
     let jobs_rx = std::sync::Mutex::new(jobs_rx);
-    let work = |(seq, segs, sets): Batch<'a>| {
-        let (mut c, mut f) = (Vec::new(), Vec::new());
-        for r in sets {
-            read_claims(&segs[r], false, &mut c, &mut f);
-        }
-        (seq, (c, f))
+    let work = |(seq, mut segs, sets): Batch<'a>| {
+        let r = work(&segs, &sets);
+        segs.clear();
+        let _ = free_tx.send(segs);
+        (seq, r)
     };
-    let mut done: std::collections::BTreeMap<u64, (Vec<Claim>, Vec<Finding>)> = Default::default();
+    // Results that came back before an earlier one, and the place of the next to hand on.
+    let mut waiting: std::collections::BTreeMap<u64, R> = Default::default();
+    let mut next = 0u64;
+    let mut arrived = |(seq, r): (u64, R)| {
+        waiting.insert(seq, r);
+        while let Some(r) = waiting.remove(&next) {
+            on_result(r);
+            next += 1;
+        }
+    };
     std::thread::scope(|scope| {
         crate::parallel::workers(scope, threads, &jobs_rx, &done_tx, &work);
         drop(done_tx);
-        let mut batch: Vec<Segment<'a>> = Vec::with_capacity(SEGMENTS_PER_BATCH * 2);
+        let fresh = || Vec::with_capacity(SEGMENTS_PER_BATCH * 2);
+        let mut batch: Vec<Segment<'a>> = fresh();
         let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
         let mut sent = 0u64;
-        let mut set = Vec::new();
         let mut send = |batch: &mut Vec<Segment<'a>>, ranges: &mut Vec<std::ops::Range<usize>>| {
-            let job = (sent, std::mem::take(batch), std::mem::take(ranges));
+            let refill = free_rx.try_recv().unwrap_or_else(|_| fresh());
+            let job = (sent, std::mem::replace(batch, refill), std::mem::take(ranges));
             if jobs_tx.send(job).is_ok() {
                 sent += 1;
             }
-            *batch = Vec::with_capacity(SEGMENTS_PER_BATCH * 2);
+            while let Ok(done) = done_rx.try_recv() {
+                arrived(done);
+            }
         };
-        each_set(src, env, &mut set, |s| {
-            ranges.push(batch.len()..batch.len() + s.len());
-            batch.extend_from_slice(s);
+        // Each set is gathered straight into the batch.
+        each_set(src, env, &mut batch, |batch, start| {
+            ranges.push(start..batch.len());
             if batch.len() >= SEGMENTS_PER_BATCH {
-                send(&mut batch, &mut ranges);
+                send(batch, &mut ranges);
             }
         });
         if !ranges.is_empty() {
@@ -275,58 +457,52 @@ fn read_sets_on_threads<'a>(
         }
         // Closing the queue lets the workers end once it is empty.
         drop(jobs_tx);
-        done.extend(done_rx);
+        for done in done_rx.iter() {
+            arrived(done);
+        }
     });
-    claims.reserve(done.values().map(|(c, _)| c.len()).sum());
-    for (_, (c, f)) in done {
-        claims.extend(c);
-        findings.extend(f);
-    }
 }
 
 /// The claims of the 837 transaction sets among `segs` (a file's or one transaction set's
 /// segments, in order), with the reader's own findings (not the envelope checks).
 pub fn claims_of(segs: &[Segment<'_>]) -> (Vec<Claim>, Vec<Finding>) {
-    let mut out = (Vec::new(), Vec::new());
-    read_claims(segs, false, &mut out.0, &mut out.1);
-    out
+    let (mut batch, mut findings) = (ClaimBatch::default(), Vec::new());
+    read_set(segs, None, false, &mut batch, &mut findings);
+    (batch.claims().map(|c| c.to_claim()).collect(), findings)
 }
 
-/// The reader's findings alone, for validation: the claims are built without copies of their
-/// billing provider, subscriber, patient and payer (which the checks do not look at).
+/// The reader's findings alone, for validation: names, addresses and codes are not read.
 pub(crate) fn claim_findings(segs: &[Segment<'_>]) -> Vec<Finding> {
     let mut findings = Vec::new();
-    read_claims(segs, true, &mut Vec::new(), &mut findings);
+    read_set(segs, None, true, &mut ClaimBatch::default(), &mut findings);
     findings
 }
 
-/// Reads the claims of `segs`, appending them to `claims` and the findings to `findings`.
-fn read_claims(
-    segs: &[Segment<'_>],
+/// Reads the claims of `segs` (whole transaction sets, in order) into `out`, and the reader's
+/// findings into `findings`. With `checks_only` (validation), names, addresses, contacts,
+/// diagnosis codes, drug identifiers and a line's codes are not read: they yield no finding.
+pub(crate) fn read_set<'a>(
+    segs: &[Segment<'a>],
+    src: Option<&'a [u8]>,
     checks_only: bool,
-    claims: &mut Vec<Claim>,
+    out: &mut ClaimBatch<'a>,
     findings: &mut Vec<Finding>,
 ) {
-    let first_claim = claims.len();
-    let mut positions: Vec<Position> = Vec::new();
+    let first_claim = out.claims.len();
     let mut r = Fields { findings, set: Set::Claim837 };
+    let tx = Texts::of(src, segs);
 
     let mut kind = ClaimKind::Professional;
     let mut in_837 = false;
     let mut lp = Loop::Header;
-    let mut billing: Option<Party> = None;
-    let mut pay_to: Option<Party> = None;
-    let mut subscriber = empty_subscriber();
-    let mut payer = Payer { name: Text::default(), id: Text::default(), address: None };
-    let mut patient: Option<(Person, Text)> = None;
+    let mut billing = Current::default();
+    let mut pay_to = Current::default();
+    let mut subscriber = Current::default();
+    let mut payer = Current::default();
+    let mut patient = Current::default();
     let mut target = AddressTarget::None;
-    let mut claim: Option<Claim> = None;
-
-    let flush = |claim: &mut Option<Claim>, claims: &mut Vec<Claim>| {
-        if let Some(c) = claim.take() {
-            claims.push(c);
-        }
-    };
+    // Whether the batch's last claim is still being read.
+    let mut open = false;
 
     for &seg in segs {
         // For the checks alone, names, addresses, contacts, diagnosis codes and drug
@@ -345,8 +521,7 @@ fn read_claims(
         let id = seg.id();
         if id == b"ST" {
             in_837 = seg.element(1) == Some(b"837");
-            let version = text(&seg, 3);
-            kind = if version.contains("X223") {
+            kind = if seg.text(3).contains("X223") {
                 ClaimKind::Institutional
             } else {
                 ClaimKind::Professional
@@ -360,78 +535,94 @@ fn read_claims(
         match id {
             b"GS" | b"GE" | b"IEA" | b"ISA" => {}
             b"SE" => {
-                flush(&mut claim, claims);
+                open = false;
                 in_837 = false;
             }
             b"HL" => {
-                flush(&mut claim, claims);
-                match &*seg.text(3) {
-                    "20" => {
+                open = false;
+                match seg.element(3).unwrap_or_default() {
+                    b"20" => {
                         lp = Loop::Billing;
-                        billing = None;
-                        pay_to = None;
+                        billing = Current::default();
+                        pay_to = Current::default();
                     }
-                    "22" => {
+                    b"22" => {
                         lp = Loop::Subscriber;
-                        patient = None;
+                        patient = Current::default();
                     }
-                    "23" => lp = Loop::Patient,
-                    other => r.find(
+                    b"23" => lp = Loop::Patient,
+                    _ => r.find(
                         seg.pos,
                         Some(3),
                         "X12-837-HL-001",
-                        format!("HL03 {other:?} is not 20, 22 or 23"),
+                        format!("HL03 {:?} is not 20, 22 or 23", seg.text(3)),
                     ),
                 }
             }
-            b"SBR" if matches!(lp, Loop::Subscriber) => subscriber = sbr(&seg),
-            b"SBR" if claim.is_some() => {
+            b"SBR" if matches!(lp, Loop::Subscriber) => {
+                subscriber.set(&mut out.subscribers, sbr(tx, &seg))
+            }
+            b"SBR" if open => {
                 lp = Loop::OtherPayer;
-                if let Some(c) = claim.as_mut() {
-                    c.other_payers.push(OtherPayer {
-                        subscriber: sbr(&seg),
-                        payer: Payer { name: Text::default(), id: Text::default(), address: None },
+                if let Some(c) = out.claims.last_mut() {
+                    let before = out.other_payers.len();
+                    out.other_payers.push(OtherPayerFields {
+                        subscriber: sbr(tx, &seg),
+                        payer: PayerView::default(),
                         paid: None,
-                        adjustments: Vec::new(),
-                        claim_control_number: Text::default(),
+                        claim_control_number: Str::default(),
+                        adjustments: Span::default(),
                     });
+                    c.other_payers.grow(before, &out.other_payers);
                 }
             }
             b"PAT" if matches!(lp, Loop::Patient) => {
-                patient = Some((person(&seg), text(&seg, 1)));
+                patient.set(&mut out.patients, (person(tx, &seg), tx.el(&seg, 1)));
             }
             b"NM1" => {
-                let code = seg.text(1);
-                let code = code.trim();
+                let code = tx.el(&seg, 1);
+                let code = &*code;
                 match (lp, code) {
                     (Loop::Billing, "85") => {
-                        billing = Some(party(&seg));
+                        billing.set(&mut out.parties, party(tx, &seg));
                         target = AddressTarget::Billing;
                     }
                     (Loop::Billing, "87") => {
-                        pay_to = Some(party(&seg));
+                        pay_to.set(&mut out.parties, party(tx, &seg));
                         target = AddressTarget::PayTo;
                     }
                     (Loop::Subscriber, "IL") => {
-                        subscriber.person = person(&seg);
+                        subscriber.get_or(&mut out.subscribers, SubscriberView::empty).person =
+                            person(tx, &seg);
                         target = AddressTarget::Subscriber;
                     }
                     (Loop::Subscriber, "PR") => {
-                        payer = Payer { name: text(&seg, 3), id: text(&seg, 9), address: None };
+                        let p =
+                            PayerView { name: tx.el(&seg, 3), id: tx.el(&seg, 9), address: None };
+                        payer.set(&mut out.payers, p);
                         target = AddressTarget::Payer;
                     }
                     (Loop::Patient, "QC") => {
-                        let rel = patient.as_ref().map(|p| p.1.clone()).unwrap_or_default();
-                        patient = Some((person(&seg), rel));
+                        let rel =
+                            patient.get(&out.patients).map(|p| p.1.clone()).unwrap_or_default();
+                        patient.set(&mut out.patients, (person(tx, &seg), rel));
                         target = AddressTarget::Patient;
                     }
                     (Loop::OtherPayer, "IL" | "PR") => {
-                        if let Some(op) = claim.as_mut().and_then(|c| c.other_payers.last_mut()) {
+                        let op = out
+                            .claims
+                            .last()
+                            .filter(|_| open)
+                            .and_then(|c| last_in(c.other_payers, &mut out.other_payers));
+                        if let Some(op) = op {
                             if code == "IL" {
-                                op.subscriber.person = person(&seg);
+                                op.subscriber.person = person(tx, &seg);
                             } else {
-                                op.payer =
-                                    Payer { name: text(&seg, 3), id: text(&seg, 9), address: None };
+                                op.payer = PayerView {
+                                    name: tx.el(&seg, 3),
+                                    id: tx.el(&seg, 9),
+                                    address: None,
+                                };
                             }
                         }
                         target = AddressTarget::None;
@@ -451,14 +642,19 @@ fn read_claims(
                             // in the model; their N3/N4 must not land on the last provider.
                             target = AddressTarget::None;
                         }
-                        if let (Some(role), Some(c)) = (role, claim.as_mut()) {
+                        if let (Some(role), Some(c)) =
+                            (role, out.claims.last_mut().filter(|_| open))
+                        {
                             if lp == Loop::Line && role == ProviderRole::Rendering {
-                                if let Some(l) = c.lines.last_mut() {
-                                    l.rendering = Some(Box::new(party(&seg)));
+                                if let Some(l) = last_in(c.lines, &mut out.lines) {
+                                    out.parties.push(party(tx, &seg));
+                                    l.rendering = Some(out.parties.len() as u32 - 1);
                                 }
                                 target = AddressTarget::None;
                             } else {
-                                c.providers.push((role, party(&seg)));
+                                let before = out.providers.len();
+                                out.providers.push((role, party(tx, &seg)));
+                                c.providers.grow(before, &out.providers);
                                 target = AddressTarget::ClaimProvider;
                             }
                         }
@@ -466,57 +662,53 @@ fn read_claims(
                     _ => target = AddressTarget::None,
                 }
             }
-            b"N3" | b"N4" => {
-                let apply = |a: &mut Option<Address>| {
-                    let a = a.get_or_insert_with(Address::default);
-                    if id == b"N3" {
-                        a.lines = [text(&seg, 1), text(&seg, 2)]
-                            .into_iter()
-                            .filter(|l| !l.is_empty())
-                            .collect();
-                    } else {
-                        a.city = text(&seg, 1);
-                        a.state = text(&seg, 2);
-                        a.postal_code = text(&seg, 3);
-                        a.country = text(&seg, 4);
+            b"N3" | b"N4" => match target {
+                AddressTarget::Billing => {
+                    if let Some(p) = billing.get_mut(&mut out.parties) {
+                        apply_address(tx, &mut p.address, &seg);
                     }
-                };
-                match target {
-                    AddressTarget::Billing => {
-                        if let Some(p) = billing.as_mut() {
-                            apply(&mut p.address)
-                        }
-                    }
-                    AddressTarget::PayTo => {
-                        if let Some(p) = pay_to.as_mut() {
-                            apply(&mut p.address)
-                        }
-                    }
-                    AddressTarget::Subscriber => apply(&mut subscriber.person.address),
-                    AddressTarget::Patient => {
-                        if let Some(p) = patient.as_mut() {
-                            apply(&mut p.0.address)
-                        }
-                    }
-                    AddressTarget::Payer => apply(&mut payer.address),
-                    AddressTarget::ClaimProvider => {
-                        if let Some(p) = claim.as_mut().and_then(|c| c.providers.last_mut()) {
-                            apply(&mut p.1.address)
-                        }
-                    }
-                    AddressTarget::None => {}
                 }
-            }
+                AddressTarget::PayTo => {
+                    if let Some(p) = pay_to.get_mut(&mut out.parties) {
+                        apply_address(tx, &mut p.address, &seg);
+                    }
+                }
+                AddressTarget::Subscriber => {
+                    let s = subscriber.get_or(&mut out.subscribers, SubscriberView::empty);
+                    apply_address(tx, &mut s.person.address, &seg);
+                }
+                AddressTarget::Patient => {
+                    if let Some(p) = patient.get_mut(&mut out.patients) {
+                        apply_address(tx, &mut p.0.address, &seg);
+                    }
+                }
+                AddressTarget::Payer => {
+                    let p = payer.get_or(&mut out.payers, PayerView::default);
+                    apply_address(tx, &mut p.address, &seg);
+                }
+                AddressTarget::ClaimProvider => {
+                    let p = out
+                        .claims
+                        .last()
+                        .filter(|_| open)
+                        .and_then(|c| last_in(c.providers, &mut out.providers));
+                    if let Some(p) = p {
+                        apply_address(tx, &mut p.1.address, &seg);
+                    }
+                }
+                AddressTarget::None => {}
+            },
             b"DMG" => {
                 let birth = r.date(&seg, 2);
-                let sex = seg.text(3).trim().chars().next().unwrap_or('U');
+                let sex = tx.el(&seg, 3).chars().next().unwrap_or('U');
                 match lp {
                     Loop::Subscriber => {
-                        subscriber.person.birth_date = birth;
-                        subscriber.person.sex = sex;
+                        let s = subscriber.get_or(&mut out.subscribers, SubscriberView::empty);
+                        s.person.birth_date = birth;
+                        s.person.sex = sex;
                     }
                     Loop::Patient => {
-                        if let Some(p) = patient.as_mut() {
+                        if let Some(p) = patient.get_mut(&mut out.patients) {
                             p.0.birth_date = birth;
                             p.0.sex = sex;
                         }
@@ -524,35 +716,28 @@ fn read_claims(
                     _ => {}
                 }
             }
-            b"REF" if lp == Loop::Billing && matches!(&*seg.text(1), "EI" | "SY") => {
-                if let Some(b) = billing.as_mut() {
-                    b.tax_id = text(&seg, 2);
+            b"REF" if lp == Loop::Billing && matches!(seg.element(1), Some(b"EI" | b"SY")) => {
+                if let Some(b) = billing.get_mut(&mut out.parties) {
+                    b.tax_id = tx.el(&seg, 2);
                 }
             }
             b"PRV" if lp == Loop::Billing => {
-                if let Some(b) = billing.as_mut() {
-                    b.taxonomy = text(&seg, 3);
+                if let Some(b) = billing.get_mut(&mut out.parties) {
+                    b.taxonomy = tx.el(&seg, 3);
                 }
             }
             b"CLM" => {
-                flush(&mut claim, claims);
                 lp = Loop::Claim;
-                positions.push(seg.pos);
                 let (facility, _) = comp_slices::<3>(&seg, 5);
                 let freq =
-                    text_of(facility[2]).chars().next().map_or(Frequency::Original, |f| match f {
+                    tx.str(facility[2]).chars().next().map_or(Frequency::Original, |f| match f {
                         '1' => Frequency::Original,
                         '7' => Frequency::Replacement,
                         '8' => Frequency::Void,
                         c => Frequency::Other(c),
                     });
-                let facility = text_of(facility[0]);
-                let mut providers = Vec::new();
-                if let Some(b) = billing.as_ref() {
-                    if !checks_only {
-                        providers.push((ProviderRole::Billing, b.clone()));
-                    }
-                } else {
+                let facility = tx.str(facility[0]);
+                if billing.index.is_none() {
                     r.find(
                         seg.pos,
                         None,
@@ -560,65 +745,62 @@ fn read_claims(
                         "claim without a billing provider (loop 2010AA)".into(),
                     );
                 }
-                if let Some(p) = pay_to.as_ref().filter(|_| !checks_only) {
-                    providers.push((ProviderRole::PayTo, p.clone()));
+                // From here on, a change to these goes to a copy.
+                for c in [&mut billing, &mut pay_to, &mut subscriber, &mut payer, &mut patient] {
+                    c.shared = true;
                 }
-                claim = Some(Claim {
+                if matches!(target, AddressTarget::ClaimProvider) {
+                    // The previous claim's provider: not this one's.
+                    target = AddressTarget::None;
+                }
+                let professional = kind == ClaimKind::Professional;
+                out.claims.push(ClaimFields {
+                    position: seg.pos,
                     kind,
-                    patient_control_number: text(&seg, 1),
+                    patient_control_number: tx.el(&seg, 1),
                     total_charge: r.money(&seg, 2),
-                    place_of_service: if kind == ClaimKind::Professional {
-                        facility.clone()
-                    } else {
-                        Text::default()
-                    },
-                    facility_type: if kind == ClaimKind::Institutional {
-                        facility
-                    } else {
-                        Text::default()
-                    },
+                    place_of_service: if professional { facility.clone() } else { Str::default() },
+                    facility_type: if professional { Str::default() } else { facility },
                     frequency: freq,
-                    original_claim_number: Text::default(),
-                    providers,
-                    subscriber: if checks_only { empty_subscriber() } else { subscriber.clone() },
-                    patient: if checks_only { None } else { patient.clone() },
-                    payer: if checks_only {
-                        Payer { name: Text::default(), id: Text::default(), address: None }
-                    } else {
-                        payer.clone()
-                    },
-                    diagnoses: Vec::new(),
-                    procedures: Vec::new(),
+                    original_claim_number: Str::default(),
                     from: None,
                     to: None,
                     admission: None,
                     discharge: None,
-                    discharge_status: Text::default(),
-                    condition_codes: Vec::new(),
-                    drg: Text::default(),
-                    occurrences: Vec::new(),
-                    values: Vec::new(),
-                    lines: Vec::new(),
-                    other_payers: Vec::new(),
+                    discharge_status: Str::default(),
+                    drg: Str::default(),
+                    billing: billing.index,
+                    pay_to: pay_to.index,
+                    providers: Span::default(),
+                    subscriber: subscriber.index,
+                    patient: patient.index,
+                    payer: payer.index,
+                    diagnoses: Span::default(),
+                    procedures: Span::default(),
+                    condition_codes: Span::default(),
+                    occurrences: Span::default(),
+                    values: Span::default(),
+                    lines: Span::default(),
+                    other_payers: Span::default(),
                 });
+                open = true;
             }
             _ => {
-                let Some(c) = claim.as_mut() else { continue };
+                let Some(c) = out.claims.last_mut().filter(|_| open) else { continue };
                 match id {
-                    b"REF" if lp == Loop::Claim && seg.text(1).trim() == "F8" => {
-                        c.original_claim_number = text(&seg, 2)
+                    b"REF" if lp == Loop::Claim && tx.el(&seg, 1) == "F8" => {
+                        c.original_claim_number = tx.el(&seg, 2)
                     }
-                    b"REF" if lp == Loop::OtherPayer && seg.text(1).trim() == "F8" => {
-                        if let Some(op) = c.other_payers.last_mut() {
-                            op.claim_control_number = text(&seg, 2);
+                    b"REF" if lp == Loop::OtherPayer && tx.el(&seg, 1) == "F8" => {
+                        if let Some(op) = last_in(c.other_payers, &mut out.other_payers) {
+                            op.claim_control_number = tx.el(&seg, 2);
                         }
                     }
-                    b"CL1" => c.discharge_status = text(&seg, 3),
+                    b"CL1" => c.discharge_status = tx.el(&seg, 3),
                     b"DTP" => {
-                        let q = text(&seg, 1);
-                        let fmt = text(&seg, 2);
-                        let v = text(&seg, 3);
-                        let (from, to) = match fmt.as_str() {
+                        let q = tx.el(&seg, 1);
+                        let v = tx.el(&seg, 3);
+                        let (from, to) = match &*tx.el(&seg, 2) {
                             "RD8" => {
                                 let (a, b) = v.split_once('-').unwrap_or((&v, &v));
                                 (Date::from_yyyymmdd(a), Date::from_yyyymmdd(b))
@@ -630,7 +812,7 @@ fn read_claims(
                             // TM (a time) and other formats carry no date.
                             _ => (None, None),
                         };
-                        match (lp, q.as_str()) {
+                        match (lp, &*q) {
                             (Loop::Claim, "434") => {
                                 c.from = from;
                                 c.to = to;
@@ -642,7 +824,7 @@ fn read_claims(
                                 c.to = to;
                             }
                             (Loop::Line, "472") => {
-                                if let Some(l) = c.lines.last_mut() {
+                                if let Some(l) = last_in(c.lines, &mut out.lines) {
                                     l.date_from = from;
                                     l.date_to = to;
                                 }
@@ -654,9 +836,9 @@ fn read_claims(
                                 }
                             }
                             (Loop::LineAdjudication, "573") => {
-                                if let Some(a) =
-                                    c.lines.last_mut().and_then(|l| l.adjudications.last_mut())
-                                {
+                                let adjudication = last_in(c.lines, &mut out.lines)
+                                    .and_then(|l| last_in(l.adjudications, &mut out.adjudications));
+                                if let Some(a) = adjudication {
                                     a.date = from;
                                 }
                             }
@@ -665,13 +847,16 @@ fn read_claims(
                     }
                     b"HI" => {
                         for n in 1..=12 {
+                            if seg.element(n).is_none() {
+                                break;
+                            }
                             let (raw, count) = comp_slices::<9>(&seg, n);
                             if count < 2 {
                                 continue;
                             }
-                            let (q, code) = (text_of(raw[0]), text_of(raw[1]));
-                            let part = |k: usize| (k < count).then(|| text_of(raw[k]));
-                            let poa = part(8).and_then(|p| match p.as_str() {
+                            let (q, code) = (tx.str(raw[0]), tx.str(raw[1]));
+                            let part = |k: usize| (k < count).then(|| tx.str(raw[k]));
+                            let poa = part(8).and_then(|p| match &*p {
                                 "Y" => Some(Poa::Yes),
                                 "N" => Some(Poa::No),
                                 "U" => Some(Poa::Unknown),
@@ -679,61 +864,98 @@ fn read_claims(
                                 "1" => Some(Poa::Exempt),
                                 _ => None,
                             });
-                            let dx = |kind| Diagnosis { code: code.clone(), kind, poa };
-                            match q.as_str() {
-                                "ABK" | "BK" => c.diagnoses.insert(0, dx(DiagnosisKind::Principal)),
-                                "ABF" | "BF" => c.diagnoses.push(dx(DiagnosisKind::Other)),
-                                "ABJ" | "BJ" => c.diagnoses.push(dx(DiagnosisKind::Admitting)),
-                                "APR" | "PR" => c.diagnoses.push(dx(DiagnosisKind::ReasonForVisit)),
-                                "ABN" | "BN" => c.diagnoses.push(dx(DiagnosisKind::ExternalCause)),
-                                "BBR" | "BR" | "CAH" | "BBQ" | "BQ" => {
-                                    c.procedures.push(Procedure {
-                                        code: code.clone(),
-                                        principal: matches!(q.as_str(), "BBR" | "BR" | "CAH"),
-                                        date: part(3).and_then(|d| Date::from_yyyymmdd(&d)),
-                                    })
+                            let dx = |kind| DiagnosisView { code: code.clone(), kind, poa };
+                            match &*q {
+                                "ABK" | "BK" => {
+                                    // The principal goes first.
+                                    let before = out.diagnoses.len();
+                                    let at = if c.diagnoses.is_empty() {
+                                        before
+                                    } else {
+                                        c.diagnoses.start as usize
+                                    };
+                                    out.diagnoses.insert(at, dx(DiagnosisKind::Principal));
+                                    c.diagnoses.grow(before, &out.diagnoses);
                                 }
-                                "BG" => c.condition_codes.push(code.clone()),
+                                "ABF" | "BF" => push_to(
+                                    &mut c.diagnoses,
+                                    &mut out.diagnoses,
+                                    dx(DiagnosisKind::Other),
+                                ),
+                                "ABJ" | "BJ" => push_to(
+                                    &mut c.diagnoses,
+                                    &mut out.diagnoses,
+                                    dx(DiagnosisKind::Admitting),
+                                ),
+                                "APR" | "PR" => push_to(
+                                    &mut c.diagnoses,
+                                    &mut out.diagnoses,
+                                    dx(DiagnosisKind::ReasonForVisit),
+                                ),
+                                "ABN" | "BN" => push_to(
+                                    &mut c.diagnoses,
+                                    &mut out.diagnoses,
+                                    dx(DiagnosisKind::ExternalCause),
+                                ),
+                                "BBR" | "BR" | "CAH" | "BBQ" | "BQ" => {
+                                    let p = ProcedureView {
+                                        code: code.clone(),
+                                        principal: matches!(&*q, "BBR" | "BR" | "CAH"),
+                                        date: part(3).and_then(|d| Date::from_yyyymmdd(&d)),
+                                    };
+                                    push_to(&mut c.procedures, &mut out.procedures, p);
+                                }
+                                "BG" => push_to(
+                                    &mut c.condition_codes,
+                                    &mut out.condition_codes,
+                                    code.clone(),
+                                ),
                                 "DR" => c.drg = code.clone(),
                                 "BH" | "BI" => {
                                     let span = part(3).unwrap_or_default();
                                     let (a, b) = span.split_once('-').unwrap_or((&span, &span));
-                                    c.occurrences.push(CodedValue {
+                                    let v = CodedValueView {
                                         code: code.clone(),
                                         from: Date::from_yyyymmdd(a),
                                         to: Date::from_yyyymmdd(b),
                                         amount: None,
-                                    });
+                                    };
+                                    push_to(&mut c.occurrences, &mut out.occurrences, v);
                                 }
-                                "BE" => c.values.push(CodedValue {
-                                    code: code.clone(),
-                                    from: None,
-                                    to: None,
-                                    amount: part(4).and_then(|a| a.parse().ok()),
-                                }),
+                                "BE" => {
+                                    let v = CodedValueView {
+                                        code: code.clone(),
+                                        from: None,
+                                        to: None,
+                                        amount: part(4).and_then(|a| a.parse().ok()),
+                                    };
+                                    push_to(&mut c.values, &mut out.values, v);
+                                }
                                 _ => {}
                             }
                         }
                     }
                     b"LX" => {
                         lp = Loop::Line;
-                        let number = text(&seg, 1).parse().unwrap_or(c.lines.len() as u32 + 1);
-                        c.lines.push(ServiceLine {
+                        let number = tx.el(&seg, 1).parse().unwrap_or(c.lines.len() as u32 + 1);
+                        let before = out.lines.len();
+                        out.lines.push(LineFields {
                             number,
-                            procedure: Text::default(),
-                            modifiers: Vec::new(),
+                            procedure: Str::default(),
                             charge: Cents::ZERO,
                             units: Units(0),
-                            unit_basis: Text::default(),
-                            place_of_service: Text::default(),
-                            diagnosis_pointers: Vec::new(),
-                            revenue_code: Text::default(),
+                            unit_basis: Str::default(),
+                            place_of_service: Str::default(),
+                            revenue_code: Str::default(),
                             ndc: None,
                             date_from: None,
                             date_to: None,
+                            modifiers: Span::default(),
+                            pointers: Span::default(),
                             rendering: None,
-                            adjudications: Vec::new(),
+                            adjudications: Span::default(),
                         });
+                        c.lines.grow(before, &out.lines);
                     }
                     b"SV1" | b"SV2" => {
                         let prof = id == b"SV1";
@@ -745,7 +967,7 @@ fn read_claims(
                         };
                         let charge = r.money(&seg, if prof { 2 } else { 3 });
                         let units = r.units(&seg, if prof { 4 } else { 5 }).unwrap_or_default();
-                        let Some(l) = c.lines.last_mut() else {
+                        let Some(l) = last_in(c.lines, &mut out.lines) else {
                             r.find(
                                 seg.pos,
                                 None,
@@ -760,74 +982,81 @@ fn read_claims(
                             // The codes yield no finding here (the walk checks them).
                             continue;
                         }
-                        l.procedure = text_of(p[1]);
-                        l.modifiers = p[2..pn.max(2)]
-                            .iter()
-                            .map(|m| text_of(m))
-                            .filter(|m| !m.is_empty())
-                            .collect();
-                        l.unit_basis = text(&seg, if prof { 3 } else { 4 });
+                        l.procedure = tx.str(p[1]);
+                        let before = out.modifiers.len();
+                        out.modifiers.extend(
+                            p[2..pn.max(2)].iter().map(|m| tx.str(m)).filter(|m| !m.is_empty()),
+                        );
+                        l.modifiers =
+                            Span { start: before as u32, end: out.modifiers.len() as u32 };
+                        l.unit_basis = tx.el(&seg, if prof { 3 } else { 4 });
                         if prof {
-                            l.place_of_service = text(&seg, 5);
-                            l.diagnosis_pointers =
-                                seg.components(7).filter_map(|p| text_of(p).parse().ok()).collect();
+                            l.place_of_service = tx.el(&seg, 5);
+                            let before = out.pointers.len();
+                            out.pointers.extend(
+                                seg.components(7).filter_map(|p| tx.str(p).parse::<u8>().ok()),
+                            );
+                            l.pointers =
+                                Span { start: before as u32, end: out.pointers.len() as u32 };
                         } else {
-                            l.revenue_code = text(&seg, 1);
+                            l.revenue_code = tx.el(&seg, 1);
                         }
                     }
                     b"LIN" => {
-                        if let Some(l) = c.lines.last_mut() {
-                            l.ndc = Some((text(&seg, 3), Text::default()));
+                        if let Some(l) = last_in(c.lines, &mut out.lines) {
+                            l.ndc = Some(NdcView { code: tx.el(&seg, 3), quantity: None });
                         }
                     }
                     b"CTP" => {
-                        if let Some((_, q)) = c.lines.last_mut().and_then(|l| l.ndc.as_mut()) {
-                            *q = compact_str::format_compact!(
-                                "{} {}",
-                                text(&seg, 4),
-                                text_of(comp_slices::<1>(&seg, 5).0[0])
-                            );
+                        let ndc = last_in(c.lines, &mut out.lines).and_then(|l| l.ndc.as_mut());
+                        if let Some(ndc) = ndc {
+                            let unit = tx.str(comp_slices::<1>(&seg, 5).0[0]);
+                            ndc.quantity = Some((tx.el(&seg, 4), unit));
                         }
                     }
                     b"SVD" => {
                         lp = Loop::LineAdjudication;
                         let paid = r.money(&seg, 2);
-                        if let Some(l) = c.lines.last_mut() {
-                            l.adjudications.push(LineAdjudication {
-                                payer_id: text(&seg, 1),
+                        if let Some(l) = last_in(c.lines, &mut out.lines) {
+                            let before = out.adjudications.len();
+                            out.adjudications.push(LineAdjudicationFields {
+                                payer_id: tx.el(&seg, 1),
                                 paid,
-                                adjustments: Vec::new(),
                                 date: None,
+                                adjustments: Span::default(),
                             });
+                            l.adjudications.grow(before, &out.adjudications);
                         }
                     }
                     b"CAS" => {
-                        let mut adj = Vec::new();
-                        r.cas(&seg, &mut adj);
-                        match lp {
-                            Loop::LineAdjudication => {
-                                if let Some(a) =
-                                    c.lines.last_mut().and_then(|l| l.adjudications.last_mut())
-                                {
-                                    a.adjustments.extend(adj);
-                                }
+                        let before = out.adjustments.len();
+                        r.cas_with(tx, &seg, |group, reason, amount, quantity| {
+                            out.adjustments.push(AdjustmentView { group, reason, amount, quantity })
+                        });
+                        let span = match lp {
+                            Loop::LineAdjudication => last_in(c.lines, &mut out.lines)
+                                .and_then(|l| last_in(l.adjudications, &mut out.adjudications))
+                                .map(|a| &mut a.adjustments),
+                            Loop::OtherPayer => last_in(c.other_payers, &mut out.other_payers)
+                                .map(|op| &mut op.adjustments),
+                            _ => {
+                                r.find(
+                                    seg.pos,
+                                    None,
+                                    "X12-837-STR-003",
+                                    "CAS outside loops 2320 and 2430".into(),
+                                );
+                                None
                             }
-                            Loop::OtherPayer => {
-                                if let Some(op) = c.other_payers.last_mut() {
-                                    op.adjustments.extend(adj);
-                                }
-                            }
-                            _ => r.find(
-                                seg.pos,
-                                None,
-                                "X12-837-STR-003",
-                                "CAS outside loops 2320 and 2430".into(),
-                            ),
+                        };
+                        match span {
+                            Some(span) => span.grow(before, &out.adjustments),
+                            None => out.adjustments.truncate(before),
                         }
                     }
-                    b"AMT" if lp == Loop::OtherPayer && seg.text(1).trim() == "D" => {
+                    b"AMT" if lp == Loop::OtherPayer && tx.el(&seg, 1) == "D" => {
                         let paid = r.money(&seg, 2);
-                        if let Some(op) = c.other_payers.last_mut() {
+                        if let Some(op) = last_in(c.other_payers, &mut out.other_payers) {
                             op.paid = Some(paid);
                         }
                     }
@@ -836,12 +1065,11 @@ fn read_claims(
             }
         }
     }
-    flush(&mut claim, claims);
-    for (c, pos) in claims[first_claim..].iter().zip(&positions) {
-        let lines = c.line_total();
+    for c in out.claims[first_claim..].iter() {
+        let lines = c.lines.of(&out.lines).iter().map(|l| l.charge).sum::<Cents>();
         if !c.lines.is_empty() && lines != c.total_charge {
             r.find(
-                *pos,
+                c.position,
                 Some(2),
                 "X12-837-BAL-001",
                 format!(
@@ -853,7 +1081,7 @@ fn read_claims(
         if matches!(c.frequency, Frequency::Replacement | Frequency::Void)
             && c.original_claim_number.is_empty()
         {
-            r.find(*pos, Some(5), "X12-837-SIT-001", format!(
+            r.find(c.position, Some(5), "X12-837-SIT-001", format!(
                 "claim {}: a replacement (7) or void (8) needs REF*F8 with the payer's original claim number",
                 c.patient_control_number
             ));

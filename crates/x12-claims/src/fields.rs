@@ -1,9 +1,11 @@
 //! Reading typed values out of elements, with a finding (never a panic) when one is malformed.
 //! Shared by the 837 and 835 readers; the rule IDs name the transaction set.
 
+use std::borrow::Cow;
+
 use claim_model::{Adjustment, AdjustmentGroup, Cents, Text, Units};
 use code_sets::Date;
-use x12::{Finding, Position, Split};
+use x12::{Finding, Position, Segment, Split};
 
 /// Which transaction set's rule IDs to use.
 #[derive(Clone, Copy)]
@@ -41,22 +43,69 @@ pub(crate) struct Fields<'f> {
     pub(crate) set: Set,
 }
 
-/// Element `n` as trimmed text.
-pub(crate) fn text(seg: &Split<'_>, n: usize) -> Text {
-    text_of(seg.element(n).unwrap_or_default())
+/// Turns element bytes into text. Where the bytes of a run of segments are known to be UTF-8
+/// (checked once, for the run), an element's text is found by its place among them; elsewhere
+/// each element is checked on its own.
+#[derive(Clone, Copy)]
+pub(crate) struct Texts<'a> {
+    /// The segments' bytes, when they are UTF-8; empty otherwise.
+    text: &'a str,
 }
 
-/// Bytes of an element or component as trimmed text (lossy for bad UTF-8).
-pub(crate) fn text_of(raw: &[u8]) -> Text {
-    match std::str::from_utf8(raw) {
-        // Nearly always ASCII: trimmed as bytes, then (rarely) of Unicode white space.
-        Ok(s) => {
-            let t = s.trim_ascii();
-            let plain = t.as_bytes().first().is_none_or(u8::is_ascii)
-                && t.as_bytes().last().is_none_or(u8::is_ascii);
-            Text::from(if plain { t } else { t.trim() })
+impl<'a> Texts<'a> {
+    /// For `segs`, which lie in order in `src` (when given): the bytes from the first segment to
+    /// the end of the last are checked as UTF-8 once.
+    pub(crate) fn of(src: Option<&'a [u8]>, segs: &[Segment<'a>]) -> Texts<'a> {
+        let run = |src: &'a [u8]| {
+            let (first, last) = (segs.first()?.raw, segs.last()?.raw);
+            let start = offset_in(src, first)?;
+            let end = offset_in(src, last)? + last.len();
+            simdutf8::basic::from_utf8(src.get(start..end)?).ok()
+        };
+        Texts { text: src.and_then(run).unwrap_or("") }
+    }
+
+    /// Element `n` of `seg` as trimmed text.
+    #[inline]
+    pub(crate) fn el(self, seg: &Split<'a>, n: usize) -> Cow<'a, str> {
+        self.str(seg.element(n).unwrap_or_default())
+    }
+
+    /// Bytes of an element or component (of these segments) as trimmed text.
+    #[inline]
+    pub(crate) fn str(self, raw: &'a [u8]) -> Cow<'a, str> {
+        let found = offset_in(self.text.as_bytes(), raw)
+            .and_then(|start| self.text.get(start..start + raw.len()));
+        match found {
+            Some(s) => Cow::Borrowed(trim(s)),
+            None => str_of(raw),
         }
-        Err(_) => Text::from(String::from_utf8_lossy(raw).trim()),
+    }
+}
+
+/// Where `part` starts in `whole`, when it is a slice of it.
+#[inline]
+fn offset_in(whole: &[u8], part: &[u8]) -> Option<usize> {
+    // Addresses compared as numbers: a slice lies in `whole` only if it starts within it.
+    let start = (part.as_ptr() as usize).wrapping_sub(whole.as_ptr() as usize);
+    (start <= whole.len() && whole.len() - start >= part.len()).then_some(start)
+}
+
+/// Trimmed of ASCII white space, and (rarely) of Unicode white space.
+#[inline]
+fn trim(s: &str) -> &str {
+    let t = s.trim_ascii();
+    let plain = t.as_bytes().first().is_none_or(u8::is_ascii)
+        && t.as_bytes().last().is_none_or(u8::is_ascii);
+    if plain { t } else { t.trim() }
+}
+
+/// Bytes of an element or component as trimmed text, borrowed unless the bytes are not UTF-8
+/// (then replaced lossily).
+pub(crate) fn str_of(raw: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(raw) {
+        Ok(s) => Cow::Borrowed(trim(s)),
+        Err(_) => Cow::Owned(String::from_utf8_lossy(raw).trim().to_owned()),
     }
 }
 
@@ -157,7 +206,19 @@ impl Fields<'_> {
 
     /// CAS: the group, then up to six reason/amount/quantity triplets.
     pub(crate) fn cas(&mut self, seg: &Split<'_>, out: &mut Vec<Adjustment>) {
-        let code = text(seg, 1);
+        self.cas_with(Texts::of(None, &[]), seg, |group, reason, amount, quantity| {
+            out.push(Adjustment { group, reason: Text::from(&*reason), amount, quantity })
+        });
+    }
+
+    /// CAS, each adjustment handed to `each` with its reason borrowed from the segment.
+    pub(crate) fn cas_with<'a>(
+        &mut self,
+        tx: Texts<'a>,
+        seg: &Split<'a>,
+        mut each: impl FnMut(AdjustmentGroup, Cow<'a, str>, Cents, Option<Units>),
+    ) {
+        let code = tx.el(seg, 1);
         let Some(group) = AdjustmentGroup::from_code(&code) else {
             self.find(
                 seg.pos,
@@ -169,13 +230,13 @@ impl Fields<'_> {
         };
         for k in 0..6 {
             let r = 2 + 3 * k;
-            let reason = text(seg, r);
+            let reason = tx.el(seg, r);
             if reason.is_empty() {
                 continue;
             }
             let amount = self.money(seg, r + 1);
             let quantity = self.units(seg, r + 2);
-            out.push(Adjustment { group, reason, amount, quantity });
+            each(group, reason, amount, quantity);
         }
     }
 }
@@ -186,11 +247,11 @@ mod tests {
 
     #[test]
     fn text_is_trimmed_of_ascii_and_unicode_space_and_lossy_on_bad_bytes() {
-        assert_eq!(text_of(b"  DOE "), "DOE");
-        assert_eq!(text_of("\u{a0}JOSÉ\u{a0}".as_bytes()), "JOSÉ");
-        assert_eq!(text_of("ÅSA ".as_bytes()), "ÅSA");
-        assert_eq!(text_of(b"A\xffB"), "A\u{fffd}B");
-        assert_eq!(text_of(b""), "");
+        assert!(matches!(str_of(b"  DOE "), Cow::Borrowed("DOE")));
+        assert_eq!(str_of("\u{a0}JOSÉ\u{a0}".as_bytes()), "JOSÉ");
+        assert_eq!(str_of("ÅSA ".as_bytes()), "ÅSA");
+        assert!(matches!(str_of(b"A\xffB"), Cow::Owned(s) if s == "A\u{fffd}B"));
+        assert_eq!(str_of(b""), "");
     }
 
     #[test]

@@ -25,6 +25,7 @@ mod parallel;
 mod remit835;
 mod situational;
 mod validate;
+mod view837;
 mod walk;
 mod write835;
 mod write837;
@@ -36,13 +37,20 @@ pub use ack999::{AckTime, ack_999};
 /// Reads 277 claim status responses (005010X212): the same reader as the 277CA's.
 pub use acks::read_277ca as read_277;
 pub use acks::{ack_277ca, read_277ca, read_999};
-pub use claim837::{claims_of, read_837, read_837_each, read_837_threads};
+pub use claim837::{
+    claims_of, read_837, read_837_each, read_837_threads, read_837_views, read_837_views_each,
+};
 pub use inquiry::{read_271, write_270, write_276};
 pub use remit835::{read_835, remittances_of};
 pub use validate::{
     CHECKED_LEVELS, Issue, Report, TransactionReport, default_threads, is_warning, level_of,
     loops_of, validate, validate_each, validate_each_threads, validate_reader, validate_threads,
     validate_with,
+};
+pub use view837::{
+    AddressView, AdjustmentView, ClaimBatch, ClaimFields, ClaimView, CodedValueView, DiagnosisView,
+    LineAdjudicationFields, LineFields, LineView, NameView, NdcView, OtherPayerFields, PartyView,
+    PayerView, PersonView, ProcedureView, Str, SubscriberView,
 };
 pub use write835::write_835;
 pub use write837::{Submission, write_837, write_837_threads};

@@ -1,5 +1,5 @@
 //! Validation and the typed 837 read on several threads give the same result, in the same order,
-//! as on one: on a synthetic batch of many transaction sets with errors sprinkled in, and on
+//! as on one, and the borrowed views hold the same claims as the owned read: on a synthetic batch of many transaction sets with errors sprinkled in, and on
 //! every sample file of `../shared/x12-samples/` when present.
 
 use std::path::Path;
@@ -22,6 +22,23 @@ fn same_on_any_thread_count(name: &str, src: &[u8]) {
     for threads in [2, 3] {
         let many = format!("{:#?}", x12_claims::read_837_threads(src, threads));
         assert!(one == many, "{name}: {threads} threads read other claims");
+    }
+    // The borrowed views hold the same claims, collected or handed on batch by batch.
+    if x12::is_utf16(src) {
+        return;
+    }
+    for threads in [1, 2, 3] {
+        let (batches, findings) = x12_claims::read_837_views(src, threads);
+        let claims: Vec<_> =
+            batches.iter().flat_map(|b| b.claims().map(|c| c.to_claim())).collect();
+        let viewed = format!("{:#?}", (claims, findings));
+        assert!(one == viewed, "{name}: views on {threads} threads hold other claims");
+        let mut claims = Vec::new();
+        let findings = x12_claims::read_837_views_each(src, threads, |batch| {
+            claims.extend(batch.claims().map(|c| c.to_claim()))
+        });
+        let each = format!("{:#?}", (claims, findings));
+        assert!(one == each, "{name}: views one batch at a time on {threads} threads differ");
     }
 }
 

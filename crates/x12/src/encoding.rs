@@ -3,6 +3,32 @@
 
 use std::borrow::Cow;
 
+/// Whether `src` is UTF-16 (which [`to_bytes`] decodes).
+///
+/// ```
+/// assert!(x12::is_utf16(b"\xff\xfeI\0S\0A\0"));
+/// assert!(!x12::is_utf16(b"ISA*00"));
+/// ```
+pub fn is_utf16(src: &[u8]) -> bool {
+    utf16(src).is_some()
+}
+
+/// Whether UTF-16 is little-endian, and the text after the byte-order mark; `None` for input
+/// that is not UTF-16.
+fn utf16(src: &[u8]) -> Option<(bool, &[u8])> {
+    if let Some(b) = src.strip_prefix(b"\xff\xfe") {
+        Some((true, b))
+    } else if let Some(b) = src.strip_prefix(b"\xfe\xff") {
+        Some((false, b))
+    } else if src.starts_with(b"I\0S\0A\0") {
+        Some((true, src))
+    } else if src.starts_with(b"\0I\0S\0A") {
+        Some((false, src))
+    } else {
+        None
+    }
+}
+
 /// The input as single bytes: UTF-16 (LE or BE, detected by a byte-order mark or by the NUL
 /// bytes around the leading "ISA") is decoded, with characters outside one byte replaced by `?`;
 /// any other input is returned as it is.
@@ -13,15 +39,7 @@ use std::borrow::Cow;
 /// assert_eq!(&*x12::to_bytes(b"ISA*00"), b"ISA*00");
 /// ```
 pub fn to_bytes(src: &[u8]) -> Cow<'_, [u8]> {
-    let (le, body) = if let Some(b) = src.strip_prefix(b"\xff\xfe") {
-        (true, b)
-    } else if let Some(b) = src.strip_prefix(b"\xfe\xff") {
-        (false, b)
-    } else if src.starts_with(b"I\0S\0A\0") {
-        (true, src)
-    } else if src.starts_with(b"\0I\0S\0A") {
-        (false, src)
-    } else {
+    let Some((le, body)) = utf16(src) else {
         return Cow::Borrowed(src);
     };
     let units = body.chunks_exact(2).map(|c| {

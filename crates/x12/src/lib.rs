@@ -20,7 +20,7 @@ mod tokenizer;
 mod writer;
 
 pub use delimiters::Delimiters;
-pub use encoding::to_bytes;
+pub use encoding::{is_utf16, to_bytes};
 pub use envelope::{
     Document, EnvelopeParser, Finding, Group, Interchange, Transaction, parse, parse_with_segments,
 };

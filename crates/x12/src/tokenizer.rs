@@ -19,11 +19,16 @@ pub struct Segment<'a> {
 
 impl<'a> Segment<'a> {
     /// The segment ID (the bytes before the first element separator).
+    #[inline]
     pub fn id(&self) -> &'a [u8] {
-        // IDs are two or three bytes: a plain loop beats a vectorized search here.
-        let sep = self.delimiters.element;
-        let end = self.raw.iter().position(|&b| b == sep).unwrap_or(self.raw.len());
-        &self.raw[..end]
+        // IDs are two or three bytes: those are looked at first, then a plain loop (which beats
+        // a vectorized search here).
+        let (raw, sep) = (self.raw, self.delimiters.element);
+        match *raw {
+            [a, b, s, ..] if s == sep && a != sep && b != sep => &raw[..2],
+            [a, b, c, s, ..] if s == sep && a != sep && b != sep && c != sep => &raw[..3],
+            _ => &raw[..raw.iter().position(|&b| b == sep).unwrap_or(raw.len())],
+        }
     }
 
     /// Element `n` (1-based), or `None` past the last one.
