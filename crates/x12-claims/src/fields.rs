@@ -37,6 +37,37 @@ enum Rule {
     CasGroup,
 }
 
+/// `b` as a number, when it is 1 to 18 ASCII digits.
+fn digits(b: &[u8]) -> Option<i64> {
+    if b.is_empty() || b.len() > 18 {
+        return None;
+    }
+    b.iter().try_fold(0i64, |n, &c| c.is_ascii_digit().then(|| n * 10 + i64::from(c - b'0')))
+}
+
+/// The usual amount (`150`, `100.5`, `-12.34`) read straight from the bytes; anything else
+/// (blanks, signs, spaces, errors) is left to the full parse.
+fn plain_cents(b: &[u8]) -> Option<Cents> {
+    let (neg, b) = match b {
+        [b'-', rest @ ..] => (true, rest),
+        _ => (false, b),
+    };
+    let (whole, cents) = match b.iter().position(|&c| c == b'.') {
+        None => (b, 0),
+        Some(at) => {
+            let frac = &b[at + 1..];
+            let cents = match frac.len() {
+                1 => digits(frac)? * 10,
+                2 => digits(frac)?,
+                _ => return None,
+            };
+            (&b[..at], cents)
+        }
+    };
+    let v = digits(whole)?.checked_mul(100)?.checked_add(cents)?;
+    Some(Cents(if neg { -v } else { v }))
+}
+
 /// Collects findings while values are read.
 pub(crate) struct Fields<'f> {
     pub(crate) findings: &'f mut Vec<Finding>,
@@ -134,6 +165,9 @@ impl Fields<'_> {
 
     /// An amount; blank is zero.
     pub(crate) fn money(&mut self, seg: &Split<'_>, n: usize) -> Cents {
+        if let Some(c) = plain_cents(seg.element(n).unwrap_or_default()) {
+            return c;
+        }
         let t = seg.text(n);
         if t.trim().is_empty() {
             return Cents::ZERO;
@@ -149,6 +183,14 @@ impl Fields<'_> {
 
     /// A CCYYMMDD date (the first eight characters, so DT date-times read too); blank is none.
     pub(crate) fn date(&mut self, seg: &Split<'_>, n: usize) -> Option<Date> {
+        // The usual date, read from the bytes.
+        let b = seg.element(n).unwrap_or_default();
+        if let Some(v) = b.get(..8).and_then(digits) {
+            let v = v as u32;
+            if let Some(d) = Date::from_ymd(v / 10_000, v / 100 % 100, v % 100) {
+                return Some(d);
+            }
+        }
         let raw = seg.text(n);
         let t = raw.trim();
         if t.is_empty() {
@@ -168,6 +210,12 @@ impl Fields<'_> {
 
     /// A quantity with up to three decimals, in thousandths; blank is none.
     pub(crate) fn units(&mut self, seg: &Split<'_>, n: usize) -> Option<Units> {
+        // The usual whole number of units, read from the bytes.
+        if let Some(v) =
+            digits(seg.element(n).unwrap_or_default()).and_then(|v| v.checked_mul(1000))
+        {
+            return Some(Units(v));
+        }
         let raw = seg.text(n);
         let t = raw.trim();
         if t.is_empty() {
@@ -252,6 +300,17 @@ mod tests {
         assert_eq!(str_of("ÅSA ".as_bytes()), "ÅSA");
         assert!(matches!(str_of(b"A\xffB"), Cow::Owned(s) if s == "A\u{fffd}B"));
         assert_eq!(str_of(b""), "");
+    }
+
+    #[test]
+    fn plain_amounts_are_read_from_the_bytes_like_the_full_parse() {
+        for t in ["150", "100.5", "-12.34", "0", "0.00", "007", "123456789012.99"] {
+            assert_eq!(plain_cents(t.as_bytes()), Some(t.parse::<Cents>().unwrap()), "{t}");
+        }
+        // Left to the full parse (which reads or refuses them).
+        for t in ["", "+5", ".5", "1.500", " 7", "1e3", "1.", "-", "9999999999999999999"] {
+            assert_eq!(plain_cents(t.as_bytes()), None, "{t}");
+        }
     }
 
     #[test]

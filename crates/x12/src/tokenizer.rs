@@ -303,6 +303,15 @@ fn load(raw: &[u8], at: usize, pad: u8) -> u64 {
     if let Some(Ok(word)) = raw.get(at..at + 8).map(<[u8; 8]>::try_from) {
         return u64::from_le_bytes(word);
     }
+    let rest = raw.len().saturating_sub(at);
+    if rest > 0 && raw.len() >= 8 {
+        // The last eight bytes of `raw`, shifted so that its last `rest` come first, padding
+        // after them.
+        if let Ok(last) = <[u8; 8]>::try_from(&raw[raw.len() - 8..]) {
+            let word = u64::from_le_bytes(last) >> (8 * (8 - rest));
+            return word | ((u64::from(pad) * 0x0101_0101_0101_0101) << (8 * rest));
+        }
+    }
     // The last few bytes, placed one by one over a word of padding (no call to memcpy).
     let mut w = u64::from(pad) * 0x0101_0101_0101_0101;
     for (k, &b) in raw.get(at..).unwrap_or_default().iter().take(8).enumerate() {
@@ -464,6 +473,19 @@ impl<'a> Iterator for Tokenizer<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_word_at_the_end_is_the_last_bytes_then_padding() {
+        let raw: Vec<u8> = (1..=20).collect();
+        for len in 0..=raw.len() {
+            for at in 0..len {
+                let want: Vec<u8> =
+                    (0..8).map(|k| raw[..len].get(at + k).copied().unwrap_or(0xee)).collect();
+                let want = u64::from_le_bytes(want.try_into().unwrap());
+                assert_eq!(load(&raw[..len], at, 0xee), want, "len {len} at {at}");
+            }
+        }
+    }
 
     const EDI: &[u8] = b"\xef\xbb\xbfISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260101*1200*^*00501*000000001*0*T*:~\r\nGS*HC*S*R*20260101*1200*1*X*005010X222A1~\r\nSV1*HC:99213:25*100*UN*1***1:2~";
 
