@@ -125,12 +125,14 @@ const SPLIT: usize = 32;
 
 impl<'a> Split<'a> {
     /// Finds the separators of `seg`.
+    #[inline]
     pub fn new(seg: Segment<'a>) -> Split<'a> {
         Split::scan(seg, false)
     }
 
     /// Finds the separators of `seg`, and in the same pass whether it holds component and
     /// repetition separators (see [`Split::has_component`]).
+    #[inline]
     pub fn with_marks(seg: Segment<'a>) -> Split<'a> {
         Split::scan(seg, true)
     }
@@ -184,6 +186,7 @@ impl<'a> Split<'a> {
     }
 
     /// Whether the segment holds the component separator anywhere.
+    #[inline]
     pub fn has_component(&self) -> bool {
         let (raw, d) = (self.seg.raw, self.seg.delimiters);
         self.component.unwrap_or_else(|| memchr(d.component, raw).is_some())
@@ -196,6 +199,7 @@ impl<'a> Split<'a> {
     }
 
     /// Element `n` (1-based), or `None` past the last one.
+    #[inline]
     pub fn element(&self, n: usize) -> Option<&'a [u8]> {
         let raw = self.seg.raw;
         if n == 0 {
@@ -215,6 +219,7 @@ impl<'a> Split<'a> {
     }
 
     /// Element `n` as text (lossy for non-UTF-8 bytes), or "" when absent.
+    #[inline]
     pub fn text(&self, n: usize) -> std::borrow::Cow<'a, str> {
         let b = self.element(n).unwrap_or_default();
         match std::str::from_utf8(b) {
@@ -224,6 +229,7 @@ impl<'a> Split<'a> {
     }
 
     /// The components of element `n` (1-based), split by the component separator.
+    #[inline]
     pub fn components(&self, n: usize) -> impl Iterator<Item = &'a [u8]> + 'a {
         let sep = self.seg.delimiters.component;
         self.element(n).into_iter().flat_map(move |e| e.split(move |&b| b == sep))
@@ -398,6 +404,14 @@ impl<'a> Tokenizer<'a> {
 }
 
 pub(crate) fn id3(raw: &[u8], element: u8) -> [u8; 3] {
+    // Most IDs are two or three bytes followed by the separator.
+    match *raw {
+        [a, b, s, ..] if s == element && a != element && b != element => return [a, b, 0],
+        [a, b, c, s, ..] if s == element && a != element && b != element && c != element => {
+            return [a, b, c];
+        }
+        _ => {}
+    }
     let mut id = [0u8; 3];
     for (slot, &b) in id.iter_mut().zip(raw.iter().take_while(|&&b| b != element)) {
         *slot = b;
@@ -473,6 +487,15 @@ impl<'a> Iterator for Tokenizer<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_of_two_and_three_bytes_and_others() {
+        assert_eq!(id3(b"ST*837", b'*'), *b"ST\0");
+        assert_eq!(id3(b"CLM*1", b'*'), *b"CLM");
+        assert_eq!(id3(b"SE", b'*'), *b"SE\0");
+        assert_eq!(id3(b"ABCD*1", b'*'), *b"ABC");
+        assert_eq!(id3(b"*A*B", b'*'), [0; 3]);
+    }
 
     #[test]
     fn a_word_at_the_end_is_the_last_bytes_then_padding() {
