@@ -877,26 +877,15 @@ pub(crate) fn read_set<'a>(
                                     out.diagnoses.insert(at, dx(DiagnosisKind::Principal));
                                     c.diagnoses.grow(before, &out.diagnoses);
                                 }
-                                "ABF" | "BF" => push_to(
-                                    &mut c.diagnoses,
-                                    &mut out.diagnoses,
-                                    dx(DiagnosisKind::Other),
-                                ),
-                                "ABJ" | "BJ" => push_to(
-                                    &mut c.diagnoses,
-                                    &mut out.diagnoses,
-                                    dx(DiagnosisKind::Admitting),
-                                ),
-                                "APR" | "PR" => push_to(
-                                    &mut c.diagnoses,
-                                    &mut out.diagnoses,
-                                    dx(DiagnosisKind::ReasonForVisit),
-                                ),
-                                "ABN" | "BN" => push_to(
-                                    &mut c.diagnoses,
-                                    &mut out.diagnoses,
-                                    dx(DiagnosisKind::ExternalCause),
-                                ),
+                                "ABF" | "BF" | "ABJ" | "BJ" | "APR" | "PR" | "ABN" | "BN" => {
+                                    let kind = match &*q {
+                                        "ABF" | "BF" => DiagnosisKind::Other,
+                                        "ABJ" | "BJ" => DiagnosisKind::Admitting,
+                                        "APR" | "PR" => DiagnosisKind::ReasonForVisit,
+                                        _ => DiagnosisKind::ExternalCause,
+                                    };
+                                    push_to(&mut c.diagnoses, &mut out.diagnoses, dx(kind));
+                                }
                                 "BBR" | "BR" | "CAH" | "BBQ" | "BQ" => {
                                     let p = ProcedureView {
                                         code: code.clone(),
