@@ -62,6 +62,10 @@ fn person<'a>(tx: Texts<'a>, seg: &Split<'a>) -> PersonView<'a> {
     }
 }
 
+fn payer<'a>(tx: Texts<'a>, seg: &Split<'a>) -> PayerView<'a> {
+    PayerView { name: tx.el(seg, 3), id: tx.el(seg, 9), address: None }
+}
+
 fn sbr<'a>(tx: Texts<'a>, seg: &Split<'a>) -> SubscriberView<'a> {
     SubscriberView {
         payer_responsibility: tx.el(seg, 1).chars().next().unwrap_or(' '),
@@ -107,12 +111,7 @@ impl Current {
     }
 
     fn get_mut<'v, T: Clone>(&mut self, items: &'v mut Vec<T>) -> Option<&'v mut T> {
-        let i = self.index? as usize;
-        if self.shared {
-            let copy = items[i].clone();
-            self.set(items, copy);
-            return items.last_mut();
-        }
+        let i = self.unshared(items)?;
         items.get_mut(i)
     }
 
@@ -125,13 +124,18 @@ impl Current {
         if self.index.is_none() {
             self.set(items, empty());
         }
-        let i = self.index.unwrap_or_default() as usize;
+        let i = self.unshared(items).unwrap_or_default();
+        &mut items[i]
+    }
+
+    /// The index of the item to change: a copy of it, pushed now, when a claim took it.
+    fn unshared<T: Clone>(&mut self, items: &mut Vec<T>) -> Option<usize> {
+        let i = self.index? as usize;
         if self.shared {
             let copy = items[i].clone();
             self.set(items, copy);
         }
-        let i = self.index.unwrap_or_default() as usize;
-        &mut items[i]
+        self.index.map(|i| i as usize)
     }
 }
 
@@ -183,10 +187,8 @@ pub fn read_837_threads(src: &[u8], threads: usize) -> (Vec<Claim>, Vec<Finding>
         });
     } else {
         let work = |segs: &[Segment<'_>], sets: &[std::ops::Range<usize>]| {
-            let (mut batch, mut f) = (ClaimBatch::default(), Vec::new());
-            for r in sets {
-                read_set(&segs[r.clone()], Some(&src), false, &mut batch, &mut f);
-            }
+            let mut batch = ClaimBatch::default();
+            let f = read_sets(segs, sets, &src, &mut batch);
             (batch.claims().map(|c| c.to_claim()).collect::<Vec<_>>(), f)
         };
         on_threads(&src, &mut env, threads, work, |(c, f)| {
@@ -264,10 +266,8 @@ fn views<'a>(
         let pool: std::sync::Mutex<Vec<ClaimBatch<'a>>> = Default::default();
         let work = |segs: &[Segment<'a>], sets: &[std::ops::Range<usize>]| {
             let taken = pool.lock().ok().and_then(|mut p| p.pop());
-            let (mut batch, mut f) = (taken.unwrap_or_default(), Vec::new());
-            for r in sets {
-                read_set(&segs[r.clone()], Some(src), false, &mut batch, &mut f);
-            }
+            let mut batch = taken.unwrap_or_default();
+            let f = read_sets(segs, sets, src, &mut batch);
             (batch, f)
         };
         on_threads(src, &mut env, threads, work, |(batch, f)| {
@@ -463,6 +463,21 @@ fn on_threads<'a, R: Send>(
     });
 }
 
+/// Reads the transaction sets `sets` (ranges of `segs`, which lie in `src`) into `batch`;
+/// returns the reader's findings.
+fn read_sets<'a>(
+    segs: &[Segment<'a>],
+    sets: &[std::ops::Range<usize>],
+    src: &'a [u8],
+    batch: &mut ClaimBatch<'a>,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for r in sets {
+        read_set(&segs[r.clone()], Some(src), false, batch, &mut findings);
+    }
+    findings
+}
+
 /// The claims of the 837 transaction sets among `segs` (a file's or one transaction set's
 /// segments, in order), with the reader's own findings (not the envelope checks).
 pub fn claims_of(segs: &[Segment<'_>]) -> (Vec<Claim>, Vec<Finding>) {
@@ -597,9 +612,7 @@ pub(crate) fn read_set<'a>(
                         target = AddressTarget::Subscriber;
                     }
                     (Loop::Subscriber, "PR") => {
-                        let p =
-                            PayerView { name: tx.el(&seg, 3), id: tx.el(&seg, 9), address: None };
-                        payer.set(&mut out.payers, p);
+                        payer.set(&mut out.payers, self::payer(tx, &seg));
                         target = AddressTarget::Payer;
                     }
                     (Loop::Patient, "QC") => {
@@ -618,11 +631,7 @@ pub(crate) fn read_set<'a>(
                             if code == "IL" {
                                 op.subscriber.person = person(tx, &seg);
                             } else {
-                                op.payer = PayerView {
-                                    name: tx.el(&seg, 3),
-                                    id: tx.el(&seg, 9),
-                                    address: None,
-                                };
+                                op.payer = self::payer(tx, &seg);
                             }
                         }
                         target = AddressTarget::None;
@@ -1054,8 +1063,8 @@ pub(crate) fn read_set<'a>(
             }
         }
     }
-    for c in out.claims[first_claim..].iter() {
-        let lines = c.lines.of(&out.lines).iter().map(|l| l.charge).sum::<Cents>();
+    for c in out.claims().skip(first_claim) {
+        let lines = c.line_total();
         if !c.lines.is_empty() && lines != c.total_charge {
             r.find(
                 c.position,
