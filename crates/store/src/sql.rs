@@ -107,6 +107,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: include_str!("../migrations/0009_claim_body_table.postgres.sql"),
     },
+    Migration {
+        version: 10,
+        name: "claim writes",
+        portable: include_str!("../migrations/0010_claim_writes.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// Applies the migrations not yet applied, each in its own transaction (on PostgreSQL under an
@@ -214,13 +221,13 @@ impl From<Option<code_sets::Date>> for V {
 pub(crate) type Query<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
 /// Binds values in order.
-pub(crate) fn bind_all<'q>(mut q: Query<'q>, values: &[V]) -> Query<'q> {
+pub(crate) fn bind_all<'q>(mut q: Query<'q>, values: &'q [V]) -> Query<'q> {
     for v in values {
         q = match v {
             V::I(i) => q.bind(*i),
-            V::T(s) => q.bind(s.clone()),
+            V::T(s) => q.bind(s.as_str()),
             V::NI(i) => q.bind(*i),
-            V::NT(s) => q.bind(s.clone()),
+            V::NT(s) => q.bind(s.as_deref()),
         };
     }
     q
@@ -284,38 +291,62 @@ pub(crate) async fn upsert_many(
     // makes `$N` quadratic in a long statement: plain `?` there, numbered `$N` for PostgreSQL.
     let sqlite = conn.backend_name() == "SQLite";
     let per = (MAX_PARAMS / cols.len().max(1)).max(1);
+    // Every full chunk has the same text (and so the same prepared statement): built once.
+    let mut full = String::new();
     for chunk in rows.chunks(per) {
-        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", cols.join(", "));
-        let mut n = 0;
-        for (r, row) in chunk.iter().enumerate() {
-            if r > 0 {
-                sql.push_str(", ");
+        let last;
+        let sql = if chunk.len() == per {
+            if full.is_empty() {
+                full = multi_row_insert(table, cols, per, sqlite, on_conflict);
             }
-            sql.push('(');
-            for c in 0..row.len() {
-                n += 1;
-                if c > 0 {
-                    sql.push_str(", ");
-                }
-                if sqlite {
-                    sql.push('?');
-                } else {
-                    sql.push_str(&format!("${n}"));
-                }
-            }
-            sql.push(')');
+            &full
+        } else {
+            last = multi_row_insert(table, cols, chunk.len(), sqlite, on_conflict);
+            &last
+        };
+        let mut q = sqlx::query(sql);
+        for row in chunk {
+            debug_assert_eq!(row.len(), cols.len(), "a row of {table} has a value per column");
+            q = bind_all(q, row);
         }
-        if !on_conflict.is_empty() {
-            sql.push_str(" ON CONFLICT ");
-            sql.push_str(on_conflict);
-        }
-        let flat: Vec<V> = chunk.iter().flatten().cloned().collect();
-        bind_all(sqlx::query(&sql), &flat)
-            .execute(&mut *conn)
-            .await
-            .ctx(&format!("adding to {table}"))?;
+        q.execute(&mut *conn).await.ctx(&format!("adding to {table}"))?;
     }
     Ok(())
+}
+
+/// `INSERT INTO table (cols…) VALUES (…), …` for `rows` rows, with `ON CONFLICT {on_conflict}`
+/// when it is not empty.
+fn multi_row_insert(
+    table: &str,
+    cols: &[&str],
+    rows: usize,
+    sqlite: bool,
+    on_conflict: &str,
+) -> String {
+    use std::fmt::Write as _;
+    let mut sql = format!("INSERT INTO {table} ({}) VALUES ", cols.join(", "));
+    sql.reserve(rows * cols.len() * 8);
+    let mut n = 0;
+    for r in 0..rows {
+        sql.push_str(if r > 0 { ", (" } else { "(" });
+        for c in 0..cols.len() {
+            n += 1;
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            if sqlite {
+                sql.push('?');
+            } else {
+                let _ = write!(sql, "${n}");
+            }
+        }
+        sql.push(')');
+    }
+    if !on_conflict.is_empty() {
+        sql.push_str(" ON CONFLICT ");
+        sql.push_str(on_conflict);
+    }
+    sql
 }
 
 /// `n` placeholders from `$first` on (plain `?` on SQLite, which looks named parameters up by a
