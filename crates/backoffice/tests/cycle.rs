@@ -317,3 +317,27 @@ both!(the_billing_cycle, async |db| {
         "the daily figures agree with the records"
     );
 });
+
+both!(two_builds_at_once_bill_each_encounter_once, async |db| {
+    // Two billers (two processes: two stores, two connection pools) build claims at the same
+    // moment: the second waits for the first and finds nothing left to bill.
+    let (a, b) = (db.store().await, db.store().await);
+    let actor = Actor::system("biller");
+    seed(&a, &actor, today(), Size { patients: 60, days: 30, stays: 3 }).await.unwrap();
+    let none = |_: &claim_model::Claim| String::new();
+    let (x, y) = tokio::join!(
+        a.build_claims(&actor, None, today(), &none),
+        b.build_claims(&actor, None, today(), &none)
+    );
+    let (x, y) = (x.unwrap(), y.unwrap());
+    let built = x.claims + x.self_pay + y.claims + y.self_pay;
+    assert!(built > 50, "{x:?} {y:?}");
+    assert_eq!(a.count("claim").await.unwrap(), built as i64);
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&db.url).await.unwrap();
+    let twice =
+        sqlx::query("SELECT encounter_id FROM claim GROUP BY encounter_id HAVING COUNT(*) > 1")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+    assert!(twice.is_empty(), "{} encounters billed twice", twice.len());
+});

@@ -10,7 +10,7 @@ use ledger::lifecycle::ClaimState;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::sql::{V, audit, date, id_list, insert, insert_many, new_ids, reserve};
+use crate::sql::{V, audit, date, id_list, insert, insert_many, new_ids, reserve, serialize};
 use crate::{Actor, Context, Error, Result, Store};
 
 /// What `build_claims` did.
@@ -367,6 +367,8 @@ impl Store {
         drg: &(dyn Fn(&Claim) -> String + Sync),
     ) -> Result<BuildSummary> {
         let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
+        // Two builds at once would both read the same coded encounters and bill them twice.
+        serialize(&mut tx, "claim builds").await?;
         let encounters = self.encounters_to_bill(&mut tx, practice).await?;
         let prefixes = self.prefixes(&mut tx).await?;
         let mut summary = BuildSummary::default();
@@ -580,6 +582,7 @@ impl Store {
     /// becomes `secondary_billed`. One transaction.
     pub async fn build_secondary_claims(&self, actor: &Actor, today: Date) -> Result<BuildSummary> {
         let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
+        serialize(&mut tx, "claim builds").await?;
         let candidates = sqlx::query(
             "SELECT c.id, c.encounter_id, c.practice_id, c.patient_id, c.org_id FROM claim c \
              WHERE c.rank = 1 AND c.state IN ('paid', 'partially_paid') \

@@ -417,6 +417,15 @@ pub(crate) async fn reserve(conn: &mut sqlx::AnyConnection, name: &str, n: i64) 
     Ok(row.get::<i64, _>(0) - n + 1)
 }
 
+/// Makes the caller's transaction wait for any other holding `name`, and holds it until it ends:
+/// the first statement of a transaction that reads what it will then write (the encounters a
+/// build bills). A write to the counter row: on PostgreSQL its row lock, on SQLite the database's
+/// write lock, taken before the transaction has read anything — otherwise SQLite refuses the
+/// later write ("database is locked") and PostgreSQL lets both write what each read.
+pub(crate) async fn serialize(conn: &mut sqlx::AnyConnection, name: &str) -> Result<()> {
+    reserve(conn, &format!("lock: {name}"), 1).await.map(|_| ())
+}
+
 /// Records an audit-log entry (who did what to which record) in the caller's transaction.
 pub(crate) async fn audit(
     conn: &mut sqlx::AnyConnection,
