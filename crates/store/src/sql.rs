@@ -372,16 +372,7 @@ pub(crate) async fn new_ids(
         return Ok(Vec::new());
     }
     if conn.backend_name() == "SQLite" {
-        sqlx::query(
-            "INSERT INTO counter (name, value) VALUES ('ids', 0) ON CONFLICT (name) DO NOTHING",
-        )
-        .execute(&mut *conn)
-        .await
-        .ctx("taking the write lock")?;
-        sqlx::query("UPDATE counter SET value = value + 1 WHERE name = 'ids'")
-            .execute(&mut *conn)
-            .await
-            .ctx("taking the write lock")?;
+        reserve(&mut *conn, "ids", 1).await?;
         let max: i64 =
             sqlx::query(&format!("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM {table}"))
                 .fetch_one(&mut *conn)
