@@ -221,16 +221,18 @@ impl From<Option<code_sets::Date>> for V {
 pub(crate) type Query<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
 /// Binds values in order.
-pub(crate) fn bind_all<'q>(mut q: Query<'q>, values: &'q [V]) -> Query<'q> {
-    for v in values {
-        q = match v {
-            V::I(i) => q.bind(*i),
-            V::T(s) => q.bind(s.as_str()),
-            V::NI(i) => q.bind(*i),
-            V::NT(s) => q.bind(s.as_deref()),
-        };
+pub(crate) fn bind_all<'q>(q: Query<'q>, values: &'q [V]) -> Query<'q> {
+    values.iter().fold(q, bind)
+}
+
+/// Binds one value (text by reference: the statement reads it where it lies).
+fn bind<'q>(q: Query<'q>, v: &'q V) -> Query<'q> {
+    match v {
+        V::I(i) => q.bind(*i),
+        V::T(s) => q.bind(s.as_str()),
+        V::NI(i) => q.bind(*i),
+        V::NT(s) => q.bind(s.as_deref()),
     }
-    q
 }
 
 /// `INSERT INTO table (cols…) VALUES ($1…) RETURNING id`.
@@ -240,14 +242,10 @@ pub(crate) async fn insert(
     cols: &[(&str, V)],
 ) -> Result<i64> {
     let names: Vec<&str> = cols.iter().map(|(c, _)| *c).collect();
-    let params: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "INSERT INTO {table} ({}) VALUES ({}) RETURNING id",
-        names.join(", "),
-        params.join(", ")
-    );
-    let values: Vec<V> = cols.iter().map(|(_, v)| v.clone()).collect();
-    let row = bind_all(sqlx::query(&sql), &values)
+    let sql = format!("{} RETURNING id", multi_row_insert(table, &names, 1, false, ""));
+    let row = cols
+        .iter()
+        .fold(sqlx::query(&sql), |q, (_, v)| bind(q, v))
         .fetch_one(conn)
         .await
         .ctx(&format!("adding to {table}"))?;
