@@ -5,8 +5,7 @@
 //! the records; the tests check that both agree.
 
 use crate::Result;
-use crate::sql::{V, id_list, upsert_many};
-use sqlx::Row;
+use crate::sql::{V, upsert_many};
 
 use crate::Context;
 
@@ -60,29 +59,6 @@ pub(crate) async fn add(
         &format!("(practice_id, day) DO UPDATE SET {col} = claim_day.{col} + excluded.{col}"),
     )
     .await
-}
-
-/// Of `claims`, those that `table` (`remit_claim` or `denial`) already names, so that only a
-/// first adjudication or denial is counted. Read before the new rows are written.
-pub(crate) async fn already_in(
-    conn: &mut sqlx::AnyConnection,
-    table: &str,
-    claims: &[i64],
-) -> Result<std::collections::HashSet<i64>> {
-    let mut seen = std::collections::HashSet::new();
-    for chunk in claims.chunks(500) {
-        for r in sqlx::query(&format!(
-            "SELECT DISTINCT claim_id FROM {table} WHERE claim_id IN ({})",
-            id_list(chunk)
-        ))
-        .fetch_all(&mut *conn)
-        .await
-        .ctx("reading earlier adjudications")?
-        {
-            seen.insert(r.get::<i64, _>(0));
-        }
-    }
-    Ok(seen)
 }
 
 /// Sums the daily figures again from the records (after copying claims for a benchmark).

@@ -67,6 +67,10 @@ struct ClaimFacts {
     state: ClaimState,
     service_from: Date,
     lines: Vec<(LineToPost, Date)>,
+    /// A remittance named it before this set (its first adjudication was counted then).
+    adjudicated_before: bool,
+    /// A denial names it from before this set.
+    denied_before: bool,
 }
 
 /// The set's idempotency key.
@@ -228,9 +232,10 @@ impl Store {
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let mut new_states: HashMap<i64, ClaimState> = HashMap::new();
         let mut reversed: Vec<(i64, i64)> = Vec::new();
-        // (claim, practice) of each claim paid or denied here, and the claims with a denial, for
-        // the daily figures.
-        let (mut matched, mut denied): (Vec<(i64, i64)>, Vec<i64>) = (Vec::new(), Vec::new());
+        // For the daily figures, each claim adjudicated here for the first time and each claim
+        // first denied here: (claim, practice).
+        let (mut first_adjudicated, mut first_denied): (Vec<(i64, i64)>, Vec<(i64, i64)>) =
+            (Vec::new(), Vec::new());
         for (k, pay) in r.claims.iter().enumerate() {
             let rc_id = first_rc + k as i64;
             let body = serde_json::to_string(pay).unwrap_or_default();
@@ -367,7 +372,9 @@ impl Store {
             s.patient_responsibility_cents += posted.patient_responsibility.0;
             s.notes.extend(posted.notes.iter().map(|n| format!("CLP {pcn}: {n}")));
             rc_rows.push(rc_row(Some(claim.id), posted.adjudication.as_str(), Some(payer_id)));
-            matched.push((claim.id, claim.practice_id));
+            if !claim.adjudicated_before {
+                first_adjudicated.push((claim.id, claim.practice_id));
+            }
             for e in &entries {
                 let service = e
                     .line
@@ -393,8 +400,8 @@ impl Store {
             }
             let days =
                 appeal_days.get(&payer_id).copied().unwrap_or(ledger::denial::DEFAULT_APPEAL_DAYS);
-            if !posted.denials.is_empty() {
-                denied.push(claim.id);
+            if !posted.denials.is_empty() && !claim.denied_before {
+                first_denied.push((claim.id, claim.practice_id));
             }
             for d in &posted.denials {
                 s.denials += 1;
@@ -425,7 +432,7 @@ impl Store {
                 ]);
             }
         }
-        first_counts(tx, &matched, denied, effective).await?;
+        first_counts(tx, first_adjudicated, first_denied, effective).await?;
         insert_many(
             tx,
             "remit_claim",
@@ -965,7 +972,12 @@ async fn load_claims(
     let pcns: Vec<&ClaimPayment> = r.claims.iter().collect();
     for chunk in pcns.chunks(5000) {
         let sql = format!(
-            "SELECT id, practice_id, patient_id, payer_id, rank, account_id, state, service_from, pcn FROM claim \
+            // Whether a remittance or a denial named the claim before, as a lookup per claim (a
+            // subquery in the select list is run per row through the index: a list of IDs
+            // against a table the planner has no statistics for yet scans it whole).
+            "SELECT id, practice_id, patient_id, payer_id, rank, account_id, state, service_from, pcn, \
+             (SELECT CAST(1 AS BIGINT) FROM remit_claim r WHERE r.claim_id = claim.id LIMIT 1), \
+             (SELECT CAST(1 AS BIGINT) FROM denial d WHERE d.claim_id = claim.id LIMIT 1) FROM claim \
              WHERE org_id = {} AND {}",
             placeholders(tx, 1, 1),
             in_json(tx, "pcn", 2)
@@ -990,6 +1002,8 @@ async fn load_claims(
                         .parse()
                         .unwrap_or(Date::fiscal_year_start(2000)),
                     lines: Vec::new(),
+                    adjudicated_before: row.get::<Option<i64>, _>(9).is_some(),
+                    denied_before: row.get::<Option<i64>, _>(10).is_some(),
                 },
             );
         }
@@ -1086,32 +1100,26 @@ fn suspense_item_of(r: &sqlx::any::AnyRow) -> SuspenseItem {
     }
 }
 
-/// Counts the claims adjudicated (and denied) here for the first time in the daily figures, on
-/// the payment date: read before this remittance's rows are written.
+/// Counts the claims adjudicated (and denied) here for the first time, (claim, practice), in
+/// the daily figures on the payment date; a claim named twice in the set counts once.
 async fn first_counts(
     tx: &mut sqlx::AnyConnection,
-    matched: &[(i64, i64)],
-    denied: Vec<i64>,
+    adjudicated: Vec<(i64, i64)>,
+    denied: Vec<(i64, i64)>,
     on: Date,
 ) -> Result<()> {
-    use crate::daily::{Count, add, already_in};
-    let practice: HashMap<i64, i64> = matched.iter().copied().collect();
-    let count = |mut claims: Vec<i64>, seen: &std::collections::HashSet<i64>| {
-        let mut per: std::collections::BTreeMap<i64, i64> = std::collections::BTreeMap::new();
+    use crate::daily::{Count, add};
+    let count = |mut claims: Vec<(i64, i64)>| {
         claims.sort_unstable();
         claims.dedup();
-        for c in claims.into_iter().filter(|c| !seen.contains(c)) {
-            if let Some(p) = practice.get(&c) {
-                *per.entry(*p).or_default() += 1;
-            }
+        let mut per: std::collections::BTreeMap<i64, i64> = std::collections::BTreeMap::new();
+        for (_, practice) in claims {
+            *per.entry(practice).or_default() += 1;
         }
         per.into_iter().map(|(p, n)| (p, on.to_string(), n)).collect::<Vec<_>>()
     };
-    let paid: Vec<i64> = matched.iter().map(|m| m.0).collect();
-    let seen = already_in(tx, "remit_claim", &paid).await?;
-    add(tx, Count::Adjudicated, &count(paid, &seen)).await?;
-    let seen = already_in(tx, "denial", &denied).await?;
-    add(tx, Count::Denied, &count(denied, &seen)).await
+    add(tx, Count::Adjudicated, &count(adjudicated)).await?;
+    add(tx, Count::Denied, &count(denied)).await
 }
 
 /// The organization's payers by payer code (their ID and appeal days), and appeal days by ID.
