@@ -3,6 +3,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use futures_util::TryStreamExt;
+
 use claim_model::{Address, Cents, Claim, ClaimKind, Poa};
 use code_sets::Date;
 use ledger::build::{ChargeFacts, CoverageFacts, EncounterToBill, PersonFacts, ProviderFacts};
@@ -193,22 +195,6 @@ impl Store {
             "coverage c WHERE c.patient_id = e.patient_id AND c.effective_from <= e.service_date AND e.service_date <= c.effective_to",
             "c.rank",
         );
-        let rows = sqlx::query(&format!(
-            "SELECT e.id, e.practice_id, e.patient_id, e.kind, e.service_date, e.admission_date, e.discharge_date, \
-             e.discharge_status, e.type_of_bill, e.rendering_id, e.operating_id, e.referring_id, \
-             p.last_name AS p_last_name, p.first_name AS p_first_name, p.birth_date AS p_birth_date, p.sex AS p_sex, \
-             p.address AS p_address, p.city AS p_city, p.state AS p_state, p.zip AS p_zip, \
-             COALESCE(l.place_of_service, '11') AS pos, {dx} AS dx, {px} AS px, {ch} AS ch, {cov} AS cov \
-             FROM encounter e JOIN patient p ON p.id = e.patient_id LEFT JOIN location l ON l.id = e.location_id \
-             WHERE {filter} ORDER BY e.id"
-        ))
-        .bind(p)
-        .fetch_all(&mut *conn)
-        .await
-        .ctx("reading encounters to bill")?;
-        if rows.is_empty() {
-            return Ok(Vec::new());
-        }
         let providers: HashMap<i64, ProviderFacts> = sqlx::query(
             "SELECT id, npi, last_name, first_name, taxonomy FROM provider WHERE ($1 = 0 OR practice_id = $1)",
         )
@@ -259,6 +245,15 @@ impl Store {
                 .iter()
                 .map(|r| (r.get::<i64, _>(0), (r.get(1), r.get(2), r.get(3))))
                 .collect();
+        let sql = format!(
+            "SELECT e.id, e.practice_id, e.patient_id, e.kind, e.service_date, e.admission_date, e.discharge_date, \
+             e.discharge_status, e.type_of_bill, e.rendering_id, e.operating_id, e.referring_id, \
+             p.last_name AS p_last_name, p.first_name AS p_first_name, p.birth_date AS p_birth_date, p.sex AS p_sex, \
+             p.address AS p_address, p.city AS p_city, p.state AS p_state, p.zip AS p_zip, \
+             COALESCE(l.place_of_service, '11') AS pos, {dx} AS dx, {px} AS px, {ch} AS ch, {cov} AS cov \
+             FROM encounter e JOIN patient p ON p.id = e.patient_id LEFT JOIN location l ON l.id = e.location_id \
+             WHERE {filter} ORDER BY e.id"
+        );
         let records = |r: &AnyRow, col: &str| -> Vec<Vec<String>> {
             let text: Option<String> = r.get(col);
             text.filter(|t| !t.is_empty())
@@ -270,8 +265,11 @@ impl Store {
                 .unwrap_or_default()
         };
         let field = |rec: &[String], i: usize| rec.get(i).cloned().unwrap_or_default();
-        let mut out = Vec::with_capacity(rows.len());
-        for r in &rows {
+        // Each row is parsed as it arrives, while the server works out the next ones.
+        let mut rows = sqlx::query(&sql).bind(p).fetch(&mut *conn);
+        let mut out = Vec::new();
+        while let Some(row) = rows.try_next().await.ctx("reading encounters to bill")? {
+            let r = &row;
             let id: i64 = r.get("id");
             let practice_id: i64 = r.get("practice_id");
             let service = date(r, "service_date").unwrap_or(Date::fiscal_year_start(2000));
@@ -741,16 +739,19 @@ impl Store {
         practice: Option<i64>,
     ) -> Result<Vec<StoredClaim>> {
         let names: Vec<String> = states.iter().map(|s| format!("'{}'", s.as_str())).collect();
-        let rows = sqlx::query(&format!(
+        let sql = format!(
             "SELECT c.id, c.practice_id, c.payer_id, b.body, c.state, y.trading_partner_id FROM claim c \
              JOIN claim_body b ON b.claim_id = c.id JOIN payer y ON y.id = c.payer_id WHERE c.state IN ({}) AND ($1 = 0 OR c.practice_id = $1) ORDER BY c.id",
             names.join(",")
-        ))
-        .bind(practice.unwrap_or(0))
-        .fetch_all(&self.pool)
-        .await
-        .ctx("reading claims")?;
-        rows.iter().map(stored_claim).collect()
+        );
+        // Each row is read as it arrives (100,000 claim bodies are 170 MB of JSON: not all held
+        // as text at once, and read while the server is still sending).
+        let mut rows = sqlx::query(&sql).bind(practice.unwrap_or(0)).fetch(&self.pool);
+        let mut out = Vec::new();
+        while let Some(r) = rows.try_next().await.ctx("reading claims")? {
+            out.push(stored_claim(&r)?);
+        }
+        Ok(out)
     }
 
     /// One claim.
@@ -1155,8 +1156,8 @@ pub struct TradingPartner {
 
 fn stored_claim(r: &AnyRow) -> Result<StoredClaim> {
     let id: i64 = r.get("id");
-    let body: String = r.get("body");
-    let claim: Claim = serde_json::from_str(&body)
+    let body: &str = r.get("body");
+    let claim: Claim = serde_json::from_str(body)
         .map_err(|e| Error::Invalid(format!("claim {id} is unreadable: {e}")))?;
     let state: String = r.get("state");
     Ok(StoredClaim {
