@@ -493,6 +493,18 @@ pub(crate) fn claim_findings(segs: &[Segment<'_>]) -> Vec<Finding> {
     findings
 }
 
+/// The kind of an HI diagnosis other than the principal, by its qualifier (the ICD-10 one or
+/// its ICD-9 predecessor): other, admitting, the patient's reason for visit, external cause.
+fn secondary_diagnosis(qualifier: &str) -> Option<DiagnosisKind> {
+    Some(match qualifier {
+        "ABF" | "BF" => DiagnosisKind::Other,
+        "ABJ" | "BJ" => DiagnosisKind::Admitting,
+        "APR" | "PR" => DiagnosisKind::ReasonForVisit,
+        "ABN" | "BN" => DiagnosisKind::ExternalCause,
+        _ => return None,
+    })
+}
+
 /// Reads the claims of `segs` (whole transaction sets, in order) into `out`, and the reader's
 /// findings into `findings`. With `checks_only` (validation), names, addresses, contacts,
 /// diagnosis codes, drug identifiers and a line's codes are not read: they yield no finding.
@@ -874,6 +886,10 @@ pub(crate) fn read_set<'a>(
                                 _ => None,
                             });
                             let dx = |kind| DiagnosisView { code: code.clone(), kind, poa };
+                            if let Some(kind) = secondary_diagnosis(&q) {
+                                push_to(&mut c.diagnoses, &mut out.diagnoses, dx(kind));
+                                continue;
+                            }
                             match &*q {
                                 "ABK" | "BK" => {
                                     // The principal goes first.
@@ -885,15 +901,6 @@ pub(crate) fn read_set<'a>(
                                     };
                                     out.diagnoses.insert(at, dx(DiagnosisKind::Principal));
                                     c.diagnoses.grow(before, &out.diagnoses);
-                                }
-                                "ABF" | "BF" | "ABJ" | "BJ" | "APR" | "PR" | "ABN" | "BN" => {
-                                    let kind = match &*q {
-                                        "ABF" | "BF" => DiagnosisKind::Other,
-                                        "ABJ" | "BJ" => DiagnosisKind::Admitting,
-                                        "APR" | "PR" => DiagnosisKind::ReasonForVisit,
-                                        _ => DiagnosisKind::ExternalCause,
-                                    };
-                                    push_to(&mut c.diagnoses, &mut out.diagnoses, dx(kind));
                                 }
                                 "BBR" | "BR" | "CAH" | "BBQ" | "BQ" => {
                                     let p = ProcedureView {
