@@ -234,8 +234,8 @@ impl Store {
         let mut reversed: Vec<(i64, i64)> = Vec::new();
         // For the daily figures, each claim adjudicated here for the first time and each claim
         // first denied here: (claim, practice).
-        let (mut first_adjudicated, mut first_denied): (Vec<(i64, i64)>, Vec<(i64, i64)>) =
-            (Vec::new(), Vec::new());
+        let mut first_adjudicated: Vec<(i64, i64)> = Vec::new();
+        let mut first_denied: Vec<(i64, i64)> = Vec::new();
         for (k, pay) in r.claims.iter().enumerate() {
             let rc_id = first_rc + k as i64;
             let body = serde_json::to_string(pay).unwrap_or_default();
