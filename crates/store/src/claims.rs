@@ -1012,9 +1012,13 @@ async fn record_batch(
         let ids: Vec<i64> = batch.claims.iter().map(|c| c.claim_id).collect();
         let mut total = 0;
         let mut practices = std::collections::BTreeSet::new();
+        // First submissions per practice, counted on the batch's date (the first-pass acceptance
+        // rate), read with the states.
+        let mut first: std::collections::BTreeMap<i64, i64> = std::collections::BTreeMap::new();
         for chunk in ids.chunks(1000) {
             let rows = sqlx::query(&format!(
-                "SELECT id, state, total_cents, practice_id FROM claim WHERE id IN ({})",
+                "SELECT id, state, total_cents, practice_id, \
+                 CAST(CASE WHEN submitted_at IS NULL THEN 1 ELSE 0 END AS BIGINT) FROM claim WHERE id IN ({})",
                 id_list(chunk)
             ))
             .fetch_all(&mut *tx)
@@ -1033,6 +1037,7 @@ async fn record_batch(
                 }
                 total += r.get::<i64, _>(2);
                 practices.insert(r.get::<i64, _>(3));
+                *first.entry(r.get::<i64, _>(3)).or_default() += r.get::<i64, _>(4);
             }
         }
         let now = crate::now();
@@ -1074,21 +1079,12 @@ async fn record_batch(
         })?;
         let rows: Vec<Vec<V>> = practices.iter().map(|p| vec![V::I(id), V::I(*p)]).collect();
         insert_many(&mut *tx, "batch_practice", &["batch_id", "practice_id"], &rows).await?;
+        let first: Vec<(i64, String, i64)> =
+            first.into_iter().map(|(p, n)| (p, batch.date.to_string(), n)).collect();
+        crate::daily::add(&mut *tx, crate::daily::Count::Submitted, &first).await?;
         let mut events = Vec::with_capacity(batch.claims.len());
-        for chunk in batch.claims.chunks(500) {
+        for chunk in batch.claims.chunks(1000) {
             let ids: Vec<i64> = chunk.iter().map(|c| c.claim_id).collect();
-            // First submissions, counted on the batch's date (the first-pass acceptance rate).
-            let first: Vec<(i64, String, i64)> = sqlx::query(&format!(
-                "SELECT practice_id, COUNT(*) FROM claim WHERE submitted_at IS NULL AND id IN ({}) GROUP BY practice_id",
-                id_list(&ids)
-            ))
-            .fetch_all(&mut *tx)
-            .await
-            .ctx("counting first submissions")?
-            .iter()
-            .map(|r| (r.get::<i64, _>(0), batch.date.to_string(), r.get::<i64, _>(1)))
-            .collect();
-            crate::daily::add(&mut *tx, crate::daily::Count::Submitted, &first).await?;
             sqlx::query(&format!(
                 "UPDATE claim SET state = 'submitted', state_at = $1, submitted_at = COALESCE(submitted_at, $2) WHERE id IN ({})",
                 id_list(&ids)
