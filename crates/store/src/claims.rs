@@ -1079,9 +1079,9 @@ async fn record_batch(
         })?;
         let rows: Vec<Vec<V>> = practices.iter().map(|p| vec![V::I(id), V::I(*p)]).collect();
         insert_many(&mut *tx, "batch_practice", &["batch_id", "practice_id"], &rows).await?;
-        let first: Vec<(i64, String, i64)> =
-            first.into_iter().map(|(p, n)| (p, batch.date.to_string(), n)).collect();
-        crate::daily::add(&mut *tx, crate::daily::Count::Submitted, &first).await?;
+        let day = batch.date.to_string();
+        crate::daily::add_per_practice(&mut *tx, crate::daily::Count::Submitted, &day, first)
+            .await?;
         let mut events = Vec::with_capacity(batch.claims.len());
         for chunk in batch.claims.chunks(1000) {
             let ids: Vec<i64> = chunk.iter().map(|c| c.claim_id).collect();

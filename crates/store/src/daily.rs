@@ -61,6 +61,18 @@ pub(crate) async fn add(
     .await
 }
 
+/// Adds each practice's count to (practice, `day`), in the caller's transaction.
+pub(crate) async fn add_per_practice(
+    conn: &mut sqlx::AnyConnection,
+    what: Count,
+    day: &str,
+    counts: std::collections::BTreeMap<i64, i64>,
+) -> Result<()> {
+    let rows: Vec<(i64, String, i64)> =
+        counts.into_iter().map(|(p, n)| (p, day.to_string(), n)).collect();
+    add(conn, what, &rows).await
+}
+
 /// Sums the daily figures again from the records (after copying claims for a benchmark).
 pub(crate) async fn rebuild(conn: &mut sqlx::AnyConnection) -> Result<()> {
     sqlx::raw_sql(REBUILD).execute(conn).await.ctx("summing the daily figures")?;

@@ -1108,7 +1108,7 @@ async fn first_counts(
     denied: Vec<(i64, i64)>,
     on: Date,
 ) -> Result<()> {
-    use crate::daily::{Count, add};
+    use crate::daily::{Count, add_per_practice};
     let count = |mut claims: Vec<(i64, i64)>| {
         claims.sort_unstable();
         claims.dedup();
@@ -1116,10 +1116,11 @@ async fn first_counts(
         for (_, practice) in claims {
             *per.entry(practice).or_default() += 1;
         }
-        per.into_iter().map(|(p, n)| (p, on.to_string(), n)).collect::<Vec<_>>()
+        per
     };
-    add(tx, Count::Adjudicated, &count(adjudicated)).await?;
-    add(tx, Count::Denied, &count(denied)).await
+    let day = on.to_string();
+    add_per_practice(tx, Count::Adjudicated, &day, count(adjudicated)).await?;
+    add_per_practice(tx, Count::Denied, &day, count(denied)).await
 }
 
 /// The organization's payers by payer code (their ID and appeal days), and appeal days by ID.
