@@ -137,9 +137,9 @@ impl Store {
         self.backend
     }
 
-    /// After a bulk write (a build, a scrub, a batch, a posting, an import of many patients or
-    /// encounters), brings PostgreSQL's planner statistics of the tables it wrote up to date, so
-    /// that the next statement reads them through their indexes. Without it, a server whose
+    /// After a bulk write (a build, an import of many patients or encounters), brings
+    /// PostgreSQL's planner statistics of the tables it wrote up to date, so that the next
+    /// statement reads them through their indexes. Without it, a server whose
     /// autovacuum has not yet visited (or is off) plans `claim_id IN (…)` over a freshly loaded
     /// journal as a scan of the whole table: 90 ms per chunk instead of 3 ms. Below `BULK` rows,
     /// and on SQLite (whose planner takes the index without statistics), nothing is done. The
