@@ -197,12 +197,14 @@ impl Store {
                     )
                     .await?;
                     if !a.payer_claim_number.is_empty() {
-                        sqlx::query("UPDATE claim SET payer_claim_number = $1 WHERE id = $2")
-                            .bind(a.payer_claim_number.as_str())
-                            .bind(r.get::<i64, _>(0))
-                            .execute(&mut *tx)
-                            .await
-                            .ctx("recording the payer's claim number")?;
+                        sqlx::query(
+                            "UPDATE claim_status SET payer_claim_number = $1 WHERE claim_id = $2",
+                        )
+                        .bind(a.payer_claim_number.as_str())
+                        .bind(r.get::<i64, _>(0))
+                        .execute(&mut *tx)
+                        .await
+                        .ctx("recording the payer's claim number")?;
                     }
                 }
             }

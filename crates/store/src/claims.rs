@@ -536,9 +536,9 @@ impl Store {
         let last_id = first_id + encounters.len() as i64 - 1;
         sqlx::query(
             "INSERT INTO claim_event (claim_id, at, actor, from_state, to_state, reason) \
-             SELECT id, $1, $2, '', state, CASE WHEN state = 'patient_billed' \
+             SELECT claim_id, $1, $2, '', state, CASE WHEN state = 'patient_billed' \
              THEN 'built from encounter: self-pay, the patient is billed' ELSE 'built from encounter' END \
-             FROM claim WHERE id BETWEEN $3 AND $4",
+             FROM claim_status WHERE claim_id BETWEEN $3 AND $4",
         )
         .bind(now.as_str())
         .bind(actor.0.as_str())
@@ -549,7 +549,7 @@ impl Store {
         .ctx("recording the claims built")?;
         sqlx::query(
             "UPDATE encounter SET status = 'billed' \
-             WHERE id IN (SELECT encounter_id FROM claim WHERE id BETWEEN $1 AND $2)",
+             WHERE id IN (SELECT encounter_id FROM claim_row WHERE id BETWEEN $1 AND $2)",
         )
         .bind(first_id)
         .bind(last_id)
@@ -567,8 +567,11 @@ impl Store {
         )
         .await?;
         tx.commit().await.ctx("saving the claims")?;
-        self.refresh_statistics(summary.claims, &["claim", "claim_body", "claim_line", "journal"])
-            .await;
+        self.refresh_statistics(
+            summary.claims,
+            &["claim_row", "claim_status", "claim_body", "claim_line", "journal"],
+        )
+        .await;
         Ok(summary)
     }
 
@@ -812,10 +815,8 @@ impl Store {
         let body = serde_json::to_string(&new).map_err(|e| Error::Invalid(e.to_string()))?;
         let now = crate::now();
         let n = sqlx::query(
-            "UPDATE claim SET drg = $1, findings = '[]', state = 'draft', state_at = $2 \
-             WHERE id = $3 AND state = $4",
+            "UPDATE claim_status SET state = 'draft', state_at = $1 WHERE claim_id = $2 AND state = $3",
         )
-        .bind(new.drg.as_str())
         .bind(now.as_str())
         .bind(id)
         .bind(sc.state.as_str())
@@ -828,6 +829,18 @@ impl Store {
                 "claim {pcn} changed while it was edited: reload it"
             )));
         }
+        // The last scrub's findings were about the claim as it was.
+        sqlx::query("DELETE FROM claim_findings WHERE claim_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .ctx("clearing the claim's findings")?;
+        sqlx::query("UPDATE claim_row SET drg = $1 WHERE id = $2")
+            .bind(new.drg.as_str())
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .ctx("saving the claim")?;
         sqlx::query("UPDATE claim_body SET body = $1 WHERE claim_id = $2")
             .bind(&body)
             .bind(id)
@@ -898,20 +911,34 @@ impl Store {
                 blocked += 1;
             }
         }
+        // A claim scrubbed before keeps only its new findings; a claim with none has no row.
+        for chunk in ids.chunks(1000) {
+            sqlx::query(&format!(
+                "DELETE FROM claim_findings WHERE claim_id IN ({})",
+                id_list(chunk)
+            ))
+            .execute(&mut *tx)
+            .await
+            .ctx("clearing earlier findings")?;
+        }
+        let mut found: Vec<Vec<V>> = Vec::new();
         for ((to, findings), ids) in groups {
             for chunk in ids.chunks(1000) {
                 sqlx::query(&format!(
-                    "UPDATE claim SET findings = $1, state = $2, state_at = $3 WHERE id IN ({})",
+                    "UPDATE claim_status SET state = $1, state_at = $2 WHERE claim_id IN ({})",
                     id_list(chunk)
                 ))
-                .bind(findings)
                 .bind(to.as_str())
                 .bind(now.as_str())
                 .execute(&mut *tx)
                 .await
-                .ctx("saving findings")?;
+                .ctx("saving scrub results")?;
+            }
+            if findings != "[]" {
+                found.extend(ids.iter().map(|id| vec![V::I(*id), V::T(findings.into())]));
             }
         }
+        insert_many(&mut tx, "claim_findings", &["claim_id", "findings"], &found).await?;
         insert_many(
             &mut tx,
             "claim_event",
@@ -1016,10 +1043,14 @@ async fn record_batch(
         // rate), read with the states.
         let mut first: std::collections::BTreeMap<i64, i64> = std::collections::BTreeMap::new();
         for chunk in ids.chunks(1000) {
+            // The list on both tables: through the `claim` view PostgreSQL joins the status
+            // by scanning all of it (it does not carry an IN list across an outer join).
+            let list = id_list(chunk);
             let rows = sqlx::query(&format!(
-                "SELECT id, state, total_cents, practice_id, \
-                 CAST(CASE WHEN submitted_at IS NULL THEN 1 ELSE 0 END AS BIGINT) FROM claim WHERE id IN ({})",
-                id_list(chunk)
+                "SELECT r.id, s.state, r.total_cents, r.practice_id, \
+                 CAST(CASE WHEN s.submitted_at IS NULL THEN 1 ELSE 0 END AS BIGINT) \
+                 FROM claim_row r JOIN claim_status s ON s.claim_id = r.id \
+                 WHERE r.id IN ({list}) AND s.claim_id IN ({list})"
             ))
             .fetch_all(&mut *tx)
             .await
@@ -1086,7 +1117,7 @@ async fn record_batch(
         for chunk in batch.claims.chunks(1000) {
             let ids: Vec<i64> = chunk.iter().map(|c| c.claim_id).collect();
             sqlx::query(&format!(
-                "UPDATE claim SET state = 'submitted', state_at = $1, submitted_at = COALESCE(submitted_at, $2) WHERE id IN ({})",
+                "UPDATE claim_status SET state = 'submitted', state_at = $1, submitted_at = COALESCE(submitted_at, $2) WHERE claim_id IN ({})",
                 id_list(&ids)
             ))
             .bind(now.as_str())
@@ -1168,7 +1199,7 @@ fn stored_claim(r: &AnyRow) -> Result<StoredClaim> {
 }
 
 pub(crate) async fn state_of(conn: &mut sqlx::AnyConnection, id: i64) -> Result<ClaimState> {
-    let s: String = sqlx::query("SELECT state FROM claim WHERE id = $1")
+    let s: String = sqlx::query("SELECT state FROM claim_status WHERE claim_id = $1")
         .bind(id)
         .fetch_optional(conn)
         .await
@@ -1209,7 +1240,7 @@ pub(crate) async fn move_claim(
         }
     }
     let now = crate::now();
-    sqlx::query("UPDATE claim SET state = $1, state_at = $2 WHERE id = $3")
+    sqlx::query("UPDATE claim_status SET state = $1, state_at = $2 WHERE claim_id = $3")
         .bind(to.as_str())
         .bind(now.as_str())
         .bind(id)
@@ -1324,7 +1355,7 @@ pub(crate) async fn close_settled(
         )
         .await?;
         closed += sqlx::query(&format!(
-            "UPDATE claim SET state = 'closed', state_at = $1 WHERE id IN ({})",
+            "UPDATE claim_status SET state = 'closed', state_at = $1 WHERE claim_id IN ({})",
             id_list(&ids)
         ))
         .bind(now.as_str())
@@ -1420,11 +1451,13 @@ pub(crate) async fn states_of(
 ) -> Result<HashMap<i64, ClaimState>> {
     let mut out = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(1000) {
-        for r in
-            sqlx::query(&format!("SELECT id, state FROM claim WHERE id IN ({})", id_list(chunk)))
-                .fetch_all(&mut *conn)
-                .await
-                .ctx("reading claim states")?
+        for r in sqlx::query(&format!(
+            "SELECT claim_id, state FROM claim_status WHERE claim_id IN ({})",
+            id_list(chunk)
+        ))
+        .fetch_all(&mut *conn)
+        .await
+        .ctx("reading claim states")?
         {
             let s: String = r.get(1);
             let id: i64 = r.get(0);
@@ -1624,22 +1657,22 @@ const CLAIM_COLUMNS: &[&str] = &[
     "pcn",
     "frequency",
     "replaces_id",
-    "state",
     "total_cents",
     "service_from",
     "service_to",
     "drg",
-    "state_at",
     "created_at",
 ];
 
-/// Inserts draft claims.
+/// Inserts new claims: the claim row, its status (in `NewClaimRow::state` since `now`) and its
+/// body.
 async fn insert_claims(
     conn: &mut sqlx::AnyConnection,
     rows: Vec<NewClaimRow>,
     now: &str,
 ) -> Result<()> {
     let mut bodies: Vec<Vec<V>> = Vec::with_capacity(rows.len());
+    let mut states: Vec<Vec<V>> = Vec::with_capacity(rows.len());
     let values: Vec<Vec<V>> = rows
         .into_iter()
         .map(|c| {
@@ -1657,19 +1690,19 @@ async fn insert_claims(
                 V::T(c.pcn),
                 V::T(c.frequency.into()),
                 V::NI(c.replaces_id),
-                V::T(c.state.into()),
                 V::I(c.total_cents),
                 V::T(c.service_from),
                 V::T(c.service_to),
                 V::T(c.drg),
                 V::T(now.to_string()),
-                V::T(now.to_string()),
             ];
+            states.push(vec![V::I(c.id), V::T(c.state.into()), V::T(now.to_string())]);
             bodies.push(vec![V::I(c.id), V::T(c.body)]);
             row
         })
         .collect();
-    insert_many(&mut *conn, "claim", CLAIM_COLUMNS, &values).await?;
+    insert_many(&mut *conn, "claim_row", CLAIM_COLUMNS, &values).await?;
+    insert_many(&mut *conn, "claim_status", &["claim_id", "state", "state_at"], &states).await?;
     insert_many(conn, "claim_body", &["claim_id", "body"], &bodies).await
 }
 

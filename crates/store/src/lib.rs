@@ -96,6 +96,11 @@ pub struct Store {
 impl Store {
     /// Opens (creating a SQLite file when missing) and brings the schema up to date.
     pub async fn open(url: &str) -> Result<Store> {
+        Store::open_at(url, i64::MAX).await
+    }
+
+    /// Opens and applies the migrations up to `version` (tests of a migration start before it).
+    async fn open_at(url: &str, version: i64) -> Result<Store> {
         sqlx::any::install_default_drivers();
         let backend = Backend::of_url(url).ok_or_else(|| Error::Url(url.to_string()))?;
         let url = match backend {
@@ -128,7 +133,7 @@ impl Store {
                 .ctx("turning on WAL")?;
         }
         let store = Store { pool, backend };
-        sql::migrate(&store).await?;
+        sql::migrate(&store, version).await?;
         Ok(store)
     }
 
@@ -187,10 +192,29 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 pub mod testing {
     /// Runs one statement on a fresh connection.
     pub async fn execute(url: &str, sql: &str) -> crate::Result<u64> {
-        use crate::Context;
         let s = crate::Store::open(url).await?;
+        run(&s, sql).await
+    }
+
+    /// Runs statements on a store.
+    pub async fn run(s: &crate::Store, sql: &str) -> crate::Result<u64> {
+        use crate::Context;
         let r = sqlx::raw_sql(sql).execute(&s.pool).await.ctx("running a test statement")?;
         Ok(r.rows_affected())
+    }
+
+    /// The first column of each row a query returns, as text.
+    pub async fn texts(s: &crate::Store, sql: &str) -> crate::Result<Vec<String>> {
+        use crate::Context;
+        use sqlx::Row;
+        let rows = sqlx::query(sql).fetch_all(&s.pool).await.ctx("running a test query")?;
+        Ok(rows.iter().map(|r| r.get::<String, _>(0)).collect())
+    }
+
+    /// Opens a database with the migrations up to `version` only (to test the next one on
+    /// data written the way the older schema held it).
+    pub async fn open_at(url: &str, version: i64) -> crate::Result<crate::Store> {
+        crate::Store::open_at(url, version).await
     }
 
     /// True when `journal_day` holds exactly the sums of the journal (what every posting must
@@ -278,11 +302,13 @@ pub mod testing {
                 shift("submitted_at", days),
             );
             sqlx::raw_sql(&format!(
-                "INSERT INTO claim (id, org_id, practice_id, patient_id, encounter_id, coverage_id, payer_id, rank, account_id, kind, pcn, \
-                 frequency, payer_claim_number, state, total_cents, service_from, service_to, drg, findings, submitted_at, state_at, created_at) \
+                "INSERT INTO claim_row (id, org_id, practice_id, patient_id, encounter_id, coverage_id, payer_id, rank, account_id, kind, pcn, \
+                 frequency, total_cents, service_from, service_to, drg, created_at) \
                  SELECT id + {off}, org_id, practice_id, patient_id, encounter_id, coverage_id, payer_id, rank, account_id + {off}, kind, \
-                 pcn || 'R{k}', frequency, payer_claim_number, state, total_cents, {sf}, {st}, drg, findings, {sa}, \
-                 state_at, created_at FROM claim WHERE id <= {max};
+                 pcn || 'R{k}', frequency, total_cents, {sf}, {st}, drg, created_at FROM claim_row WHERE id <= {max};
+                 INSERT INTO claim_status (claim_id, state, state_at, submitted_at, payer_claim_number) \
+                 SELECT claim_id + {off}, state, state_at, {sa}, payer_claim_number FROM claim_status WHERE claim_id <= {max};
+                 INSERT INTO claim_findings (claim_id, findings) SELECT claim_id + {off}, findings FROM claim_findings WHERE claim_id <= {max};
                  INSERT INTO claim_body (claim_id, body) SELECT claim_id + {off}, body FROM claim_body WHERE claim_id <= {max};
                  INSERT INTO claim_line (claim_id, line_no, code, modifiers, revenue_code, units, charge_cents, service_date) \
                  SELECT claim_id + {off}, line_no, code, modifiers, revenue_code, units, charge_cents, {ld} FROM claim_line WHERE claim_id <= {max};

@@ -522,10 +522,10 @@ impl Store {
                     .map(|(i, (id, _))| format!("WHEN {id} THEN {}", placeholders(tx, i + 1, 1)))
                     .collect();
                 let ids: Vec<i64> = state_of.iter().map(|(id, _)| *id).collect();
-                set.push(format!("state = CASE id {} ELSE state END", whens.join(" ")));
+                set.push(format!("state = CASE claim_id {} ELSE state END", whens.join(" ")));
                 values.push(V::T(now.clone()));
                 set.push(format!(
-                    "state_at = CASE WHEN id IN ({}) THEN {} ELSE state_at END",
+                    "state_at = CASE WHEN claim_id IN ({}) THEN {} ELSE state_at END",
                     id_list(&ids),
                     placeholders(tx, values.len(), 1)
                 ));
@@ -541,13 +541,16 @@ impl Store {
                     .collect();
                 values.extend(number_of.iter().map(|(_, n)| V::T((*n).into())));
                 set.push(format!(
-                    "payer_claim_number = CASE id {} ELSE payer_claim_number END",
+                    "payer_claim_number = CASE claim_id {} ELSE payer_claim_number END",
                     whens.join(" ")
                 ));
             }
             let ids: Vec<i64> = chunk.iter().map(|(id, _)| *id).collect();
-            let sql =
-                format!("UPDATE claim SET {} WHERE id IN ({})", set.join(", "), id_list(&ids));
+            let sql = format!(
+                "UPDATE claim_status SET {} WHERE claim_id IN ({})",
+                set.join(", "),
+                id_list(&ids)
+            );
             bind_all(sqlx::query(&sql), &values).execute(&mut *tx).await.ctx("moving claims")?;
         }
         let plb: Vec<Vec<V>> = r
@@ -863,8 +866,8 @@ impl Store {
             crate::Backend::Sqlite => "",
         };
         let r = sqlx::query(&format!(
-            "SELECT practice_id, patient_id, id, service_from FROM claim \
-             WHERE id = (SELECT account_id FROM claim WHERE id = $1){lock}"
+            "SELECT practice_id, patient_id, id, service_from FROM claim_row \
+             WHERE id = (SELECT account_id FROM claim_row WHERE id = $1){lock}"
         ))
         .bind(claim_id)
         .fetch_optional(&mut *tx)

@@ -114,11 +114,18 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 11,
+        name: "claim status in its own row",
+        portable: include_str!("../migrations/0011_claim_status.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
-/// Applies the migrations not yet applied, each in its own transaction (on PostgreSQL under an
-/// advisory lock, so two processes starting at once do not both migrate).
-pub(crate) async fn migrate(store: &Store) -> Result<()> {
+/// Applies the migrations up to `until` not yet applied, together in one transaction (on
+/// PostgreSQL under an advisory lock, so two processes starting at once do not both migrate).
+pub(crate) async fn migrate(store: &Store, until: i64) -> Result<()> {
     let mut tx = store.pool.begin().await.ctx("starting the migration")?;
     if store.backend == Backend::Postgres {
         sqlx::query("SELECT pg_advisory_xact_lock(7262315)")
@@ -139,7 +146,7 @@ pub(crate) async fn migrate(store: &Store) -> Result<()> {
         .iter()
         .map(|r| r.get::<i64, _>(0))
         .collect();
-    for m in MIGRATIONS.iter().filter(|m| !done.contains(&m.version)) {
+    for m in MIGRATIONS.iter().filter(|m| m.version <= until && !done.contains(&m.version)) {
         let extra = match store.backend {
             Backend::Sqlite => m.sqlite,
             Backend::Postgres => m.postgres,

@@ -113,7 +113,57 @@ both!(schema_opens_twice, async |db| {
     let s = db.store().await;
     let again = db.store().await;
     assert_eq!(s.count("practice").await.unwrap(), 0);
-    assert_eq!(again.count("schema_version").await.unwrap(), 10, "each migration applied once");
+    assert_eq!(again.count("schema_version").await.unwrap(), 11, "each migration applied once");
+});
+
+// Migration 11 moved each claim's state, its dates, the payer's claim number and the findings
+// out of the claim row: claims written by the older schema keep all of them, foreign keys to
+// the claim still hold, and the `claim` readers see cannot be written to.
+both!(claim_status_migration_keeps_each_claim, async |db| {
+    let old = store::testing::open_at(&db.url, 10).await.unwrap();
+    store::testing::run(
+        &old,
+        "INSERT INTO organization (id, name, kind, created_at) VALUES (1, 'Org', 'practice', 't');
+         INSERT INTO practice (id, org_id, name, npi, tax_id, claim_prefix, created_at) VALUES (1, 1, 'P', '1234567893', '123456789', 'A', 't');
+         INSERT INTO payer (id, org_id, name, payer_code) VALUES (1, 1, 'Payer', 'P1');
+         INSERT INTO patient (id, practice_id, account, last_name, first_name, birth_date, sex, created_at) VALUES (1, 1, 'A1', 'DOE', 'JANE', '1980-01-01', 'F', 't');
+         INSERT INTO coverage (id, patient_id, payer_id, rank, member_id, effective_from) VALUES (1, 1, 1, 1, 'M1', '2020-01-01');
+         INSERT INTO encounter (id, practice_id, patient_id, kind, service_date, status, created_at) VALUES (1, 1, 1, 'professional', '2026-06-01', 'billed', 't');
+         INSERT INTO claim (id, org_id, practice_id, patient_id, encounter_id, coverage_id, payer_id, rank, account_id, kind, pcn,
+           payer_claim_number, state, total_cents, service_from, service_to, findings, submitted_at, state_at, created_at) VALUES
+           (1, 1, 1, 1, 1, 1, 1, 1, 1, 'professional', 'A1', 'PCN-9', 'accepted', 12500, '2026-06-01', '2026-06-01', '[]', '2026-06-02', '2026-06-03T09:00:00.000Z', 't'),
+           (2, 1, 1, 1, 1, 1, 1, 1, 2, 'professional', 'A2', '', 'scrubbed', 4000, '2026-06-01', '2026-06-01', '[{\"rule\":\"X-1\"}]', NULL, '2026-06-04T09:00:00.000Z', 't');
+         INSERT INTO claim_body (claim_id, body) VALUES (1, '{}'), (2, '{}');",
+    )
+    .await
+    .unwrap();
+    old.close().await;
+    let s = db.store().await;
+    let rows = store::testing::texts(
+        &s,
+        "SELECT id || '|' || pcn || '|' || state || '|' || state_at || '|' || COALESCE(submitted_at, '-') \
+         || '|' || payer_claim_number || '|' || findings || '|' || total_cents FROM claim ORDER BY id",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        rows,
+        [
+            "1|A1|accepted|2026-06-03T09:00:00.000Z|2026-06-02|PCN-9|[]|12500",
+            "2|A2|scrubbed|2026-06-04T09:00:00.000Z|-||[{\"rule\":\"X-1\"}]|4000",
+        ]
+    );
+    assert_eq!(s.count("claim_findings").await.unwrap(), 1, "no row for a claim without findings");
+    let line = |claim: i64| {
+        format!(
+            "INSERT INTO claim_line (claim_id, line_no, units, charge_cents, service_date) VALUES ({claim}, 1, 1, 100, '2026-06-01')"
+        )
+    };
+    store::testing::run(&s, &line(1)).await.unwrap();
+    store::testing::run(&s, &line(99)).await.expect_err("a line of no claim is refused");
+    store::testing::run(&s, "UPDATE claim SET state = 'closed' WHERE id = 1")
+        .await
+        .expect_err("the view is read-only");
 });
 
 both!(claims_are_built_once_from_coded_encounters, async |db| {
