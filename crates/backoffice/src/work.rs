@@ -50,19 +50,25 @@ pub async fn scrub_claims(
     cx: &scrub::Context<'_>,
     scrubber: &scrub::Scrubber,
 ) -> Result<ScrubSummary> {
-    let claims = store.claims_in(&[ClaimState::Draft, ClaimState::Scrubbed], practice).await?;
-    let mut s = ScrubSummary { claims: claims.len(), ..Default::default() };
-    let mut results = Vec::with_capacity(claims.len());
+    let mut s = ScrubSummary::default();
+    let mut results = Vec::new();
     let mut findings = Vec::new();
-    for c in &claims {
-        findings.clear();
-        scrubber.scrub_into(&c.claim, cx, &mut findings);
-        let clean = !findings.iter().any(|f| f.severity.blocks());
-        for f in &findings {
-            *s.by_rule.entry(f.rule.to_string()).or_default() += 1;
-        }
-        results.push((c.id, serde_json::to_string(&findings)?, clean));
-    }
+    // Each claim is scrubbed as it is read, while the database sends the next.
+    store
+        .claims_each(&[ClaimState::Draft, ClaimState::Scrubbed], practice, |c| {
+            findings.clear();
+            scrubber.scrub_into(&c.claim, cx, &mut findings);
+            let clean = !findings.iter().any(|f| f.severity.blocks());
+            for f in &findings {
+                *s.by_rule.entry(f.rule.to_string()).or_default() += 1;
+            }
+            let json = serde_json::to_string(&findings)
+                .map_err(|e| store::Error::Invalid(format!("claim {}: {e}", c.id)))?;
+            results.push((c.id, json, clean));
+            Ok(())
+        })
+        .await?;
+    s.claims = results.len();
     let (ready, blocked) = store.save_scrub(actor, &results).await?;
     s.ready = ready;
     s.blocked = blocked;

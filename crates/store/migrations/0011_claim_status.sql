@@ -30,7 +30,11 @@ INSERT INTO claim_status (claim_id, state, state_at, submitted_at, payer_claim_n
   SELECT id, state, state_at, submitted_at, payer_claim_number FROM claim_row;
 INSERT INTO claim_findings (claim_id, findings)
   SELECT id, findings FROM claim_row WHERE findings <> '[]';
+-- The state index of the claim table also found a practice's claims in a state; a practice's
+-- claims newest first now come from this one (a practice of 50 claims among a million is found
+-- without reading the others).
 DROP INDEX claim_state;
+CREATE INDEX claim_practice ON claim_row (practice_id, id);
 ALTER TABLE claim_row DROP COLUMN state;
 ALTER TABLE claim_row DROP COLUMN state_at;
 ALTER TABLE claim_row DROP COLUMN submitted_at;

@@ -118,30 +118,50 @@ impl Store {
         Ok(rows.iter().map(|r| (r.get::<i64, _>(0), (r.get(1), r.get(2)))).collect())
     }
 
-    /// Loads the coded encounters not yet billed (of one practice, or all).
+    /// Hands each coded encounter not yet billed (one practice, or all), at most `limit` of
+    /// them in ID order, to `each` as it is read.
     async fn encounters_to_bill(
         &self,
         conn: &mut sqlx::AnyConnection,
         practice: Option<i64>,
-    ) -> Result<Vec<(EncounterToBill, i64, i64)>> {
-        self.encounters_where(
-            conn,
-            "e.status = 'coded' AND ($1 = 0 OR e.practice_id = $1)",
-            practice.unwrap_or(0),
-        )
-        .await
+        limit: i64,
+        each: impl FnMut(EncounterToBill, i64, i64) -> Result<()>,
+    ) -> Result<()> {
+        let filter = format!("{TO_BILL} ORDER BY e.id LIMIT {limit}");
+        self.encounters_each(conn, &filter, practice.unwrap_or(0), each).await
     }
 
-    /// Loads the encounters `filter` selects (SQL over `encounter e`, `$1` bound to `p`): one
-    /// row per encounter, its diagnoses, procedures, charges and the coverages in force on its
-    /// date aggregated into text (fields split by U+001F, records by U+001E), so that a large
-    /// build reads as many rows as encounters.
+    /// Loads the encounters `filter` selects (SQL over `encounter e`, `$1` bound to `p`), in ID
+    /// order, with their practice and patient IDs.
     pub(crate) async fn encounters_where(
         &self,
         conn: &mut sqlx::AnyConnection,
         filter: &str,
         p: i64,
     ) -> Result<Vec<(EncounterToBill, i64, i64)>> {
+        let mut out = Vec::new();
+        let filter = format!("{filter} ORDER BY e.id");
+        self.encounters_each(conn, &filter, p, |e, practice, patient| {
+            out.push((e, practice, patient));
+            Ok(())
+        })
+        .await?;
+        Ok(out)
+    }
+
+    /// Reads the encounters `filter` selects (SQL over `encounter e` after `WHERE`, with its
+    /// order and limit; `$1` bound to `p`): one row per encounter, its diagnoses, procedures,
+    /// charges and the coverages in force on its date aggregated into text (fields split by
+    /// U+001F, records by U+001E), so that a large build reads as many rows as encounters. Each
+    /// is handed to `each` (with its practice and patient IDs) as it arrives, while the server
+    /// works out the next ones.
+    async fn encounters_each(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        filter: &str,
+        p: i64,
+        mut each: impl FnMut(EncounterToBill, i64, i64) -> Result<()>,
+    ) -> Result<()> {
         let agg = |expr: &str, from: &str, order: &str| match self.backend {
             crate::Backend::Sqlite => format!(
                 "(SELECT group_concat(x, char(30)) FROM (SELECT {expr} AS x FROM {from} ORDER BY {order}))"
@@ -252,7 +272,7 @@ impl Store {
              p.address AS p_address, p.city AS p_city, p.state AS p_state, p.zip AS p_zip, \
              COALESCE(l.place_of_service, '11') AS pos, {dx} AS dx, {px} AS px, {ch} AS ch, {cov} AS cov \
              FROM encounter e JOIN patient p ON p.id = e.patient_id LEFT JOIN location l ON l.id = e.location_id \
-             WHERE {filter} ORDER BY e.id"
+             WHERE {filter}"
         );
         let records = |r: &AnyRow, col: &str| -> Vec<Vec<String>> {
             let text: Option<String> = r.get(col);
@@ -265,9 +285,7 @@ impl Store {
                 .unwrap_or_default()
         };
         let field = |rec: &[String], i: usize| rec.get(i).cloned().unwrap_or_default();
-        // Each row is parsed as it arrives, while the server works out the next ones.
         let mut rows = sqlx::query(&sql).bind(p).fetch(&mut *conn);
-        let mut out = Vec::new();
         while let Some(row) = rows.try_next().await.ctx("reading encounters to bill")? {
             let r = &row;
             let id: i64 = r.get("id");
@@ -347,9 +365,9 @@ impl Store {
                 charges,
                 coverages,
             };
-            out.push((enc, practice_id, r.get("patient_id")));
+            each(enc, practice_id, r.get("patient_id"))?;
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Builds the primary claim of every coded encounter not yet billed (one practice, or all),
@@ -367,152 +385,86 @@ impl Store {
         let mut tx = self.pool.begin().await.ctx("starting a transaction")?;
         // Two builds at once would both read the same coded encounters and bill them twice.
         serialize(&mut tx, "claim builds").await?;
-        let encounters = self.encounters_to_bill(&mut tx, practice).await?;
         let prefixes = self.prefixes(&mut tx).await?;
-        let mut summary = BuildSummary::default();
-        let first_id = reserve(&mut tx, "claim", encounters.len() as i64).await?;
-        // Self-pay encounters (no coverage in force) get a one-day self-pay coverage each,
-        // inserted together.
-        let self_pay_count = encounters.iter().filter(|(e, _, _)| e.coverages.is_empty()).count();
-        let mut self_pay_ids = new_ids(&mut tx, "coverage", self_pay_count).await?.into_iter();
-        let mut self_pay_rows: Vec<Vec<V>> = Vec::with_capacity(self_pay_count);
+        // The claims' IDs (part of their patient control numbers) are reserved before the
+        // encounters are read, so that each claim is made as its encounter arrives, while the
+        // server reads the next. An encounter coded after the count waits for the next build.
+        let count: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM encounter e WHERE {TO_BILL}"))
+            .bind(practice.unwrap_or(0))
+            .fetch_one(&mut *tx)
+            .await
+            .ctx("counting encounters to bill")?
+            .get(0);
+        let first_id = reserve(&mut tx, "claim", count).await?;
+        let mut made = Made {
+            first_id,
+            today,
+            prefixes: &prefixes,
+            drg,
+            summary: BuildSummary::default(),
+            claims: Vec::new(),
+            lines: Vec::new(),
+            journal: Vec::new(),
+        };
+        // Self-pay encounters (no coverage in force) wait for their coverages, made below.
+        let mut self_pay = Vec::new();
+        let mut n = 0;
+        self.encounters_to_bill(&mut tx, practice, count, |enc, practice_id, patient_id| {
+            if enc.coverages.is_empty() && !enc.charges.is_empty() {
+                self_pay.push((n, enc, practice_id, patient_id));
+            } else {
+                made.add(n, &enc, practice_id, patient_id, false)?;
+            }
+            n += 1;
+            Ok(())
+        })
+        .await?;
+        // No coverage in force on the date of service: the patient pays. The claim goes to the
+        // org's self-pay payer (filing indicator 09) through a one-day self-pay coverage, its
+        // charges are owed by the patient, and it waits for the next statement. The coverages
+        // are inserted together.
+        let mut self_pay_ids = new_ids(&mut tx, "coverage", self_pay.len()).await?.into_iter();
+        let mut self_pay_rows: Vec<Vec<V>> = Vec::with_capacity(self_pay.len());
         let mut self_pay_payers: HashMap<i64, i64> = HashMap::new();
-        let now = crate::now();
-        let (mut claim_rows, mut line_rows, mut journal_rows) =
-            (Vec::new(), Vec::new(), Vec::new());
-        for (n, (enc, practice_id, patient_id)) in encounters.iter().enumerate() {
-            let id = first_id + n as i64;
-            if enc.charges.is_empty() {
-                summary.skipped.push((enc.encounter_id, "no charges".into()));
-                continue;
-            }
-            let (prefix, org_id) = prefixes.get(practice_id).cloned().unwrap_or_default();
-            let pcn =
-                ledger::build::patient_control_number(&prefix, id as u64).ok_or_else(|| {
-                    Error::Invalid(format!(
-                        "patient control number {prefix}{id} is longer than 17 characters"
-                    ))
-                })?;
-            // No coverage in force on the date of service: the patient pays. The claim goes to
-            // the org's self-pay payer (filing indicator 09) through a one-day self-pay coverage,
-            // its charges are owed by the patient, and it waits for the next statement.
-            let self_pay_enc;
-            let (enc, self_pay) = if enc.coverages.is_empty() {
-                let payer_id = match self_pay_payers.get(&org_id) {
-                    Some(p) => *p,
-                    None => {
-                        let p = self_pay_payer(&mut tx, org_id).await?;
-                        self_pay_payers.insert(org_id, p);
-                        p
-                    }
-                };
-                let on = enc
-                    .charges
-                    .iter()
-                    .map(|c| c.date)
-                    .min()
-                    .or(enc.admission)
-                    .unwrap_or(today)
-                    .to_string();
-                let coverage_id = self_pay_ids
-                    .next()
-                    .ok_or_else(|| Error::Invalid("self-pay coverage IDs ran out".into()))?;
-                self_pay_rows.push(vec![
-                    V::I(coverage_id),
-                    V::I(*patient_id),
-                    V::I(payer_id),
-                    V::I(1),
-                    V::T("SELF".into()),
-                    V::T(on.clone()),
-                    V::T(on),
-                ]);
-                let mut e = enc.clone();
-                e.coverages = vec![CoverageFacts {
-                    id: coverage_id,
-                    payer_id,
-                    rank: 1,
-                    payer: (SELF_PAY_NAME.into(), SELF_PAY_CODE.into()),
-                    filing_indicator: "09".into(),
-                    member_id: "SELF".into(),
-                    group_number: String::new(),
-                    relationship: "18".into(),
-                    subscriber: None,
-                    msp_type: String::new(),
-                }];
-                self_pay_enc = e;
-                (&self_pay_enc, true)
-            } else {
-                (enc, false)
+        for (n, mut enc, practice_id, patient_id) in self_pay {
+            let org_id = prefixes.get(&practice_id).map(|p| p.1).unwrap_or_default();
+            let payer_id = match self_pay_payers.get(&org_id) {
+                Some(p) => *p,
+                None => {
+                    let p = self_pay_payer(&mut tx, org_id).await?;
+                    self_pay_payers.insert(org_id, p);
+                    p
+                }
             };
-            let Some(mut claim) = ledger::build::claim_for(enc, 1, &pcn, &[]) else {
-                summary.skipped.push((enc.encounter_id, "no primary coverage in force on the date of service (only a secondary): add the primary coverage".into()));
-                continue;
-            };
-            let cov = &enc.coverages[0];
-            let drg_code =
-                if enc.kind == ClaimKind::Institutional { drg(&claim) } else { String::new() };
-            // 998 and 999 say the claim did not group: the column keeps them for the coder,
-            // the 837 leaves the DRG to the payer.
-            if !matches!(drg_code.as_str(), "" | "998" | "999") {
-                claim.drg = drg_code.as_str().into();
-            }
-            let body = serde_json::to_string(&claim)
-                .map_err(|e| Error::Invalid(format!("claim {pcn}: {e}")))?;
-            let from = claim.from.unwrap_or(today);
-            let to = claim.to.unwrap_or(from);
-            if self_pay {
-                summary.self_pay += 1;
-                summary.self_pay_cents += claim.total_charge.0;
-            } else {
-                summary.claims += 1;
-                summary.total_cents += claim.total_charge.0;
-            }
-            claim_rows.push(NewClaimRow {
-                id,
-                org_id,
-                practice_id: *practice_id,
-                patient_id: *patient_id,
-                encounter_id: enc.encounter_id,
-                coverage_id: cov.id,
-                payer_id: cov.payer_id,
+            let on = enc.charges.iter().map(|c| c.date).min().or(enc.admission).unwrap_or(today);
+            let coverage_id = self_pay_ids
+                .next()
+                .ok_or_else(|| Error::Invalid("self-pay coverage IDs ran out".into()))?;
+            self_pay_rows.push(vec![
+                V::I(coverage_id),
+                V::I(patient_id),
+                V::I(payer_id),
+                V::I(1),
+                V::T("SELF".into()),
+                V::T(on.to_string()),
+                V::T(on.to_string()),
+            ]);
+            enc.coverages = vec![CoverageFacts {
+                id: coverage_id,
+                payer_id,
                 rank: 1,
-                account_id: id,
-                kind: kind_name(enc.kind),
-                pcn: pcn.clone(),
-                frequency: "1",
-                replaces_id: None,
-                total_cents: claim.total_charge.0,
-                service_from: from.to_string(),
-                service_to: to.to_string(),
-                drg: drg_code,
-                body,
-                state: if self_pay { "patient_billed" } else { "draft" },
-            });
-            line_rows.extend(line_values(id, &claim, from));
-            for (i, l) in claim.lines.iter().enumerate() {
-                let service = l.date_from.unwrap_or(from);
-                journal_rows.push(crate::journal::Row {
-                    practice_id: *practice_id,
-                    claim_id: id,
-                    line_no: Some(i as i64),
-                    party: if self_pay {
-                        ledger::Party::Patient
-                    } else {
-                        ledger::Party::Payer(ledger::PayerId(cov.payer_id))
-                    },
-                    patient_id: *patient_id,
-                    kind: ledger::EntryKind::Charge,
-                    amount: l.charge.0,
-                    group: String::new(),
-                    reason: String::new(),
-                    posting_date: today,
-                    effective_date: service,
-                    service_date: service,
-                    remit_id: None,
-                    remit_claim_id: None,
-                });
-            }
+                payer: (SELF_PAY_NAME.into(), SELF_PAY_CODE.into()),
+                filing_indicator: "09".into(),
+                member_id: "SELF".into(),
+                group_number: String::new(),
+                relationship: "18".into(),
+                subscriber: None,
+                msp_type: String::new(),
+            }];
+            made.add(n, &enc, practice_id, patient_id, true)?;
         }
+        let Made { summary, claims, lines, journal, .. } = made;
+        let now = crate::now();
         insert_many(
             &mut tx,
             "coverage",
@@ -528,12 +480,12 @@ impl Store {
             &self_pay_rows,
         )
         .await?;
-        insert_claims(&mut tx, claim_rows, &now).await?;
-        insert_many(&mut tx, "claim_line", LINE_COLUMNS, &line_rows).await?;
-        crate::journal::append(&mut tx, &journal_rows).await?;
+        insert_claims(&mut tx, claims, &now).await?;
+        insert_many(&mut tx, "claim_line", LINE_COLUMNS, &lines).await?;
+        crate::journal::append(&mut tx, &journal).await?;
         // The claims of this build are the IDs reserved above: their creation events and their
         // encounters' new status are written from them in one statement each.
-        let last_id = first_id + encounters.len() as i64 - 1;
+        let last_id = first_id + count - 1;
         sqlx::query(
             "INSERT INTO claim_event (claim_id, at, actor, from_state, to_state, reason) \
              SELECT claim_id, $1, $2, '', state, CASE WHEN state = 'patient_billed' \
@@ -741,6 +693,23 @@ impl Store {
         states: &[ClaimState],
         practice: Option<i64>,
     ) -> Result<Vec<StoredClaim>> {
+        let mut out = Vec::new();
+        self.claims_each(states, practice, |c| {
+            out.push(c);
+            Ok(())
+        })
+        .await?;
+        Ok(out)
+    }
+
+    /// Hands each claim in the given states (of one practice, or all), oldest first, to `each`
+    /// as it is read, while the server sends the next (the first error stops the read).
+    pub async fn claims_each(
+        &self,
+        states: &[ClaimState],
+        practice: Option<i64>,
+        mut each: impl FnMut(StoredClaim) -> Result<()>,
+    ) -> Result<()> {
         let names: Vec<String> = states.iter().map(|s| format!("'{}'", s.as_str())).collect();
         let sql = format!(
             "SELECT c.id, c.practice_id, c.payer_id, b.body, c.state, y.trading_partner_id FROM claim c \
@@ -750,11 +719,10 @@ impl Store {
         // Each row is read as it arrives (100,000 claim bodies are 170 MB of JSON: not all held
         // as text at once, and read while the server is still sending).
         let mut rows = sqlx::query(&sql).bind(practice.unwrap_or(0)).fetch(&self.pool);
-        let mut out = Vec::new();
         while let Some(r) = rows.try_next().await.ctx("reading claims")? {
-            out.push(stored_claim(&r)?);
+            each(stored_claim(&r)?)?;
         }
-        Ok(out)
+        Ok(())
     }
 
     /// One claim.
@@ -1740,4 +1708,115 @@ fn line_values(id: i64, claim: &Claim, from: Date) -> Vec<Vec<V>> {
 
 fn kind_name(kind: ClaimKind) -> String {
     if kind == ClaimKind::Institutional { "institutional" } else { "professional" }.into()
+}
+
+/// Which encounters a build bills (`$1`: one practice, or 0 for all).
+const TO_BILL: &str = "e.status = 'coded' AND ($1 = 0 OR e.practice_id = $1)";
+
+/// The rows of a build, made one encounter at a time.
+struct Made<'a> {
+    /// The first of the claim IDs reserved: the `n`th encounter read gets `first_id + n`.
+    first_id: i64,
+    today: Date,
+    /// Each practice's patient control number prefix and organization.
+    prefixes: &'a HashMap<i64, (String, i64)>,
+    drg: &'a (dyn Fn(&Claim) -> String + Sync),
+    summary: BuildSummary,
+    claims: Vec<NewClaimRow>,
+    lines: Vec<Vec<V>>,
+    journal: Vec<crate::journal::Row>,
+}
+
+impl Made<'_> {
+    /// The claim of the `n`th encounter, its lines and a charge entry per line (owed by the
+    /// payer, or by the patient when `self_pay`); or the reason it is not billed.
+    fn add(
+        &mut self,
+        n: i64,
+        enc: &EncounterToBill,
+        practice_id: i64,
+        patient_id: i64,
+        self_pay: bool,
+    ) -> Result<()> {
+        let id = self.first_id + n;
+        if enc.charges.is_empty() {
+            self.summary.skipped.push((enc.encounter_id, "no charges".into()));
+            return Ok(());
+        }
+        let (prefix, org_id) = self.prefixes.get(&practice_id).cloned().unwrap_or_default();
+        let pcn = ledger::build::patient_control_number(&prefix, id as u64).ok_or_else(|| {
+            Error::Invalid(format!(
+                "patient control number {prefix}{id} is longer than 17 characters"
+            ))
+        })?;
+        let Some(mut claim) = ledger::build::claim_for(enc, 1, &pcn, &[]) else {
+            self.summary.skipped.push((enc.encounter_id, "no primary coverage in force on the date of service (only a secondary): add the primary coverage".into()));
+            return Ok(());
+        };
+        let cov = &enc.coverages[0];
+        let drg_code =
+            if enc.kind == ClaimKind::Institutional { (self.drg)(&claim) } else { String::new() };
+        // 998 and 999 say the claim did not group: the column keeps them for the coder, the
+        // 837 leaves the DRG to the payer.
+        if !matches!(drg_code.as_str(), "" | "998" | "999") {
+            claim.drg = drg_code.as_str().into();
+        }
+        let body = serde_json::to_string(&claim)
+            .map_err(|e| Error::Invalid(format!("claim {pcn}: {e}")))?;
+        let from = claim.from.unwrap_or(self.today);
+        let to = claim.to.unwrap_or(from);
+        if self_pay {
+            self.summary.self_pay += 1;
+            self.summary.self_pay_cents += claim.total_charge.0;
+        } else {
+            self.summary.claims += 1;
+            self.summary.total_cents += claim.total_charge.0;
+        }
+        self.lines.extend(line_values(id, &claim, from));
+        for (i, l) in claim.lines.iter().enumerate() {
+            let service = l.date_from.unwrap_or(from);
+            self.journal.push(crate::journal::Row {
+                practice_id,
+                claim_id: id,
+                line_no: Some(i as i64),
+                party: if self_pay {
+                    ledger::Party::Patient
+                } else {
+                    ledger::Party::Payer(ledger::PayerId(cov.payer_id))
+                },
+                patient_id,
+                kind: ledger::EntryKind::Charge,
+                amount: l.charge.0,
+                group: String::new(),
+                reason: String::new(),
+                posting_date: self.today,
+                effective_date: service,
+                service_date: service,
+                remit_id: None,
+                remit_claim_id: None,
+            });
+        }
+        self.claims.push(NewClaimRow {
+            id,
+            org_id,
+            practice_id,
+            patient_id,
+            encounter_id: enc.encounter_id,
+            coverage_id: cov.id,
+            payer_id: cov.payer_id,
+            rank: 1,
+            account_id: id,
+            kind: kind_name(enc.kind),
+            pcn,
+            frequency: "1",
+            replaces_id: None,
+            total_cents: claim.total_charge.0,
+            service_from: from.to_string(),
+            service_to: to.to_string(),
+            drg: drg_code,
+            body,
+            state: if self_pay { "patient_billed" } else { "draft" },
+        });
+        Ok(())
+    }
 }
