@@ -855,15 +855,19 @@ impl Store {
         let mut events = Vec::new();
         let ids: Vec<i64> = results.iter().map(|(id, _, _)| *id).collect();
         let states = states_of(&mut tx, &ids).await?;
-        // Claims with the same verdict and findings are updated together.
-        let mut groups: HashMap<(ClaimState, &str), Vec<i64>> = HashMap::new();
+        // Claims with the same verdict are moved together; findings are rows of their own.
+        let mut by_state: HashMap<ClaimState, Vec<i64>> = HashMap::new();
+        let mut found: Vec<Vec<V>> = Vec::new();
         for (id, findings, clean) in results {
             let state = *states.get(id).ok_or_else(|| Error::NotFound(format!("claim {id}")))?;
             let to = if *clean { ClaimState::Ready } else { ClaimState::Scrubbed };
             ledger::lifecycle::transition(state, to).map_err(|e| {
                 Error::Invalid(format!("claim {id}: {e}: it was changed after scrubbing began"))
             })?;
-            groups.entry((to, findings.as_str())).or_default().push(*id);
+            by_state.entry(to).or_default().push(*id);
+            if findings != "[]" {
+                found.push(vec![V::I(*id), V::T(findings.clone())]);
+            }
             let why = if *clean { "scrubbed clean" } else { "scrubber findings block it" };
             events.push(vec![
                 V::I(*id),
@@ -889,8 +893,7 @@ impl Store {
             .await
             .ctx("clearing earlier findings")?;
         }
-        let mut found: Vec<Vec<V>> = Vec::new();
-        for ((to, findings), ids) in groups {
+        for (to, ids) in by_state {
             for chunk in ids.chunks(1000) {
                 sqlx::query(&format!(
                     "UPDATE claim_status SET state = $1, state_at = $2 WHERE claim_id IN ({})",
@@ -901,9 +904,6 @@ impl Store {
                 .execute(&mut *tx)
                 .await
                 .ctx("saving scrub results")?;
-            }
-            if findings != "[]" {
-                found.extend(ids.iter().map(|id| vec![V::I(*id), V::T(findings.into())]));
             }
         }
         insert_many(&mut tx, "claim_findings", &["claim_id", "findings"], &found).await?;
